@@ -1,0 +1,109 @@
+"""coach rewrite | analyze | retrieve | ingest | serve."""
+
+from __future__ import annotations
+
+import argparse
+
+from coach.cli.common import add_collection, make_coach, print_json, read_text
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("rewrite", help="rewrite one status update in outcome language")
+    p.add_argument("text", nargs="?", help="the update, or - to read stdin")
+    p.add_argument("--json", action="store_true", help="print the full result as JSON")
+    p.add_argument("--engine", choices=["offline", "llm", "auto"], help="which engine to use")
+    p.add_argument("--audience", default="executive", choices=["executive", "team", "client"])
+    p.add_argument("--length", default="standard", choices=["brief", "standard"])
+    add_collection(p)
+    p.set_defaults(func=cmd_rewrite)
+
+    p = sub.add_parser("analyze", help="show which words are process talk, and why")
+    p.add_argument("text", nargs="?", help="the update, or - to read stdin")
+    p.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("retrieve", help="find the strategy passages closest to a text")
+    p.add_argument("text", nargs="?", help="the text, or - to read stdin")
+    p.add_argument("--k", type=int, default=3, help="how many passages (default 3)")
+    p.add_argument("--json", action="store_true")
+    add_collection(p)
+    p.set_defaults(func=cmd_retrieve)
+
+    p = sub.add_parser("ingest", help="index strategy documents (files or folders)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    add_collection(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("serve", help="serve the web page (default http://127.0.0.1:7860)")
+    p.add_argument("--host", help="address to bind (default 127.0.0.1, or COACH_HOST)")
+    p.add_argument("--port", type=int, help="port (default 7860, or COACH_PORT)")
+    p.set_defaults(func=cmd_serve)
+
+
+def cmd_rewrite(args: argparse.Namespace) -> int:
+    text = read_text(args.text)
+    coach = make_coach(args)
+    result = coach.rewrite(text, audience=args.audience, length=args.length, engine=args.engine)
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    print(result.text)
+    print()
+    f = result.facts
+    status = "all kept" if f.ok else f"missing {list(f.missing)}, added {list(f.added)}"
+    print(
+        f"[engine: {result.engine} | facts: {f.kept}/{f.total} {status} | "
+        f"process talk: {result.analysis.process_density:.0%} of units]"
+    )
+    for i, c in enumerate(result.citations, 1):
+        print(f"[{i}] {c.title or c.source} > {c.section} ({c.source}, score {c.score:.2f})")
+    for finding in result.findings:
+        print(f"note: {finding}")
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    text = read_text(args.text)
+    coach = make_coach(args)
+    a = coach.analyze(text)
+    if args.json:
+        print_json(a.to_dict())
+        return 0
+    for u in a.units:
+        print(f"{u.label:8} {u.text}")
+        for s in u.spans:
+            print(f"         ^ {s.text!r} [{s.category}] {s.explanation}")
+        if u.question:
+            print(f"         ? {u.question}")
+    print(f"process density: {a.process_density:.0%}")
+    return 0
+
+
+def cmd_retrieve(args: argparse.Namespace) -> int:
+    text = read_text(args.text)
+    coach = make_coach(args)
+    hits = coach.retrieve(text, k=args.k)
+    if args.json:
+        print_json([h.to_dict() for h in hits])
+        return 0
+    for i, h in enumerate(hits, 1):
+        print(f"[{i}] {h.score:.3f} {h.source} > {h.section} (pillar: {h.pillar or '-'})")
+        print("    " + h.text[:200].replace("\n", " "))
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    coach = make_coach(args)
+    stats = coach.ingest(args.paths)
+    print(
+        f"Indexed {stats['files']} file(s) into {coach.settings.collection!r}: "
+        f"{stats['added']} new chunk(s), {stats['unchanged']} unchanged, {stats['errors']} error(s)."
+    )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from coach.app import serve
+
+    serve(host=args.host, port=args.port)
+    return 0

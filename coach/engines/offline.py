@@ -1,0 +1,170 @@
+"""The offline coach: a deterministic rewrite that keeps every fact and invents none.
+
+It reorders rather than rephrases: outcomes first (results pulled ahead of the activity that
+produced them), the strategic link with a citation, the activity condensed into one line of
+supporting evidence, then risks and asks, then questions where the update states no outcome.
+Every sentence of the rewrite is either the author's own words or a fixed template phrase with
+no facts in it, which is how it keeps facts by construction.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coach.engines.base import Draft, Request
+from coach.facts import extract_facts
+from coach.types import Citation, Unit
+
+PROMPT_VERSION = "offline-1"
+_LINK = re.compile(
+    r"[,;]?\s*(?:which|that|and this|this|so that|so|resulting in|as a result,?|meaning(?: that)?|"
+    r"enabling|cutting|reducing|saving|freeing|letting|allowing)\s+"
+    r"(?=(?:\w+\s+){0,2}?(?:cut|cuts|reduced|reduces|saved|saves|lets|let|allows|allowed|means|"
+    r"freed|frees|gives|gave|can|now|no longer|patients|customers|users|staff|clinicians|"
+    r"nurses|residents|the|our|we|time|waits?|costs?|page|load|\w+s\b))",
+    re.I,
+)
+_TRAILING = re.compile(r"[\s.;,:]+$")
+_FACTY = re.compile(r"\d|[A-Z]{2,}|\b[A-Z][a-z]+[A-Z]|#|@|[£$€%]")
+_NOISE_CATS = {"ceremony", "filler", "effort"}
+
+
+def _sentence(s: str) -> str:
+    s = _TRAILING.sub("", s.strip())
+    if not s:
+        return s
+    return s[0].upper() + s[1:] + "."
+
+
+def _lower_first(s: str) -> str:
+    if len(s) > 1 and s[0].isupper() and not s[1].isupper():
+        return s[0].lower() + s[1:]
+    return s
+
+
+def _clean(u: Unit) -> str:
+    return _TRAILING.sub("", u.text.strip().lstrip("-*• ").strip())
+
+
+def result_first(u: Unit) -> str:
+    """'Did X, which cut Y for Z.' -> 'Cut Y for Z (did X).'; otherwise the unit as written."""
+    text = _clean(u)
+    m = _LINK.search(text)
+    if not m or m.start() < 8 or len(text) - m.end() < 8:
+        return _sentence(text)
+    activity = _TRAILING.sub("", text[: m.start()])
+    result = text[m.end() :]
+    return _sentence(f"{result} ({_lower_first(activity)})")
+
+
+def _is_noise(u: Unit) -> bool:
+    """Pure ceremony or filler with no fact in it: 'attended the weekly sync', 'various meetings'."""
+    if _FACTY.search(u.text) or extract_facts(u.text):
+        return False
+    cats = {s.category for s in u.spans}
+    return bool(cats) and bool(cats & _NOISE_CATS) and not (cats & {"tool", "artifact"})
+
+
+def _link_line(citation: Citation, index: int) -> str:
+    name = citation.section.split(" > ")[-1] if citation.section else citation.title
+    where = citation.title or citation.source
+    return f'This work serves "{name}" ({where}) [{index}].'
+
+
+class OfflineEngine:
+    """Deterministic, model-free coach. Same input, same rewrite."""
+
+    name = "offline"
+
+    def rewrite(self, request: Request) -> Draft:
+        units = request.analysis.units
+        outcomes = [u for u in units if u.label in ("outcome", "mixed")]
+        process = [u for u in units if u.label == "process"]
+        other = [u for u in units if u.label == "other"]
+        brief = request.length == "brief"
+
+        lines: list[str] = []
+        context = _uncovered_facts(request)
+        if context:
+            lines.append("Update: " + _sentence("; ".join(context)))
+        if outcomes:
+            lines.append("What changed: " + " ".join(result_first(u) for u in outcomes))
+        else:
+            lines.append(
+                "What changed: not stated yet. The work below needs its result; "
+                "see the questions at the end."
+            )
+
+        cited: list[str] = []
+        linked = [c for c in request.citations if c.pillar] or list(request.citations)
+        if linked:
+            cited.append(linked[0].id)
+            lines.append("Why it matters: " + _link_line(linked[0], 1))
+
+        noise = [u for u in process if _is_noise(u)]
+        evidence = [u for u in process if not _is_noise(u)]
+        if evidence or noise:
+            parts = [_TRAILING.sub("", _lower_first(_clean(u))) for u in evidence]
+            if brief and len(parts) > 3:
+                parts = [*parts[:3], f"{len(evidence) - 3} more items"]
+            line = "; ".join(parts)
+            if noise:
+                routine = "routine team meetings"
+                line = f"{line}; {routine}" if line else routine
+            lines.append("How we got there: " + _sentence(line))
+
+        asks = [_sentence(_clean(u)) for u in other if not _is_thanks(u)]
+        if asks:
+            lines.append("Risks, asks and next steps: " + " ".join(asks))
+        thanks = [_sentence(_clean(u)) for u in other if _is_thanks(u)]
+        if thanks:
+            lines.append(" ".join(thanks))
+
+        questions = self._questions(outcomes, evidence)
+        if questions:
+            lines.append("Questions for you:\n" + "\n".join(f"- {q}" for q in questions))
+
+        return Draft(
+            text="\n\n".join(lines),
+            questions=tuple(questions),
+            cited=tuple(cited),
+            prompt_version=PROMPT_VERSION,
+            engine=self.name,
+        )
+
+    @staticmethod
+    def _questions(outcomes: list[Unit], evidence: list[Unit]) -> list[str]:
+        if not evidence:
+            return []
+        qs: list[str] = []
+        if not outcomes:
+            qs.append(
+                "What changed this week for users, customers or the organisation because of "
+                "this work? A number or a before-and-after is best."
+            )
+        for u in evidence[:3]:
+            q = u.question or "What changed, and for whom?"
+            qs.append(f'"{_clean(u)}": {q}')
+        return qs
+
+
+def _uncovered_facts(request: Request) -> list[str]:
+    """Lines outside every unit (headings, labels) that carry facts, e.g. '## Week 38: East Wing'."""
+    text = request.text
+    covered = [False] * len(text)
+    for u in request.analysis.units:
+        for k in range(u.start, u.end):
+            covered[k] = True
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        start, pos = pos, pos + len(line)
+        if any(covered[start:pos]):
+            continue
+        clean = re.sub(r"^[\s#>*_-]+|[\s*_:]+$", "", re.sub(r"<[^>]+>", "", line)).strip()
+        if clean and extract_facts(clean):
+            out.append(clean)
+    return out
+
+
+def _is_thanks(u: Unit) -> bool:
+    return bool(re.match(r"^\W*(?:thanks|thank you|kudos|shout-?out|cheers)\b", u.text, re.I))

@@ -1,0 +1,437 @@
+"""The facts guard: numbers, money, percentages, dates, ids and names in = out.
+
+Deterministic and shared by every engine and the eval suite. A fact is kept when the rewrite
+contains it (numbers by value, names case-insensitively); a fact is added when the rewrite has
+it but neither the source nor any allowed text (cited passages) does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from coach.types import FactCheck
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+
+# Order matters: earlier patterns claim their text so later ones do not count it again.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("cite", re.compile(r"\[p?\d{1,2}\]")),  # citation markers [1], [p2]: not facts
+    ("url", re.compile(r"\bhttps?://[^\s<>\"')\]]+", re.I)),
+    ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+    ("id", re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d+\b|\b(?:INC|CHG|RITM|REQ|PRB|TASK)\d{4,}\b")),
+    ("id", re.compile(r"(?:\bPR|\bMR|\bissue|\bticket)?\s?#\d+\b", re.I)),
+    ("version", re.compile(r"\bv\d+(?:\.\d+){0,3}\b", re.I)),
+    ("date", re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")),
+    (
+        "date",
+        re.compile(
+            rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b(?:\s+\d{{4}})?"
+            rf"|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?",
+            re.I,
+        ),
+    ),
+    ("date", re.compile(rf"\b(?:{_MONTHS})\s+\d{{4}}\b", re.I)),
+    ("date", re.compile(r"\b(?:Q[1-4]|H[12])(?:\s*(?:FY)?\s*'?\d{2,4})?\b|\bFY\s?'?\d{2,4}\b")),
+    ("date", re.compile(r"\b(?:sprint|week|wk|phase|wave|release|stage|gate|PI)\s?#?\d+\b", re.I)),
+    (
+        "money",
+        re.compile(
+            r"(?:[£$€¥]|\b(?:USD|GBP|EUR)\s?)\d[\d,]*(?:\.\d+)?\s?(?:k|m|bn|b|million|billion|thousand)?\b",
+            re.I,
+        ),
+    ),
+    ("percent", re.compile(r"[-+]?\d+(?:\.\d+)?\s?(?:%|percent\b|pp\b|per cent\b)", re.I)),
+    ("number", re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?(?:k|m|bn|x)?(?![\w])", re.I)),
+    ("date", re.compile(rf"\b(?:{_DAYS}|{_MONTHS.replace('|may', '')})\b", re.I)),
+]
+
+_NAME_STOP = {
+    "i",
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "we",
+    "our",
+    "us",
+    "it",
+    "its",
+    "they",
+    "their",
+    "he",
+    "she",
+    "you",
+    "your",
+    "my",
+    "next",
+    "last",
+    "week",
+    "weekly",
+    "status",
+    "update",
+    "summary",
+    "risks",
+    "risk",
+    "issues",
+    "issue",
+    "blockers",
+    "blocker",
+    "done",
+    "todo",
+    "to",
+    "do",
+    "in",
+    "on",
+    "and",
+    "or",
+    "of",
+    "for",
+    "with",
+    "by",
+    "at",
+    "from",
+    "as",
+    "also",
+    "all",
+    "no",
+    "not",
+    "yes",
+    "ok",
+    "new",
+    "team",
+    "what",
+    "who",
+    "why",
+    "how",
+    "when",
+    "where",
+    "which",
+    "outcome",
+    "outcomes",
+    "impact",
+    "strategic",
+    "link",
+    "supporting",
+    "activity",
+    "questions",
+    "question",
+    "asks",
+    "ask",
+    "plans",
+    "plan",
+    "progress",
+    "highlights",
+    "achievements",
+    "accomplishments",
+    "notes",
+    "note",
+    "please",
+    "thanks",
+    "thank",
+    "hi",
+    "hello",
+    "dear",
+    "regards",
+    "cheers",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "has",
+    "have",
+    "had",
+    "there",
+    "here",
+    "so",
+    "but",
+    "if",
+    "then",
+    "than",
+    "because",
+    "after",
+    "before",
+    "during",
+    "since",
+    "until",
+    "about",
+    "into",
+    "over",
+    "under",
+    "up",
+    "down",
+    "out",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "mr",
+    "ms",
+    "mrs",
+    "dr",
+    "re",
+    "fyi",
+    "n/a",
+    "tbd",
+    "tbc",
+    "etc",
+    "eg",
+    "ie",
+    "vs",
+    "coaching",
+    "evidence",
+    "source",
+    "pillar",
+    "goal",
+    "goals",
+    "objective",
+    "key",
+    "result",
+    "results",
+    "changed",
+    "overview",
+    "background",
+    "context",
+    "decisions",
+    "decision",
+    "actions",
+    "action",
+    "owner",
+    "owners",
+    "due",
+    "today",
+    "tomorrow",
+    "yesterday",
+    "meanwhile",
+    "additionally",
+    "however",
+    "overall",
+    "finally",
+    "first",
+    "second",
+    "third",
+    "other",
+}
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’&]*(?:[.-][A-Za-z0-9]+)*")
+_SENTENCE_START = re.compile(
+    r"(?:(?:^|\n)\s*(?:[-*+•]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+|#+\s+|>\s*)?|[.!?:]\s+|\(\s*|\"\s*|“\s*)$"
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str  # url, email, id, version, date, money, percent, number, name
+    text: str  # as written
+    key: str  # canonical form used for matching
+
+
+def _number_key(raw: str) -> str:
+    s = raw.lower().replace(",", "").replace(" ", "").lstrip("+")
+    mult = 1.0
+    for suffix, m in (
+        ("billion", 1e9),
+        ("million", 1e6),
+        ("thousand", 1e3),
+        ("bn", 1e9),
+        ("k", 1e3),
+        ("m", 1e6),
+        ("b", 1e9),
+    ):
+        if s.endswith(suffix):
+            s, mult = s[: -len(suffix)], m
+            break
+    s = s.rstrip("x")
+    try:
+        value = float(s) * mult
+    except ValueError:
+        return s
+    return f"{value:.6g}"
+
+
+def _key(kind: str, text: str) -> str:
+    t = " ".join(text.lower().split())
+    if kind == "number":
+        return _number_key(t)
+    if kind == "percent":
+        return _number_key(re.sub(r"%|percent|per cent|pp", "", t)) + "%"
+    if kind == "money":
+        cur = re.match(r"[£$€¥]|usd|gbp|eur", t)
+        rest = t[cur.end() :] if cur else t
+        return (cur.group(0) if cur else "") + _number_key(rest)
+    if kind == "id":
+        return re.sub(r"^(pr|mr|issue|ticket)\s?", "", t).strip()
+    return t.rstrip(".")
+
+
+def _names(text: str, masked: list[bool]) -> list[Fact]:
+    """Proper names: CamelCase, ACRONYMS, and capitalised words not at a sentence start."""
+    words = [m for m in _WORD.finditer(text) if not any(masked[m.start() : m.end()])]
+    capitalised_inside = {
+        m.group(0).lower()
+        for m in words
+        if m.group(0)[0].isupper() and not _SENTENCE_START.search(text[: m.start()])
+    }
+    out: list[Fact] = []
+    i = 0
+    while i < len(words):
+        m = words[i]
+        w = m.group(0)
+        if not _is_namey(w) or w.lower() in _NAME_STOP:
+            i += 1
+            continue
+        initial = bool(_SENTENCE_START.search(text[: m.start()]))
+        strong = _is_strong(w)
+        # Extend over following capitalised words separated only by a space.
+        j = i
+        while (
+            j + 1 < len(words)
+            and text[words[j].end() : words[j + 1].start()] == " "
+            and _is_namey(words[j + 1].group(0))
+            and words[j + 1].group(0).lower() not in _NAME_STOP
+        ):
+            j += 1
+        multi = j > i
+        if initial and not (strong or multi or w.lower() in capitalised_inside):
+            i += 1
+            continue
+        if initial and multi and not strong and _verbish(w) and w.lower() not in capitalised_inside:
+            # "Migrated ZenHub": drop the sentence-initial verb, keep the name after it.
+            i += 1
+            continue
+        phrase = text[m.start() : words[j].end()]
+        out.append(Fact("name", phrase, _key("name", phrase)))
+        i = j + 1
+    return out
+
+
+_VERBS = {
+    "held",
+    "ran",
+    "met",
+    "set",
+    "got",
+    "put",
+    "led",
+    "built",
+    "began",
+    "kept",
+    "made",
+    "sent",
+    "won",
+    "drew",
+    "wrote",
+    "took",
+    "gave",
+    "did",
+    "shipped",
+    "moved",
+    "added",
+    "fixed",
+    "closed",
+    "opened",
+    "started",
+    "finished",
+    "completed",
+    "delivered",
+}
+
+
+def _verbish(w: str) -> bool:
+    lw = w.lower()
+    return lw in _VERBS or lw.endswith(("ed", "ing", "ise", "ize", "ate"))
+
+
+def _is_namey(w: str) -> bool:
+    return w[0].isupper() or (any(c.isupper() for c in w[1:]) and w[0].islower() and len(w) > 2)
+
+
+def _is_strong(w: str) -> bool:
+    """CamelCase or an acronym: a name wherever it stands."""
+    letters = [c for c in w if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return True
+    return any(c.isupper() for c in w[1:])
+
+
+def extract_facts(text: str) -> list[Fact]:
+    """Every checkable fact in `text`, in order of appearance, duplicates removed by key."""
+    masked = [False] * len(text)
+    found: list[tuple[int, Fact]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            s, e = m.start(), m.end()
+            raw = m.group(0)
+            stripped = raw.strip()
+            s += len(raw) - len(raw.lstrip())
+            e = s + len(stripped)
+            if not stripped or any(masked[s:e]):
+                continue
+            for k in range(s, e):
+                masked[k] = True
+            found.append((s, Fact(kind, stripped, _key(kind, stripped))))
+    for f in _names(text, masked):
+        found.append((text.find(f.text), f))
+    found.sort(key=lambda p: p[0])
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for _, f in found:
+        ident = (_family(f.kind), f.key)
+        if f.kind != "cite" and ident not in seen:
+            seen.add(ident)
+            out.append(f)
+    return out
+
+
+def _family(kind: str) -> str:
+    return "name" if kind == "name" else "value"
+
+
+def _present(fact: Fact, keys: set[str], haystack: str) -> bool:
+    if fact.key in keys:
+        return True
+    if fact.kind in ("name", "date", "id", "url", "email", "version"):
+        return fact.key in haystack
+    return False
+
+
+def check_facts(source: str, rewrite: str, allowed: Iterable[str] = ()) -> FactCheck:
+    """Compare the facts of `source` and `rewrite`; `allowed` texts (citations) may add facts."""
+    src = extract_facts(source)
+    out = extract_facts(rewrite)
+    out_keys = {f.key for f in out}
+    out_hay = " ".join(rewrite.lower().split())
+    missing = [f.text for f in src if not _present(f, out_keys, out_hay)]
+    allowed_text = "\n".join(allowed)
+    ok_keys = {f.key for f in src} | {f.key for f in extract_facts(allowed_text)}
+    ok_hay = " ".join((source + "\n" + allowed_text).lower().split())
+    added = [f.text for f in out if not _present(f, ok_keys, ok_hay)]
+    return FactCheck(
+        missing=tuple(missing),
+        added=tuple(added),
+        kept=len(src) - len(missing),
+        total=len(src),
+    )

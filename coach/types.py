@@ -1,0 +1,162 @@
+"""The results coach returns: plain frozen dataclasses that serialise to JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Label = Literal["process", "outcome", "mixed", "other"]
+EngineTag = Literal["offline", "llm", "offline-fallback"]
+
+
+class _Serialisable:
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload, no-any-return]
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+
+@dataclass(frozen=True)
+class Span(_Serialisable):
+    """A flagged stretch of a unit; offsets are into the whole analysed text."""
+
+    start: int
+    end: int
+    category: str  # tool, ceremony, artifact, activity, methodology, effort, filler
+    explanation: str
+    text: str = ""
+    suggestion: str = ""
+
+
+@dataclass(frozen=True)
+class Unit(_Serialisable):
+    """One sentence or bullet of an update, with its label and what was seen in it."""
+
+    text: str
+    start: int
+    end: int
+    label: Label
+    spans: tuple[Span, ...] = ()
+    signals: tuple[str, ...] = ()  # outcome signals: beneficiary, change, measure, strategy
+    question: str = ""
+    kind: str = "sentence"  # sentence | bullet | checkbox
+    score: float = 0.0  # the process/outcome evidence behind the label, for inspection
+
+
+@dataclass(frozen=True)
+class Analysis(_Serialisable):
+    """What the coach sees in an update: units, process-talk spans and density."""
+
+    text: str
+    units: tuple[Unit, ...]
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        return tuple(s for u in self.units for s in u.spans)
+
+    @property
+    def process_density(self) -> float:
+        """Share of labelled units that are pure process talk, in [0, 1]."""
+        scored = [u for u in self.units if u.label != "other"]
+        if not scored:
+            return 0.0
+        return sum(u.label == "process" for u in scored) / len(scored)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {"process": 0, "outcome": 0, "mixed": 0, "other": 0}
+        for u in self.units:
+            out[u.label] += 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["process_density"] = round(self.process_density, 4)
+        d["counts"] = self.counts
+        return d
+
+
+@dataclass(frozen=True)
+class Citation(_Serialisable):
+    """A strategy passage behind an impact claim."""
+
+    id: str
+    source: str
+    text: str
+    score: float
+    title: str = ""
+    section: str = ""
+    pillar: str = ""
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class FactCheck(_Serialisable):
+    """Facts in = facts out: what the rewrite lost and what it invented."""
+
+    missing: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    kept: int = 0
+    total: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.added
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["ok"] = self.ok
+        return d
+
+
+@dataclass(frozen=True)
+class Alignment(_Serialisable):
+    """Which strategic pillar one unit of work serves; pillar "" means unmapped work."""
+
+    unit: str
+    pillar: str
+    score: float
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RewriteResult(_Serialisable):
+    """A rewrite with everything needed to trust it: facts, citations, questions, findings."""
+
+    text: str
+    engine: EngineTag
+    source: str
+    analysis: Analysis
+    citations: tuple[Citation, ...] = ()
+    questions: tuple[str, ...] = ()
+    facts: FactCheck = field(default_factory=FactCheck)
+    alignment: tuple[Alignment, ...] = ()
+    findings: tuple[str, ...] = ()  # guard findings and fallback reasons
+    prompt_version: str = ""
+    model: str = ""
+    collection: str = ""
+    elapsed_ms: float = 0.0
+
+    @property
+    def unmapped(self) -> tuple[str, ...]:
+        return tuple(a.unit for a in self.alignment if not a.pillar)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "engine": self.engine,
+            "source": self.source,
+            "analysis": self.analysis.to_dict(),
+            "citations": [c.to_dict() for c in self.citations],
+            "questions": list(self.questions),
+            "facts": self.facts.to_dict(),
+            "alignment": [a.to_dict() for a in self.alignment],
+            "unmapped": list(self.unmapped),
+            "findings": list(self.findings),
+            "prompt_version": self.prompt_version,
+            "model": self.model,
+            "collection": self.collection,
+            "elapsed_ms": round(self.elapsed_ms, 2),
+        }

@@ -1,0 +1,60 @@
+"""Shared fixtures: a throwaway COACH_HOME, an indexed sample corpus, and a switch that
+forbids real model requests (no OPENAI_* from the developer's shell leaks into a test)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def _no_real_models(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Tests never talk to a real model: model settings come only from the test itself."""
+    for var in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "OPENAI_ORG_ID",
+        "COACH_CHROMA_URL",
+        "COACH_ENGINE",
+        "COACH_MODEL",
+        "COACH_COLLECTION",
+        "COACH_AUTH",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("COACH_HOME", str(tmp_path_factory.getbasetemp() / "default-home"))
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ONNX cache for the whole session, so the graph is built once."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def indexed_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A COACH_HOME with the sample corpus indexed in the default collection (built once)."""
+    from coach import Coach
+
+    home = tmp_path_factory.mktemp("home")
+    Coach(home=home, engine="offline").ingest([CORPUS])
+    return home
+
+
+@pytest.fixture
+def coach(indexed_home: Path) -> Iterator[object]:
+    from coach import Coach
+
+    yield Coach(home=indexed_home, engine="offline")
