@@ -58,3 +58,13 @@ def coach(indexed_home: Path) -> Iterator[object]:
     from coach import Coach
 
     yield Coach(home=indexed_home, engine="offline")
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[object]:
+    """A real OpenAI-compatible server on loopback (tests/fake_openai.py): `.base_url`,
+    `.script(...)`, `.requests`, `.settings()` for Coach kwargs, `.env()` for subprocesses."""
+    from tests.fake_openai import FakeOpenAI
+
+    with FakeOpenAI() as server:
+        yield server
