@@ -1,0 +1,66 @@
+"""Content preservation: how much of the source's meaning the rewrite keeps.
+
+The score is the cosine of all-MiniLM-L6-v2 sentence embeddings of source and rewrite (clipped
+to [0, 1]). Chosen on principle, before looking at the validation data: an outcome-first rewrite
+changes most of the words, so a surface metric (chrF) punishes exactly the rewrites we want,
+while a sentence embedding measures meaning. chrF is reported beside it as a diagnostic.
+Validation: README "Eval suite" (Spearman with human ratings, Lai et al. 2023).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def _char_ngrams(text: str, n: int) -> Counter[str]:
+    s = "".join(text.split())  # chrF ignores whitespace
+    return Counter(s[i : i + n] for i in range(len(s) - n + 1))
+
+
+def chrf(hypothesis: str, reference: str, order: int = 6, beta: float = 2.0) -> float:
+    """chrF (Popović 2015, as sacrebleu computes it): char n-gram F-beta, averaged over n=1..6.
+
+    Returns a value in [0, 1] (sacrebleu reports it times 100).
+    """
+    precisions: list[float] = []
+    recalls: list[float] = []
+    for n in range(1, order + 1):
+        hyp, ref = _char_ngrams(hypothesis, n), _char_ngrams(reference, n)
+        if not hyp or not ref:
+            continue  # sacrebleu skips orders a text is too short for
+        match = sum((hyp & ref).values())
+        precisions.append(match / sum(hyp.values()))
+        recalls.append(match / sum(ref.values()))
+    if not precisions:
+        return 0.0
+    p, r = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
+    if p + r == 0:
+        return 0.0
+    b2 = beta * beta
+    return (1 + b2) * p * r / (b2 * p + r)
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """Unit-norm MiniLM vectors; the model is loaded once per process."""
+    from coach.embeddings import get_embedder
+
+    return get_embedder().embed(list(texts))
+
+
+def cosine_pairs(pairs: Sequence[tuple[str, str]]) -> list[float]:
+    """Cosine of each (a, b), clipped to [0, 1]; all texts embedded in one batch."""
+    if not pairs:
+        return []
+    vecs = embed([t for pair in pairs for t in pair])
+    a, b = vecs[0::2], vecs[1::2]
+    return [float(max(0.0, min(1.0, x))) for x in np.einsum("ij,ij->i", a, b)]
+
+
+def content_preservation(source: str, rewrite: str) -> float:
+    """The suite's content-preservation score for one pair (see the module docstring)."""
+    if not source.strip() or not rewrite.strip():
+        return 0.0
+    return cosine_pairs([(source, rewrite)])[0]
