@@ -64,3 +64,35 @@ def content_preservation(source: str, rewrite: str) -> float:
     if not source.strip() or not rewrite.strip():
         return 0.0
     return cosine_pairs([(source, rewrite)])[0]
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Spearman's rho with average ranks for ties (what scipy.stats.spearmanr computes)."""
+
+    def ranks(v: Sequence[float]) -> np.ndarray:
+        a = np.asarray(v, dtype=float)
+        order = np.argsort(a, kind="mergesort")
+        r = np.empty(len(a))
+        r[order] = np.arange(1, len(a) + 1)
+        for value in np.unique(a):  # ties share their mean rank
+            tied = a == value
+            r[tied] = r[tied].mean()
+        return r
+
+    rx, ry = ranks(x), ranks(y)
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+def lai_pairs(path: str) -> list[tuple[str, str, float]]:
+    """(source, system rewrite, mean human rating) from Lai et al.'s content.src.json, no `ref`."""
+    import json
+
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                row = json.loads(line)
+                for name, s in row["sys"].items():
+                    if name != "ref":
+                        out.append((row["src"], s["out"], (s["human_1"] + s["human_2"]) / 2))
+    return out
