@@ -1,36 +1,70 @@
 """Input hygiene: every piece of user text passes here before anything else sees it.
 
 Rejects what cannot be a status update (empty, oversized, binary) with one clear sentence, and
-strips invisible characters (zero-width, bidi controls, Unicode tags) that could hide
-instructions from a reader while a model still reads them.
+strips invisible characters (zero-width, bidi controls, Unicode tags, variation-selector
+"smuggling") that could hide instructions from a reader while a model still reads them. What
+was removed is counted by kind, so the result can say so instead of changing text silently.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coach.errors import InputError
 
-# Zero-width and joiners, bidi embeddings/overrides/isolates, BOM, Unicode tag characters.
-_INVISIBLE = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
+# Each kind of invisible character, named so a finding can say what was removed and why.
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("zero-width", re.compile("[\u200b-\u200d\u2060-\u2064\ufeff\u180e\u00ad\u034f\ufff9-\ufffb]")),
+    ("bidi control", re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")),
+    ("Unicode tag", re.compile("[\U000e0000-\U000e007f]")),
+    ("variation selector", re.compile("[\U000e0100-\U000e01ef]")),
+    ("lone surrogate", re.compile("[\ud800-\udfff]")),
 )
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+_LINE_SEP = re.compile("[\u2028\u2029\x85]")
 
 
 @dataclass(frozen=True)
 class CleanText:
+    """Clean text plus what was taken out of it (kind -> count), for findings."""
+
     text: str
     removed_invisible: int = 0
+    removed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> tuple[str, ...]:
+        """One sentence per kind removed: hidden text is never sent on without a word."""
+        return tuple(
+            f"Removed {n} invisible {kind} character(s) from the input."
+            for kind, n in self.removed.items()
+        )
+
+
+def strip_invisible(text: str) -> tuple[str, dict[str, int]]:
+    """Text without invisible characters, and how many of each kind were removed."""
+    removed: dict[str, int] = {}
+    for kind, pattern in _KINDS:
+        text, n = pattern.subn("", text)
+        if n:
+            removed[kind] = n
+    text, n = _CONTROL.subn("", text)
+    if n:
+        removed["control"] = n
+    return text, removed
 
 
 def clean_input(value: object, max_chars: int, what: str = "update") -> CleanText:
-    """Return usable text or raise InputError naming the problem and the fix."""
+    """Return usable text or raise InputError naming the problem and the fix.
+
+    Idempotent: cleaning the cleaned text again changes nothing (invisible characters are
+    removed before NFC, so a removal cannot leave a new composable pair behind).
+    """
     if value is None:
         raise InputError(f"The {what} is empty: paste the text of a status update.")
-    if isinstance(value, bytes | bytearray):
+    if isinstance(value, bytes | bytearray | memoryview):
         if len(value) > max_chars * 4:
             raise InputError(_too_long(what, len(value), max_chars, unit="bytes"))
         value = decode_bytes(bytes(value), what)
@@ -40,21 +74,35 @@ def clean_input(value: object, max_chars: int, what: str = "update") -> CleanTex
         raise InputError(_too_long(what, len(value), max_chars))
     if "\x00" in value or _looks_binary(value):
         raise InputError(f"The {what} looks like binary data, not text.")
-    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    text, removed = _INVISIBLE.subn("", text)
-    text = _CONTROL.sub("", text)
+    text = _LINE_SEP.sub("\n", value.replace("\r\n", "\n").replace("\r", "\n"))
+    text, removed = strip_invisible(text)
+    text = unicodedata.normalize("NFC", text)
+    text = text.strip("\n")
     if not text.strip():
         raise InputError(f"The {what} is empty: paste the text of a status update.")
-    return CleanText(text=text.strip("\n"), removed_invisible=removed)
+    if len(text) > max_chars:  # NFC can lengthen a few scripts
+        raise InputError(_too_long(what, len(text), max_chars))
+    hidden = sum(n for k, n in removed.items() if k != "control")
+    return CleanText(text=text, removed_invisible=hidden, removed=removed)
 
 
 def decode_bytes(data: bytes, what: str = "file") -> str:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is an InputError."""
+    """Decode UTF-8 (with or without BOM) or UTF-16/32 with BOM; anything else is an InputError."""
+    for bom, codec in (
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data[4:].decode(codec)
+            except UnicodeDecodeError:
+                raise InputError(f"The {what} claims UTF-32 but is not valid UTF-32.") from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
         try:
-            return data.decode("utf-16")
+            return data[2:].decode(codec)
         except UnicodeDecodeError:
             raise InputError(f"The {what} claims UTF-16 but is not valid UTF-16.") from None
     if b"\x00" in data:
