@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from coach.analysis import analyze
 from coach.engines.base import AUDIENCES, LENGTHS, Engine, Request
 from coach.engines.offline import OfflineEngine
-from coach.errors import CoachError, ConfigError, InputError, ModelAuthError, ModelError
+from coach.errors import ConfigError, InputError, ModelAuthError, ModelError
 from coach.facts import check_facts
-from coach.ingest import iter_files, load_file
+from coach.ingest import iter_files
 from coach.rules import Rules, load_rules
 from coach.settings import Settings
 from coach.text import clean_input
@@ -44,7 +44,10 @@ class Coach:
         if self._store is None:
             from coach.store import Store
 
-            self._store = Store(self.settings)
+            store = Store(self.settings)
+            self._store = store
+            if store.recovered:
+                self._rebuild()
         return self._store
 
     @property
@@ -89,8 +92,13 @@ class Coach:
         length: str = "standard",
         collection: str | None = None,
         engine: str | None = None,
+        batch: bool = False,
+        on_token: Callable[[str], None] | None = None,
     ) -> RewriteResult:
-        """Rewrite one status update; never returns a rewrite that failed the facts guard silently."""
+        """Rewrite one status update; never returns a rewrite that failed the facts guard silently.
+
+        `batch` gives the model the batch timeout instead of the interactive one; `on_token`
+        receives the model's draft as it streams (see `rewrite_stream`)."""
         started = time.perf_counter()
         if audience not in AUDIENCES:
             raise InputError(f"Unknown audience {audience!r}: use one of {', '.join(AUDIENCES)}.")
@@ -100,10 +108,7 @@ class Coach:
         analysis = analyze(clean.text, self.rules)
         name = collection or self.settings.collection
         findings: list[str] = []
-        if clean.removed_invisible:
-            findings.append(
-                f"Removed {clean.removed_invisible} invisible character(s) from the input."
-            )
+        findings.extend(clean.findings)  # hidden characters are named, never dropped silently
         citations = self.retrieve(clean.text, collection=name)
         if not citations:
             findings.append(f"No strategy passages in collection {name!r}: run `coach ingest`.")
@@ -111,11 +116,18 @@ class Coach:
         chosen = self.engine(engine)
         tag = chosen.name
         try:
-            draft = chosen.rewrite(request)
+            if tag == "llm":
+                draft = chosen.rewrite(request, batch=batch, on_token=on_token)  # type: ignore[call-arg]
+            else:
+                draft = chosen.rewrite(request)
         except ModelAuthError:
             raise
         except ModelError as exc:
             findings.append(f"Model failed ({exc}); used the offline coach instead.")
+            draft, tag = self._engines["offline"].rewrite(request), "offline-fallback"
+        violations = draft.extra.get("violations") if tag == "llm" else None
+        if violations:  # the LLM engine's guard failed twice (answer, then one repair)
+            findings.append(_guard_failed(violations, draft.extra))  # type: ignore[arg-type]
             draft, tag = self._engines["offline"].rewrite(request), "offline-fallback"
         allowed = [f"{c.title}\n{c.section}\n{c.text}" for c in citations]
         facts = check_facts(clean.text, draft.text, allowed)
@@ -142,34 +154,110 @@ class Coach:
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
 
+    def rewrite_stream(self, text: str, **kwargs: Any) -> Iterator[str | RewriteResult]:
+        """For the page: yields the model's draft in pieces (str) as they arrive, then the
+        guarded RewriteResult, whose text may differ (repaired, or the offline fallback).
+        Errors (InputError, ModelAuthError...) are raised from the generator."""
+        import queue
+        import threading
+
+        events: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+        def work() -> None:
+            try:
+                result = self.rewrite(text, on_token=lambda t: events.put(("token", t)), **kwargs)
+                events.put(("result", result))
+            except BaseException as exc:  # handed to the consumer's thread
+                events.put(("error", exc))
+
+        threading.Thread(target=work, name="coach-rewrite-stream", daemon=True).start()
+        while True:
+            kind, value = events.get()
+            if kind == "error":
+                raise value
+            yield value
+            if kind == "result":
+                return
+
+    def as_runnable(self, **defaults: Any) -> Any:
+        """The coach as a LangChain Runnable (str or {"text": ...} in, RewriteResult out)."""
+        from coach.lc import runnable
+
+        return runnable(self, **defaults)
+
     def ingest(
         self,
         paths: Iterable[str | Path],
         collection: str | None = None,
-        progress: Any = None,
-    ) -> dict[str, int]:
-        """Index strategy documents; unchanged chunks are skipped (ids come from content)."""
+        progress: Callable[[int, int, str], Any] | None = None,
+        *,
+        prune: bool = False,
+    ) -> dict[str, Any]:
+        """Index strategy documents (files or folders, recursively) into a collection.
+
+        Unchanged files are skipped by content hash; a changed file replaces its old chunks;
+        `prune` removes documents that were deleted. `progress(done, total, name)` is called
+        after each file. Unreadable files are reported in "messages", never fatal.
+        """
+        from coach.ingest.indexer import index
+        from coach.manifest import Manifest
+
         name = collection or self.settings.collection
-        files = list(iter_files(paths))
-        existing = set(self.store.ids(name))
-        added = skipped = 0
-        errors: list[str] = []
-        for path, root in files:
-            try:
-                chunks = load_file(path, root)
-            except CoachError as exc:
-                errors.append(str(exc))
-                continue
-            new = [c for c in chunks if c.id not in existing]
-            skipped += len(chunks) - len(new)
-            if new:
-                self.store.upsert(
-                    name, [c.id for c in new], [c.text for c in new], [c.metadata for c in new]
-                )
-                added += len(new)
-            if progress:
-                progress(path)
-        return {"files": len(files), "added": added, "unchanged": skipped, "errors": len(errors)}
+        if not 3 <= len(name) <= 512:
+            raise ConfigError("A collection name needs 3 to 512 characters.")
+        roots = [Path(p).expanduser().resolve() for p in paths]
+        files = list(iter_files(roots))
+        store = self.store
+        with store.writing():
+            manifest = Manifest.for_store(self.settings.home, self.settings.chroma_url)
+            return index(
+                store,
+                manifest,
+                self.retriever.embedder,
+                files,
+                name,
+                prune_roots=roots if prune else None,
+                progress=progress,
+            )
+
+    def corpus(self, collection: str | None = None) -> dict[str, list[Any]]:
+        """What is indexed, from the manifest: {collection: [Entry, ...]}."""
+        from coach.manifest import Manifest
+
+        manifest = Manifest.for_store(self.settings.home, self.settings.chroma_url)
+        names = [collection] if collection else manifest.collections()
+        return {n: sorted(manifest.entries(n).values(), key=lambda e: e.source) for n in names}
+
+    def _rebuild(self) -> None:
+        """Re-index every collection of a store that failed its health check, from the manifest."""
+        from coach.ingest.indexer import index
+        from coach.manifest import Manifest
+
+        manifest = Manifest.for_store(self.settings.home, self.settings.chroma_url)
+        for name in manifest.collections():
+            entries = list(manifest.entries(name).values())
+            files = [(Path(e.path), Path(e.root)) for e in entries if Path(e.path).exists()]
+            lost = len(entries) - len(files)
+            manifest.drop(name)
+            manifest.save()
+            with self._store.writing():
+                stats = index(self._store, manifest, self.retriever.embedder, files, name)
+            log.warning(
+                "coach: rebuilt collection %r: %d chunk(s) from %d file(s)%s.",
+                name,
+                stats["added"],
+                len(files),
+                f"; {lost} source file(s) no longer exist" if lost else "",
+            )
+
+
+def _guard_failed(violations: Sequence[str], extra: dict[str, Any]) -> str:
+    kind = "a prompt-injection sign" if extra.get("injection") else "the guard"
+    return (
+        f"The model's rewrite failed {kind} {extra.get('why', '')}: "
+        + "; ".join(violations[:5])
+        + ". Used the offline coach instead."
+    )
 
 
 def _guard_finding(missing: Sequence[str], added: Sequence[str]) -> str:

@@ -7,7 +7,11 @@ collection never falls back to Chroma's downloading default.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import shutil
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +27,10 @@ from chromadb.utils.embedding_functions import register_embedding_function
 
 from coach.embeddings import get_embedder
 from coach.errors import ConfigError, StoreError
+from coach.lock import WriteLock
 from coach.settings import Settings
+
+log = logging.getLogger("coach")
 
 
 @register_embedding_function
@@ -84,11 +91,29 @@ def _client(settings: Settings) -> Any:
                 f"Cannot reach the Chroma server at {settings.chroma_url}: {exc}."
             ) from None
     path = settings.chroma_path
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-    except Exception as exc:
-        raise StoreError(f"Cannot open the Chroma store at {path}: {exc}.") from None
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _forget(path: Path) -> None:
+    """Drop Chroma's in-process system for `path`, so the next client really reopens the files."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    system = SharedSystemClient._identifier_to_system.pop(str(path), None)
+    if system is not None:
+        with contextlib.suppress(Exception):
+            system.stop()
+
+
+def _health(client: Any, ef: Any) -> None:
+    """Raise if any collection cannot be counted, read and queried (broken sqlite or segments)."""
+    for c in client.list_collections():
+        col = client.get_collection(name=c.name if hasattr(c, "name") else str(c))
+        if col.count() == 0:
+            continue
+        got = col.get(limit=1, include=["embeddings"])
+        vector = [float(x) for x in got["embeddings"][0]]
+        col.query(query_embeddings=[vector], n_results=1, include=["distances"])
 
 
 class Store:
@@ -96,9 +121,62 @@ class Store:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._client = _client(settings)
         self._ef = CoachMiniLM(cache_dir=str(settings.models_dir))
         self._collections: dict[str, Any] = {}
+        self.generation = 0  # bumped on every write in this process (retrieval caches key on it)
+        self.recovered = ""  # set when a broken local store was moved aside and started afresh
+        if settings.chroma_url:
+            self._client = _client(settings)
+            try:
+                self._client.heartbeat()
+            except Exception as exc:
+                raise StoreError(
+                    f"Cannot reach the Chroma server at {settings.chroma_url}: {_short(exc)}."
+                ) from None
+        else:
+            self._client = self._open_local()
+
+    def _open_local(self) -> Any:
+        """Open the embedded store; one that fails its health check is moved aside, not fatal."""
+        path = self.settings.chroma_path
+        try:
+            client = _client(self.settings)
+            _health(client, self._ef)
+            return client
+        except StoreError:
+            raise
+        except Exception as exc:
+            reason = _short(exc)
+        with self.writing():
+            _forget(path)
+            broken = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+            try:
+                shutil.move(str(path), str(broken))
+                path.mkdir(parents=True)
+                (broken / "coach-write.lock").unlink(missing_ok=True)
+                client = _client(self.settings)
+            except Exception as exc:
+                raise StoreError(
+                    f"Cannot open the Chroma store at {path}: {_short(exc)}."
+                ) from None
+        self.recovered = (
+            f"The store at {path} failed its health check ({reason}); it was moved to "
+            f"{broken.name} and is being rebuilt from the manifest's sources."
+        )
+        log.warning("coach: %s", self.recovered)
+        return client
+
+    def writing(self) -> contextlib.AbstractContextManager[Any]:
+        """The local store's write lock (StoreLockedError within 2 s); nothing in server mode."""
+        if self.settings.chroma_url:
+            return contextlib.nullcontext()
+        return WriteLock(self.settings.chroma_path)
+
+    def close(self) -> None:
+        """Release Chroma's in-process resources for this local store."""
+        self._collections.clear()
+        if not self.settings.chroma_url:
+            _forget(self.settings.chroma_path)
 
     @property
     def location(self) -> str:
@@ -146,6 +224,7 @@ class Store:
         batch: int = 512,
     ) -> None:
         col = self._collection(name)
+        self.generation += 1
         for i in range(0, len(ids), batch):
             kwargs: dict[str, Any] = {
                 "ids": list(ids[i : i + batch]),
@@ -154,11 +233,20 @@ class Store:
             }
             if embeddings is not None:
                 kwargs["embeddings"] = [list(map(float, v)) for v in embeddings[i : i + batch]]
-            col.upsert(**kwargs)
+            with self.writing():
+                col.upsert(**kwargs)
 
     def delete(self, name: str, ids: Sequence[str]) -> None:
-        if ids:
-            self._collection(name).delete(ids=list(ids))
+        self.generation += 1
+        with self.writing():
+            for i in range(0, len(ids), 512):
+                self._collection(name).delete(ids=list(ids[i : i + 512]))
+
+    def embeddings(self, name: str, ids: Sequence[str]) -> dict[str, list[float]]:
+        got = self._collection(name, create=False).get(ids=list(ids), include=["embeddings"])
+        return {
+            i: [float(x) for x in v] for i, v in zip(got["ids"], got["embeddings"], strict=True)
+        }
 
     def ids(self, name: str, where: dict[str, Any] | None = None) -> list[str]:
         got = self._collection(name).get(where=where, include=[])
@@ -193,9 +281,16 @@ class Store:
         ]
 
     def drop(self, name: str) -> None:
-        if name in self.collections():
-            self._client.delete_collection(name)
+        self.generation += 1
+        with self.writing():
+            if name in self.collections():
+                self._client.delete_collection(name)
         self._collections.pop(name, None)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().rstrip(".").splitlines()
+    return (text[0] if text else type(exc).__name__)[:160]
 
 
 def _clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
