@@ -1,19 +1,34 @@
 """LangChain and the openai client: the only module that imports them.
 
-Gives coach's MiniLM as a LangChain `Embeddings`, and builds the chat model from settings.
+Gives coach's MiniLM as a LangChain `Embeddings`, builds the chat model from settings, asks it
+for structured output (json_schema, else function calling, else JSON mode, else plain text),
+and owns coach's ONE retry layer: the openai client's own retries are off (max_retries=0),
+because it retries `insufficient_quota` too and cannot share one deadline across attempts.
+Token counts are estimated by a heuristic: tiktoken downloads its tables at run time.
 """
 
 from __future__ import annotations
 
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import openai
 from langchain_core.embeddings import Embeddings
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.runnables import RunnableLambda
 from langchain_openai import ChatOpenAI
 
 from coach.embeddings import get_embedder
-from coach.errors import ConfigError
+from coach.errors import ConfigError, InputError, ModelAuthError, ModelError
 from coach.settings import Settings
+
+MODES = ("json_schema", "function_calling", "json_mode", "plain")
+TOOL_NAME = "submit_rewrite"
+MAX_RETRY_AFTER = 60.0
 
 
 class CoachEmbeddings(Embeddings):
@@ -29,8 +44,13 @@ class CoachEmbeddings(Embeddings):
         return get_embedder(self.cache_dir).embed_one(text).tolist()
 
 
+def estimate_tokens(text: str) -> int:
+    """About four characters per token: good enough for budgets, and needs no download."""
+    return max(1, len(text) // 4)
+
+
 def chat_model(settings: Settings, timeout: float | None = None, **kwargs: Any) -> ChatOpenAI:
-    """A ChatOpenAI for any OpenAI-compatible server; one retry layer (the openai client's)."""
+    """A ChatOpenAI for any OpenAI-compatible server; retries are coach's (see `ask`)."""
     if not settings.llm_configured:
         raise ConfigError("No model server configured: set OPENAI_API_KEY or OPENAI_BASE_URL.")
     return ChatOpenAI(
@@ -38,49 +58,201 @@ def chat_model(settings: Settings, timeout: float | None = None, **kwargs: Any) 
         api_key=settings.openai_api_key or "not-needed",  # local servers accept any key
         base_url=settings.openai_base_url,
         timeout=timeout or settings.timeout,
-        max_retries=settings.max_retries,
+        max_retries=0,
         temperature=settings.temperature,
         **kwargs,
     )
 
 
-def messages(system: str, user: str) -> list[BaseMessage]:
-    return [SystemMessage(content=system), HumanMessage(content=user)]
+def messages(system: str, user: str, *turns: tuple[str, str]) -> list[BaseMessage]:
+    """System + user, then (role, text) turns: ("ai", ...) and ("user", ...) for a repair."""
+    out: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
+    for role, text in turns:
+        out.append(AIMessage(content=text) if role == "ai" else HumanMessage(content=text))
+    return out
 
 
-def invoke(model: ChatOpenAI, msgs: list[BaseMessage]) -> str:
-    """Call the model; turn the openai client's failures into coach's ModelError family."""
-    import openai
+def _bind(model: ChatOpenAI, mode: str, schema: dict[str, Any], timeout: float) -> Any:
+    if mode == "json_schema":
+        fmt = {"type": "json_schema", "json_schema": {"name": TOOL_NAME, "schema": schema}}
+        return model.bind(response_format=fmt, timeout=timeout)
+    if mode == "function_calling":
+        tool = {
+            "type": "function",
+            "function": {
+                "name": TOOL_NAME,
+                "description": "Submit the rewrite.",
+                "parameters": schema,
+            },
+        }
+        return model.bind_tools([tool], tool_choice=TOOL_NAME).bind(timeout=timeout)
+    if mode == "json_mode":
+        return model.bind(response_format={"type": "json_object"}, timeout=timeout)
+    return model.bind(timeout=timeout)
 
-    from coach.errors import ModelAuthError, ModelError
 
+def _raw_text(message: Any) -> str:
+    """The answer as text: tool-call arguments when the model called the tool, else content."""
+    calls = getattr(message, "tool_calls", None) or []
+    if calls:
+        return json.dumps(calls[0].get("args", {}))
+    bad = getattr(message, "invalid_tool_calls", None) or []
+    if bad:
+        return str(bad[0].get("args") or "")
+    content = getattr(message, "content", "")
+    if isinstance(content, list):
+        return "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+    return str(content or "")
+
+
+def _once(bound: Any, msgs: list[BaseMessage], on_chunk: Callable[[str], None] | None) -> str:
+    if on_chunk is None:
+        return _raw_text(bound.invoke(msgs))
+    parts: list[str] = []
+    for chunk in bound.stream(msgs):
+        piece = "".join(str(c.get("args") or "") for c in chunk.tool_call_chunks)
+        if not piece and isinstance(chunk.content, str):
+            piece = chunk.content
+        if piece:
+            parts.append(piece)
+            on_chunk(piece)
+    return "".join(parts)
+
+
+@dataclass
+class Answer:
+    """What the model said, and how it was obtained."""
+
+    text: str
+    mode: str
+    attempts: int
+
+
+def _retry_after(exc: Any) -> float | None:
+    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
     try:
-        reply = model.invoke(msgs)
-    except openai.AuthenticationError as exc:
-        raise ModelAuthError(
-            "The model server rejected the API key (401): check OPENAI_API_KEY.",
-            status=401,
-            body=str(exc.body),
-        ) from None
-    except openai.RateLimitError as exc:
-        body = exc.body if isinstance(exc.body, dict) else {}
-        if "insufficient_quota" in str(body) or "insufficient_quota" in str(exc):
-            raise ModelAuthError(
-                "The model account has no quota left (insufficient_quota): add credit or "
-                "use another key.",
-                status=429,
-                body=str(exc.body),
-            ) from None
-        raise ModelError(
-            "The model server kept answering 429 (rate limited).", 429, str(exc.body)
-        ) from None
-    except openai.APIStatusError as exc:
-        raise ModelError(
-            f"The model server answered HTTP {exc.status_code}.", exc.status_code, str(exc.body)
-        ) from None
-    except openai.APITimeoutError:
-        raise ModelError("The model server did not answer in time.") from None
-    except openai.APIConnectionError as exc:
-        raise ModelError(f"Cannot reach the model server: {exc}.") from None
-    content = reply.content
-    return content if isinstance(content, str) else str(content)
+        if headers.get("retry-after-ms"):
+            return float(headers["retry-after-ms"]) / 1000
+        if headers.get("retry-after"):
+            return float(headers["retry-after"])
+    except ValueError:
+        return None
+    return None
+
+
+def _status(exc: Any) -> int | None:
+    code = getattr(exc, "status_code", None)
+    if code is None:
+        code = getattr(getattr(exc, "response", None), "status_code", None)
+    return int(code) if isinstance(code, int) else None
+
+
+def _body(exc: Any) -> str:
+    return str(getattr(exc, "body", None) or exc)[:500]
+
+
+def classify(exc: BaseException) -> tuple[str, ModelError]:
+    """(action, error): action is "fatal", "downgrade" (structured mode refused) or "retry"."""
+    status = _status(exc)
+    if isinstance(exc, openai.AuthenticationError) or status in (401, 403):
+        return "fatal", ModelAuthError(
+            f"The model server rejected the API key ({status}): check OPENAI_API_KEY.",
+            status,
+            _body(exc),
+        )
+    if status == 429 and "insufficient_quota" in str(getattr(exc, "body", "")) + str(exc):
+        return "fatal", ModelAuthError(
+            "The model account has no quota left (insufficient_quota): add credit or use "
+            "another key.",
+            429,
+            _body(exc),
+        )
+    if status == 429:
+        return "retry", ModelError("The model server kept answering 429 (rate limited).", 429)
+    if status == 404:
+        return "fatal", ModelError(
+            "The model server does not know this model (404): check COACH_MODEL.", 404, _body(exc)
+        )
+    if status in (400, 422):
+        return "downgrade", ModelError(
+            f"The model server refused the request ({status}).", status, _body(exc)
+        )
+    if status is not None:
+        return "retry", ModelError(f"The model server answered HTTP {status}.", status, _body(exc))
+    if isinstance(exc, openai.APITimeoutError):
+        return "retry", ModelError("The model server did not answer in time.")
+    if isinstance(exc, openai.APIConnectionError):
+        return "retry", ModelError("Cannot reach the model server (connection failed or reset).")
+    return "retry", ModelError(f"The model server sent an unreadable answer ({exc}).")
+
+
+def ask(
+    model: ChatOpenAI,
+    msgs: list[BaseMessage],
+    schema: dict[str, Any],
+    *,
+    mode: str = "json_schema",
+    timeout: float = 30.0,
+    retries: int = 2,
+    on_chunk: Callable[[str], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Answer:
+    """Ask once per attempt within ONE deadline (`timeout` seconds in all), honouring
+    Retry-After; step down the structured-output modes when the server refuses one."""
+    deadline = time.monotonic() + timeout
+    modes = list(MODES[MODES.index(mode) :])
+    attempt = failures = 0
+    last: ModelError = ModelError("The model was not asked.")
+    while modes:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.05:
+            break
+        attempt += 1
+        try:
+            # Stream only the first attempt: the page shows one draft, then the final text.
+            text = _once(
+                _bind(model, modes[0], schema, remaining), msgs, on_chunk if attempt == 1 else None
+            )
+            if not text.strip():
+                raise ValueError("empty answer")
+            return Answer(text, modes[0], attempt)
+        except (ValueError, IndexError, KeyError, TypeError, openai.APIError) as exc:
+            action, last = classify(exc)
+            hinted = _retry_after(exc) if last.status == 429 else None
+        if action == "fatal":
+            raise last
+        if action == "downgrade":
+            if len(modes) == 1:
+                raise last
+            modes.pop(0)
+            continue
+        failures += 1
+        if failures > retries:
+            break
+        wait = min(0.5 * 2 ** (failures - 1), 8.0) * (0.8 + 0.4 * random.random())
+        if hinted is not None:
+            wait = min(hinted, MAX_RETRY_AFTER)
+        if time.monotonic() + wait >= deadline:
+            last = ModelError(
+                f"{last.message.rstrip('.')} and the time budget ran out.", last.status
+            )
+            break
+        sleep(wait)
+    raise last
+
+
+def runnable(coach: Any, **defaults: Any) -> RunnableLambda[Any, Any]:
+    """The coach as a LangChain Runnable: input is the update text, or a dict with `text` and
+    any of audience/length/collection/engine; output is the RewriteResult."""
+
+    def _run(value: Any) -> Any:
+        if isinstance(value, str):
+            return coach.rewrite(value, **defaults)
+        if isinstance(value, dict) and isinstance(value.get("text"), str):
+            return coach.rewrite(**{**defaults, **value})
+        text = getattr(value, "content", None) or getattr(value, "text", None)
+        if isinstance(text, str):  # a message or a previous result
+            return coach.rewrite(text, **defaults)
+        raise InputError("The coach runnable takes the update text or {'text': ...}.")
+
+    return RunnableLambda(_run, name="coach_rewrite")

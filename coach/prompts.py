@@ -1,11 +1,16 @@
 """Prompt templates as versioned YAML files in prompts/, rendered strictly with Jinja.
 
-A missing variable is an error, never an empty string (StrictUndefined).
+A missing variable is an error, never an empty string (StrictUndefined), and so is a variable
+the file does not declare (a typo would otherwise be silently ignored). A file may also carry
+extra templates (e.g. `repair`) and the JSON `schema` of the answer, so the output contract
+is versioned with the words that ask for it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -18,33 +23,64 @@ from coach.resources import data_path
 _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
 )
+_RESERVED = {"name", "version", "system", "user", "variables", "schema"}
 
 
 @dataclass(frozen=True)
 class Prompt:
+    """One version of one prompt. `id` ("rewrite@v2") goes into every result."""
+
     name: str
     version: str
     system: str
     user: str
+    variables: tuple[str, ...] = ()
+    schema: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    parts: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def id(self) -> str:
         return f"{self.name}@{self.version}"
 
-    def render(self, **variables: Any) -> tuple[str, str]:
+    @property
+    def digest(self) -> str:
+        """A hash of the whole template, so an edited file never reuses old cache entries."""
+        blob = json.dumps([self.system, self.user, self.parts, self.schema], sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def _render(self, template: str, variables: dict[str, Any]) -> str:
+        if self.variables:
+            unknown = sorted(set(variables) - set(self.variables) - {"violations"})
+            if unknown:
+                raise ConfigError(
+                    f"Prompt {self.id} does not take variable(s) {', '.join(unknown)}."
+                )
         try:
-            return (
-                _ENV.from_string(self.system).render(**variables),
-                _ENV.from_string(self.user).render(**variables),
-            )
+            return _ENV.from_string(template).render(**variables)
         except jinja2.UndefinedError as exc:
             raise ConfigError(
                 f"Prompt {self.id} needs a variable that was not given: {exc}."
             ) from None
+        except jinja2.TemplateError as exc:
+            raise ConfigError(f"Prompt {self.id} is not a valid template: {exc}.") from None
+
+    def render(self, **variables: Any) -> tuple[str, str]:
+        """(system, user) with every declared variable filled."""
+        return self._render(self.system, variables), self._render(self.user, variables)
+
+    def render_part(self, part: str, **variables: Any) -> str:
+        """An extra template of the file, e.g. `repair` with `violations`."""
+        if part not in self.parts:
+            raise ConfigError(f"Prompt {self.id} has no {part!r} template.")
+        return self._render(self.parts[part], variables)
 
 
 def available(name: str) -> list[str]:
     return sorted(p.stem.split(".", 1)[1] for p in data_path("prompts").glob(f"{name}.*.yaml"))
+
+
+def _version_key(v: str) -> list[Any]:
+    return [int(x) if x.isdigit() else x for x in v.lstrip("v").split(".")]
 
 
 @lru_cache(maxsize=32)
@@ -53,13 +89,29 @@ def load_prompt(name: str, version: str | None = None) -> Prompt:
     versions = available(name)
     if not versions:
         raise ConfigError(f"No prompt named {name!r} in {data_path('prompts')}.")
-    version = version or max(
-        versions, key=lambda v: [int(x) if x.isdigit() else x for x in v.lstrip("v").split(".")]
-    )
+    version = version or max(versions, key=_version_key)
     path = data_path("prompts") / f"{name}.{version}.yaml"
     if not path.is_file():
         raise ConfigError(
             f"No version {version!r} of prompt {name!r}; have: {', '.join(versions)}."
         )
-    data = yaml.safe_load(path.read_text("utf-8"))
-    return Prompt(name=name, version=version, system=data["system"], user=data["user"])
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+        system, user = data["system"], data["user"]
+    except (yaml.YAMLError, KeyError, TypeError) as exc:
+        raise ConfigError(f"Prompt file {path.name} is broken: {exc}.") from None
+    if data.get("version", version) != version or data.get("name", name) != name:
+        raise ConfigError(
+            f"Prompt file {path.name} names itself {data.get('name')}@"
+            f"{data.get('version')}; rename the file or fix its header."
+        )
+    parts = {k: v for k, v in data.items() if k not in _RESERVED and isinstance(v, str)}
+    return Prompt(
+        name=name,
+        version=version,
+        system=system,
+        user=user,
+        variables=tuple(data.get("variables") or ()),
+        schema=dict(data.get("schema") or {}),
+        parts=parts,
+    )

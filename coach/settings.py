@@ -67,6 +67,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str | None = None
+    cache: bool = True  # COACH_CACHE: reuse guarded model answers for identical requests
 
     @classmethod
     def load(cls, **overrides: Any) -> Settings:
@@ -93,6 +94,7 @@ class Settings:
             "host": _env("COACH_HOST") or "127.0.0.1",
             "port": _env_int("COACH_PORT", 7860),
             "auth": _env("COACH_AUTH"),
+            "cache": _env_bool("COACH_CACHE", True),
         }
         values = {**env, **{k: v for k, v in overrides.items() if v is not None}}
         if isinstance(values["home"], str):
