@@ -68,6 +68,8 @@ class Settings:
     port: int = 7860
     auth: str | None = None
     cache: bool = True  # COACH_CACHE: reuse guarded model answers for identical requests
+    rpm: float = 0.0  # COACH_RPM: model requests per minute in a batch (0 = no limit)
+    tpm: float = 0.0  # COACH_TPM: model tokens per minute in a batch (0 = no limit)
 
     @classmethod
     def load(cls, **overrides: Any) -> Settings:
@@ -95,6 +97,8 @@ class Settings:
             "port": _env_int("COACH_PORT", 7860),
             "auth": _env("COACH_AUTH"),
             "cache": _env_bool("COACH_CACHE", True),
+            "rpm": _env_float("COACH_RPM", 0.0),
+            "tpm": _env_float("COACH_TPM", 0.0),
         }
         values = {**env, **{k: v for k, v in overrides.items() if v is not None}}
         if isinstance(values["home"], str):
