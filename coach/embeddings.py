@@ -55,11 +55,13 @@ def default_cache_dir() -> Path:
     return Path(home) / "models"
 
 
-def _cache_key(weights: Path) -> str:
-    """Size + mtime of the weights and the builder version: cheap to compute at every start."""
-    st = weights.stat()
-    raw = f"{BUILDER_VERSION}:{st.st_size}:{st.st_mtime_ns}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+def _cache_key(folder: Path) -> str:
+    """Builder version + size and mtime of the weights and config: cheap at every start."""
+    parts = [BUILDER_VERSION]
+    for name in ("model.safetensors", "config.json"):
+        st = (folder / name).stat()
+        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256(":".join(parts).encode()).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------- graph builder
@@ -77,6 +79,9 @@ def build_onnx(folder: Path) -> Any:
     from safetensors import safe_open
 
     cfg = json.loads((folder / "config.json").read_text())
+    pooling = json.loads((folder / "1_Pooling" / "config.json").read_text())
+    if not pooling.get("pooling_mode_mean_tokens") or cfg.get("hidden_act") != "gelu":
+        raise ConfigError(f"{folder} is not the all-MiniLM-L6-v2 this builder expects.")
     hidden, heads = int(cfg["hidden_size"]), int(cfg["num_attention_heads"])
     eps = float(cfg["layer_norm_eps"])
     head_dim = hidden // heads
@@ -224,13 +229,20 @@ def _write_cache(model: Any, onnx_path: Path) -> None:
         os.replace(tmp_graph, onnx_path)
 
 
-def ensure_onnx(cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Path of the cached graph for the installed weights, building it on first use (~3 s)."""
+def ensure_onnx(cache_dir: str | os.PathLike[str] | None = None, *, rebuild: bool = False) -> Path:
+    """Path of the cached graph for the installed weights, building it on first use (~1.5 s)."""
     folder = model_dir()
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    onnx_path = cache / f"all-MiniLM-L6-v2-{_cache_key(folder / 'model.safetensors')}.onnx"
-    if not (onnx_path.is_file() and (cache / (onnx_path.name + ".data")).is_file()):
-        _write_cache(build_onnx(folder), onnx_path)
+    onnx_path = cache / f"all-MiniLM-L6-v2-{_cache_key(folder)}.onnx"
+    if rebuild or not (onnx_path.is_file() and (cache / (onnx_path.name + ".data")).is_file()):
+        try:
+            cache.mkdir(parents=True, exist_ok=True)  # fail before the 1.5 s build, not after
+            _write_cache(build_onnx(folder), onnx_path)
+        except OSError as err:
+            raise ConfigError(
+                f"Cannot write the embedding model cache in {cache} ({err.strerror}): "
+                "set COACH_HOME to a writable folder."
+            ) from err
     return onnx_path
 
 
@@ -264,9 +276,15 @@ class MiniLM:
         options.intra_op_num_threads = _cores()
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # warnings about unused initialisers are noise here
-        self._session = ort.InferenceSession(
-            str(self.onnx_path), options, providers=["CPUExecutionProvider"]
-        )
+        try:
+            self._session = ort.InferenceSession(
+                str(self.onnx_path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception:  # a damaged cache file (disk full, edited by hand): build it again
+            self.onnx_path = ensure_onnx(cache_dir, rebuild=True)
+            self._session = ort.InferenceSession(
+                str(self.onnx_path), options, providers=["CPUExecutionProvider"]
+            )
 
     @property
     def model_id(self) -> str:

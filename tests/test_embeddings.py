@@ -7,6 +7,7 @@ The reference vectors in tests/data were computed once with sentence-transformer
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -110,6 +111,22 @@ def test_warm_cache_is_not_rebuilt(model: MiniLM, models_dir: Path) -> None:
     assert again.onnx_path == model.onnx_path
     assert {f: f.stat().st_mtime_ns for f in files} == before
     assert not list(models_dir.glob(".build-*"))  # no temp files left behind
+
+
+def test_a_damaged_cache_is_rebuilt(model: MiniLM, models_dir: Path, tmp_path: Path) -> None:
+    for f in models_dir.glob("*.onnx*"):
+        shutil.copy2(f, tmp_path / f.name)
+    (tmp_path / model.onnx_path.name).write_bytes(b"not a model")
+    again = MiniLM(tmp_path)
+    assert again.onnx_path.stat().st_size > 1000
+    np.testing.assert_allclose(again.embed_one("hello"), model.embed_one("hello"), atol=1e-6)
+
+
+def test_an_unusable_cache_dir_is_a_config_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(ConfigError, match="COACH_HOME"):
+        MiniLM(blocker / "models")
 
 
 def test_get_embedder_is_one_instance_per_cache_dir(models_dir: Path) -> None:
