@@ -1,0 +1,309 @@
+"""Run a batch: stream records, rewrite each (concurrently for the LLM), journal every row, then
+write the output in input order from the journal, atomically.
+
+A row that fails is recorded with its reason and the batch goes on; only errors that would fail
+every row (bad key, no quota, bad settings) stop it, and the journal keeps what was done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coach.analysis import analyze
+from coach.batch.formats import Record, open_format
+from coach.batch.journal import Journal, idempotency_key
+from coach.batch.ratelimit import RateLimiter, estimate_tokens
+from coach.errors import CoachError, ConfigError, InputError, ModelAuthError
+
+Progress = Callable[[int, int, str], None]  # (rows done, rows in total, last row's status)
+_FATAL = (ModelAuthError, ConfigError)
+
+
+@dataclass
+class Summary:
+    """What the batch did; `ok + fallback + failed + skipped == total`."""
+
+    total: int = 0
+    ok: int = 0
+    fallback: int = 0
+    failed: int = 0
+    skipped: int = 0  # structure only (a heading with no text), passed through
+    resumed: int = 0  # rows taken from the journal without a model call
+    reused: int = 0  # rows answered from an identical earlier row
+    calls: int = 0  # rows actually rewritten in this run
+    seconds: float = 0.0
+    rate_wait: float = 0.0
+    output: str = ""
+    report: str = ""
+    failures: list[tuple[int, str]] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"{self.total} row(s): {self.ok} succeeded, {self.fallback} fell back to the offline "
+            f"coach, {self.failed} failed, {self.skipped} passed through "
+            f"({self.resumed} from the journal, {self.calls} rewritten) in {self.seconds:.1f} s."
+        )
+
+
+@dataclass(frozen=True)
+class Options:
+    engine: str | None = None
+    collection: str | None = None
+    audience: str = "executive"
+    length: str = "standard"
+    metrics: bool = True  # full eval metrics (embeddings) per row, or the result's own fields
+
+
+def row_payload(coach: Any, text: str, opts: Options) -> tuple[dict[str, Any], bool]:
+    """Rewrite one row; (payload, final). Never raises except for errors that stop the batch."""
+    try:
+        r = coach.rewrite(
+            text,
+            audience=opts.audience,
+            length=opts.length,
+            collection=opts.collection,
+            engine=opts.engine,
+        )
+    except _FATAL:
+        raise
+    except CoachError as exc:
+        return failed(str(exc)), isinstance(exc, InputError)
+    except Exception as exc:  # a bug in one row must not take the others down
+        return failed(f"Unexpected {type(exc).__name__}: {exc}"), False
+    return result_payload(r, opts.metrics), True
+
+
+def failed(reason: str) -> dict[str, Any]:
+    return {"status": "failed", "error": reason}
+
+
+def result_payload(r: Any, metrics: bool = True) -> dict[str, Any]:
+    """What the journal keeps of a RewriteResult: enough for every output format and the report."""
+    scores: dict[str, Any]
+    if metrics:
+        from coach.evals.metrics import score
+
+        m = score(r.source, r.text, [c.text for c in r.citations])
+        keep = (
+            "content_preservation",
+            "facts_recall",
+            "facts_precision",
+            "process_density_before",
+            "process_density_after",
+            "grade_level",
+            "verdict",
+        )
+        scores = {k: m.get(k) for k in keep}
+    else:
+        f = r.facts
+        scores = {
+            "content_preservation": None,
+            "facts_recall": round(f.kept / f.total, 4) if f.total else 1.0,
+            "process_density_before": round(r.analysis.process_density, 4),
+            "process_density_after": round(analyze(r.text).process_density, 4),
+        }
+    return {
+        "status": "fallback" if r.engine == "offline-fallback" else "ok",
+        "engine": r.engine,
+        "rewrite": r.text,
+        "questions": list(r.questions),
+        "facts_ok": r.facts.ok,
+        "facts_kept": r.facts.kept,
+        "facts_total": r.facts.total,
+        "facts_missing": list(r.facts.missing),
+        "facts_added": list(r.facts.added),
+        "citations": [c.source for c in r.citations],
+        "unmapped": list(r.unmapped),
+        "findings": list(r.findings),
+        "scores": scores,
+        "error": "",
+    }
+
+
+def execute(
+    work: Callable[[str], Any],
+    jobs: Iterable[tuple[Any, str]],
+    concurrency: int = 1,
+    limiter: RateLimiter | None = None,
+) -> Iterator[tuple[Any, Any]]:
+    """(tag, work(text)) in completion order, at most `concurrency` in flight, paced by limiter."""
+    if concurrency <= 1 and not (limiter and limiter.active):
+        for tag, text in jobs:
+            yield tag, work(text)
+        return
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="batch") as pool:
+        pending: dict[Future[Any], Any] = {}
+        for tag, text in jobs:
+            while len(pending) >= concurrency:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    yield pending.pop(fut), fut.result()
+            if limiter:
+                limiter.acquire(estimate_tokens(text))
+            pending[pool.submit(work, text)] = tag
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield pending.pop(fut), fut.result()
+
+
+def warm(coach: Any, opts: Options) -> tuple[str, str, str]:
+    """Open the store and engine once, before threads share them; returns (prompt, model, corpus)."""
+    engine = coach.engine(opts.engine)
+    prompt = getattr(getattr(engine, "prompt", None), "id", "") or "offline"
+    if engine.name == "offline":
+        from coach.engines.offline import PROMPT_VERSION
+
+        prompt = PROMPT_VERSION
+    model = coach.settings.model if engine.name == "llm" else ""
+    name = opts.collection or coach.settings.collection
+    ids = sorted(coach.store.ids(name)) if coach.store.count(name) else []
+    if ids:
+        coach.retriever  # noqa: B018 - opened here, not by racing worker threads
+    corpus = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+    return prompt, model, f"{name}:{corpus}"
+
+
+def run_batch(
+    coach: Any,
+    input_path: str | Path,
+    output_path: str | Path,
+    *,
+    column: str | None = None,
+    options: Options | None = None,
+    concurrency: int = 1,
+    resume: bool = False,
+    journal_path: str | Path | None = None,
+    progress: Progress | None = None,
+    report_path: str | Path | None = None,
+) -> Summary:
+    """Rewrite a whole file into `output_path` (same format, same order); see the module doc."""
+    started = time.perf_counter()
+    opts = options or Options()
+    out = Path(output_path)
+    fmt = open_format(input_path, column)
+    total = sum(1 for _ in fmt.records())  # validates the whole file before any model call
+    prompt, model, corpus = warm(coach, opts)
+    fp = f"{fmt.fingerprint}|{prompt}|{model}|{corpus}|{opts.engine}|{opts.audience}|{opts.length}"
+    journal = Journal(Path(journal_path or f"{out}.journal"), fp, resume=resume)
+    limiter = None
+    if coach.engine(opts.engine).name == "llm":
+        limiter = RateLimiter(coach.settings.rpm, coach.settings.tpm)
+    s = Summary(total=total)
+    done = 0
+
+    def tick(status: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total, status)
+
+    def jobs() -> Iterator[tuple[tuple[Record, str], str]]:
+        for rec in fmt.records():
+            if rec.skip:
+                tick("skipped")
+                continue
+            key = idempotency_key(
+                rec.text,
+                prompt=prompt,
+                model=model,
+                corpus=corpus,
+                options=f"{opts.audience}|{opts.length}|{opts.metrics}",
+            )
+            if journal.done(rec.index, key) is not None:
+                s.resumed += 1
+                tick("resumed")
+                continue
+            if rec.error:
+                journal.record(rec.index, key, failed(rec.error))
+                tick("failed")
+                continue
+            same = journal.by_key(key)
+            if same is not None:
+                journal.record(rec.index, key, same)
+                s.reused += 1
+                tick(same["status"])
+                continue
+            yield (rec, key), rec.text
+
+    def work(text: str) -> tuple[dict[str, Any], bool]:
+        return row_payload(coach, text, opts)
+
+    try:
+        for (rec, key), (payload, final) in execute(work, jobs(), concurrency, limiter):
+            journal.record(rec.index, key, payload, final=final)
+            s.calls += 1
+            tick(payload["status"])
+        fmt.write(out, ((r, None if r.skip else journal.get(r.index)) for r in fmt.records()))
+        counts = journal.counts()
+        s.ok, s.fallback, s.failed = counts["ok"], counts["fallback"], counts["failed"]
+        s.skipped = total - s.ok - s.fallback - s.failed
+        s.failures = [
+            (i, p.get("error", "")) for i, p in journal.payloads() if p["status"] == "failed"
+        ]
+        s.rate_wait = limiter.waited if limiter else 0.0
+        s.output = str(out)
+        if report_path:
+            from coach.batch.report import write_report
+
+            s.report = str(write_report(journal, report_path, s))
+    finally:
+        journal.close()
+    s.seconds = time.perf_counter() - started
+    return s
+
+
+def rewrite_many(
+    coach: Any,
+    texts: Iterable[str],
+    *,
+    options: Options | None = None,
+    concurrency: int = 1,
+    rpm: float | None = None,
+    tpm: float | None = None,
+    progress: Progress | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Rewrite many updates; yields, in input order, {"index", "status", "result", "error"}.
+
+    A bad update yields status "failed" with its reason; the others go on.
+    """
+    opts = options or Options()
+    warm(coach, opts)
+    limiter = None
+    if coach.engine(opts.engine).name == "llm":
+        limiter = RateLimiter(
+            coach.settings.rpm if rpm is None else rpm, coach.settings.tpm if tpm is None else tpm
+        )
+
+    def work(text: str) -> dict[str, Any]:
+        try:
+            r = coach.rewrite(
+                text,
+                audience=opts.audience,
+                length=opts.length,
+                collection=opts.collection,
+                engine=opts.engine,
+            )
+        except _FATAL:
+            raise
+        except CoachError as exc:
+            return {"status": "failed", "result": None, "error": str(exc)}
+        status = "fallback" if r.engine == "offline-fallback" else "ok"
+        return {"status": status, "result": r, "error": ""}
+
+    buffer: dict[int, dict[str, Any]] = {}
+    nxt = 0
+    for i, item in execute(work, enumerate(texts), concurrency, limiter):
+        buffer[i] = {"index": i, **item}
+        while nxt in buffer:
+            out = buffer.pop(nxt)
+            nxt += 1
+            if progress:
+                progress(nxt, -1, out["status"])
+            yield out

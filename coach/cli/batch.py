@@ -1,0 +1,90 @@
+"""coach batch INPUT -o OUTPUT: rewrite a whole file (CSV, XLSX, JSONL, Markdown, DOCX, text)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from coach.cli.common import add_collection, make_coach
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "batch",
+        help="rewrite a whole file of updates (csv, xlsx, jsonl, md, docx, txt)",
+        description=(
+            "Rewrite every update in a file and write the same file back with the rewrites "
+            "(and, for spreadsheets, engine, scores, fact check and questions as columns). "
+            "Every finished row is journalled: after a crash, --resume finishes the job."
+        ),
+    )
+    p.add_argument("input", metavar="INPUT", help="the file of updates")
+    p.add_argument("-o", "--output", required=True, help="where to write the rewritten file")
+    p.add_argument("--column", help="CSV/XLSX/JSONL: the column holding the update text")
+    p.add_argument("--engine", choices=["offline", "llm", "auto"], help="which engine to use")
+    p.add_argument("--concurrency", type=int, default=4, help="LLM requests in flight (default 4)")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted batch")
+    p.add_argument("--journal", help="journal file (default OUTPUT.journal)")
+    p.add_argument("--report", help="write a report: .md (with a .png chart) or .html")
+    p.add_argument(
+        "--no-metrics",
+        action="store_true",
+        help="skip the embedding-based eval metrics per row (faster; facts and density only)",
+    )
+    p.add_argument("--audience", default="executive", choices=["executive", "team", "client"])
+    p.add_argument("--length", default="standard", choices=["brief", "standard"])
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_collection(p)
+    p.set_defaults(func=cmd_batch)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from coach.batch import Options, run_batch
+    from coach.errors import InputError
+
+    if args.concurrency < 1:
+        raise InputError("--concurrency must be at least 1.")
+    coach = make_coach(args)
+    bar = None
+    progress = None
+    if not args.quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(unit="row", file=sys.stderr, dynamic_ncols=True)
+
+        def progress(done: int, total: int, status: str) -> None:
+            if bar.total != total:
+                bar.total = total
+            bar.update(done - bar.n)
+
+    opts = Options(
+        engine=args.engine,
+        collection=args.collection,
+        audience=args.audience,
+        length=args.length,
+        metrics=not args.no_metrics,
+    )
+    concurrency = args.concurrency if coach.engine(args.engine).name == "llm" else 1
+    try:
+        summary = run_batch(
+            coach,
+            args.input,
+            args.output,
+            column=args.column,
+            options=opts,
+            concurrency=concurrency,
+            resume=args.resume,
+            journal_path=args.journal,
+            progress=progress,
+            report_path=args.report,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    print(summary.line())
+    for idx, reason in summary.failures[:10]:
+        print(f"row {idx + 1} failed: {reason}")
+    if len(summary.failures) > 10:
+        print(f"... and {len(summary.failures) - 10} more (see the report or the journal).")
+    print(f"wrote {summary.output}" + (f" and {summary.report}" if summary.report else ""))
+    return 0
