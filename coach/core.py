@@ -185,6 +185,25 @@ class Coach:
 
         return runnable(self, **defaults)
 
+    def rewrite_many(self, texts: Iterable[str], **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Rewrite many updates, in input order: {"index", "status", "result", "error"} each.
+
+        A bad update is yielded as status "failed" with its reason and the others go on.
+        kwargs: options (coach.batch.Options), concurrency, rpm, tpm, progress.
+        """
+        from coach.batch.runner import rewrite_many
+
+        return rewrite_many(self, texts, **kwargs)
+
+    async def arewrite_many(self, texts: Iterable[str], **kwargs: Any) -> Any:
+        """The async variant of rewrite_many: an async iterator, the work runs in threads."""
+        import asyncio
+
+        done = object()
+        it = self.rewrite_many(texts, **kwargs)
+        while (item := await asyncio.to_thread(next, it, done)) is not done:
+            yield item
+
     def ingest(
         self,
         paths: Iterable[str | Path],
