@@ -296,7 +296,7 @@ class MiniLM:
         if isinstance(texts, str):
             raise TypeError("embed() takes a sequence of strings; use embed_one() for one text")
         out = np.empty((len(texts), DIM), dtype=np.float32)
-        if not texts:
+        if len(texts) == 0:
             return out
         encodings = self._tokenizer.encode_batch(list(texts))
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
@@ -327,7 +327,7 @@ _lock = threading.Lock()
 
 def get_embedder(cache_dir: str | os.PathLike[str] | None = None) -> MiniLM:
     """One MiniLM per cache dir per process: the session holds ~90 MB and takes ~0.2 s to open."""
-    key = str(Path(cache_dir).resolve()) if cache_dir is not None else ""
+    key = str(Path(cache_dir if cache_dir is not None else default_cache_dir()).resolve())
     with _lock:
         if key not in _instances:
             _instances[key] = MiniLM(cache_dir)

@@ -77,6 +77,15 @@ def test_batching_keeps_order_and_ignores_padding(model: MiniLM) -> None:
     np.testing.assert_allclose(together[::7], alone, atol=1e-5)
 
 
+def test_concurrent_calls_share_one_session(model: MiniLM) -> None:
+    texts = [a for a, _ in PARAPHRASES]
+    serial = model.embed(texts)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: model.embed(texts), range(4)))
+    for got in results:
+        np.testing.assert_allclose(got, serial, atol=1e-6)
+
+
 def test_deterministic_across_calls_and_instances(model: MiniLM, tmp_path: Path) -> None:
     texts = [a for a, _ in PARAPHRASES]
     first = model.embed(texts)
