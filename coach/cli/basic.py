@@ -1,4 +1,4 @@
-"""coach rewrite | analyze | retrieve | ingest | serve."""
+"""coach rewrite | analyze | serve (ingest and retrieve live in coach.cli.corpus)."""
 
 from __future__ import annotations
 
@@ -21,18 +21,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("text", nargs="?", help="the update, or - to read stdin")
     p.add_argument("--json", action="store_true", help="print the analysis as JSON")
     p.set_defaults(func=cmd_analyze)
-
-    p = sub.add_parser("retrieve", help="find the strategy passages closest to a text")
-    p.add_argument("text", nargs="?", help="the text, or - to read stdin")
-    p.add_argument("--k", type=int, default=3, help="how many passages (default 3)")
-    p.add_argument("--json", action="store_true")
-    add_collection(p)
-    p.set_defaults(func=cmd_retrieve)
-
-    p = sub.add_parser("ingest", help="index strategy documents (files or folders)")
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    add_collection(p)
-    p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("serve", help="serve the web page (default http://127.0.0.1:7860)")
     p.add_argument("--host", help="address to bind (default 127.0.0.1, or COACH_HOST)")
@@ -76,29 +64,6 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if u.question:
             print(f"         ? {u.question}")
     print(f"process density: {a.process_density:.0%}")
-    return 0
-
-
-def cmd_retrieve(args: argparse.Namespace) -> int:
-    text = read_text(args.text)
-    coach = make_coach(args)
-    hits = coach.retrieve(text, k=args.k)
-    if args.json:
-        print_json([h.to_dict() for h in hits])
-        return 0
-    for i, h in enumerate(hits, 1):
-        print(f"[{i}] {h.score:.3f} {h.source} > {h.section} (pillar: {h.pillar or '-'})")
-        print("    " + h.text[:200].replace("\n", " "))
-    return 0
-
-
-def cmd_ingest(args: argparse.Namespace) -> int:
-    coach = make_coach(args)
-    stats = coach.ingest(args.paths)
-    print(
-        f"Indexed {stats['files']} file(s) into {coach.settings.collection!r}: "
-        f"{stats['added']} new chunk(s), {stats['unchanged']} unchanged, {stats['errors']} error(s)."
-    )
     return 0
 
 

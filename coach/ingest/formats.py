@@ -162,8 +162,12 @@ def load_html(data: bytes, name: str) -> Document:
 
 def load_pdf(data: bytes, name: str) -> Document:
     """One section per page (PDF text has no reliable headings); the page number is kept."""
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings repeat what we raise
 
     try:
         reader = PdfReader(io.BytesIO(data))

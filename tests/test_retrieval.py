@@ -1,0 +1,84 @@
+"""Retrieval against a real store: citations, pillars, hybrid ranking, alignment, collections.
+
+test_server_mode.py runs these same tests against a real `chroma run` server by overriding the
+`rcoach` fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from coach import Coach
+from coach.retrieval import BM25, UNMAPPED_BELOW, tokens
+from tests.conftest import CORPUS
+
+
+def make_home(tmp: Path, models_dir: Path) -> Path:
+    """A COACH_HOME that shares the session's ONNX cache (building it takes ~20 s)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    link = tmp / "models"
+    if not link.exists():
+        link.symlink_to(models_dir, target_is_directory=True)
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def rcoach(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator[Coach]:
+    home = make_home(tmp_path_factory.mktemp("retrieval"), models_dir)
+    c = Coach(home=home, engine="offline")
+    c.ingest([CORPUS])
+    yield c
+    c.store.close()
+
+
+def test_retrieve_returns_cited_passages(rcoach: Coach) -> None:
+    hits = rcoach.retrieve("Moved outpatient booking into the patient app", k=3)
+    assert len(hits) == 3
+    assert len({h.id for h in hits}) == 3
+    assert hits[0].pillar == "digital"
+    for h in hits:
+        assert h.source.endswith(".md") and "/" not in h.source  # relative to the corpus root
+        assert h.text and h.title and h.section
+        assert 0 < h.score <= 1
+
+
+def test_retrieve_k_and_pillars(rcoach: Coach) -> None:
+    hits = rcoach.retrieve("replaced gas boilers with heat pumps to cut carbon", k=5)
+    assert len(hits) == 5
+    assert hits[0].pillar == "estate"
+
+
+def test_lexical_evidence_counts(rcoach: Coach) -> None:
+    """A rare exact term (a programme name) is found even when the wording is tool talk."""
+    hits = rcoach.retrieve("East Wing programme board: signed off the RIBA stage 4 pack", k=3)
+    assert any(h.pillar == "estate" for h in hits)
+
+
+def test_alignment_flags_unmapped_work(rcoach: Coach) -> None:
+    units = [
+        "Validated 1,100 pathways on the orthopaedic waiting list",
+        "Thanks to Tomasz for covering the late shift.",
+    ]
+    got = rcoach.retriever.align(units, rcoach.settings.collection)
+    assert got[0].pillar == "access" and got[0].score >= UNMAPPED_BELOW
+    assert got[1].pillar == "" and got[1].score < UNMAPPED_BELOW
+
+
+def test_rewrite_carries_alignment(rcoach: Coach) -> None:
+    r = rcoach.rewrite("Validated 1,100 pathways on the orthopaedic waiting list.")
+    d = r.to_dict()
+    assert d["alignment"] and d["alignment"][0]["pillar"] == "access"
+    assert "unmapped" in d
+
+
+def test_empty_collection_gives_no_passages(rcoach: Coach) -> None:
+    assert rcoach.retrieve("anything at all", collection="nothing-here") == []
+
+
+def test_bm25_ranks_the_term_match_first() -> None:
+    bm = BM25(["heat pumps for the east wing", "agency nurses", "online booking in the app"])
+    assert bm.top("booking appointments online", 3)[0] == 2
+    assert tokens("Bookings running") == ["booking", "runn"]
