@@ -99,19 +99,23 @@ def sentences(n: int = N_SENTENCES) -> list[str]:
     return out
 
 
+def _installed(py: Path) -> str:
+    cmd = [str(py), "-m", "pip", "list", "--format=freeze"]
+    return subprocess.run(cmd, capture_output=True, text=True).stdout.lower()
+
+
 def _ref_python() -> Path:
-    """The reference venv's python, creating the venv first if needed (a few minutes once)."""
+    """The reference venv's python, creating or completing the venv if needed (minutes, once)."""
     py = BENCH_VENV / "bin" / "python"
     if not py.exists():
-        print(f"creating {BENCH_VENV} with {' '.join(REF_PINS)} (once) ...", flush=True)
         subprocess.run(["python3", "-m", "venv", str(BENCH_VENV)], check=True)
-        pip = [str(BENCH_VENV / "bin" / "pip"), "install", "--quiet", *REF_PINS]
-        subprocess.run(pip, check=True)
-    listed = subprocess.run(
-        [str(py), "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True
-    ).stdout.lower()
+    listed = _installed(py)
+    if "torch==2.13.0+cpu" not in listed or "sentence-transformers==6.2.0" not in listed:
+        print(f"installing {' '.join(REF_PINS)} into {BENCH_VENV} (once) ...", flush=True)
+        subprocess.run([str(py), "-m", "pip", "install", "--quiet", *REF_PINS], check=True)
+        listed = _installed(py)
     if "nvidia" in listed or "torch==2.13.0+cpu" not in listed:
-        raise RuntimeError(f"{BENCH_VENV} holds a CUDA torch; delete it and rerun the bench")
+        raise RuntimeError(f"{BENCH_VENV} does not hold the CPU torch; delete it and rerun")
     return py
 
 
