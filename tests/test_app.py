@@ -1,43 +1,140 @@
-"""The page, served for real by `coach serve`, answers /rewrite through gradio_client."""
+"""The page's handlers as plain functions, the safety of serve(), and every named endpoint
+answered for real by `coach serve` through gradio_client."""
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
 
 import pytest
-from gradio_client import Client
+from gradio_client import Client, handle_file
 
-from coach import Coach
+from coach import Coach, CoachError, ConfigError
+from coach.app import check_bind, handle_rewrite, parse_auth, render
+from coach.app.handlers import check_upload, corpus_rows, ingest_uploads, run_batch
 from tests.servers import coach_server
 
 UPDATE = "Held 4 standups and a retro. Migrated the board from ZenHub to GitHub Projects."
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 
-def test_handlers_are_plain_functions(coach: Coach) -> None:
-    from coach.app import handle_rewrite
+def test_handle_rewrite_fills_every_panel(coach: Coach) -> None:
+    text, red, spans, questions, cites, align, score, meta, md, docx = handle_rewrite(coach, UPDATE)
+    assert "ZenHub" in text and "GitHub Projects" in text
+    assert "<ins>" in red
+    assert 'class="pt pt-ceremony"' in spans and "standups" in spans
+    assert "<li>" in questions
+    assert "<details" in cites and "›" in cites
+    assert "coach-align" in align
+    assert "Facts kept" in score and "Process talk" in score
+    assert "engine <b>offline</b>" in meta and "prompt <b>" in meta
+    assert "GitHub Projects" in Path(md).read_text()
+    from docx import Document
 
-    text, spans, cites, raw = handle_rewrite(coach, UPDATE)
-    assert "ZenHub" in text and raw["facts"]["ok"]
-    assert any(cat == "ceremony" for _, cat in spans)
-    assert "[1]" in cites
+    assert any("ZenHub" in p.text for p in Document(docx).paragraphs)
 
 
-def test_handler_turns_bad_input_into_a_page_error(coach: Coach) -> None:
+def test_handler_turns_bad_input_into_one_sentence(coach: Coach) -> None:
     import gradio as gr
 
-    from coach.app import handle_rewrite
-
-    with pytest.raises(gr.Error):
+    with pytest.raises(gr.Error) as exc:
         handle_rewrite(coach, "   ")
+    assert exc.value.message == "The update is empty: paste the text of a status update."
+
+
+def test_render_escapes_untrusted_text(coach: Coach) -> None:
+    """The update and a model's output reach the page only as escaped text."""
+    result = coach.rewrite(f"Held 4 standups. {XSS}")
+    html = "".join(
+        [
+            render.redline(result.source, result.text + XSS),
+            render.highlighted(result.analysis),
+            render.questions([XSS]),
+            render.meta(result),
+        ]
+    )
+    assert "<img" not in html and "<script" not in html
+    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html
+
+
+def test_redline_marks_removed_and_added_words() -> None:
+    html = render.redline("closed 40 tickets", "40 tickets closed, so waits fell")
+    assert "<del>closed</del>" in html.replace(" ", "") or "<del>closed" in html
+    assert "<ins>" in html and "waits fell" in html
+
+
+def test_serve_refuses_a_public_address_without_a_password() -> None:
+    with pytest.raises(ConfigError, match="COACH_AUTH"):
+        check_bind("0.0.0.0", None)
+    assert check_bind("0.0.0.0", "ann:s3cret") == ("ann", "s3cret")
+    assert check_bind("127.0.0.1", None) is None
+    with pytest.raises(ConfigError):
+        parse_auth("no-colon")
+
+
+def test_uploads_are_checked_on_the_server(tmp_path: Path) -> None:
+    bad = tmp_path / "evil.exe"
+    bad.write_bytes(b"MZ")
+    with pytest.raises(CoachError, match=r"evil\.exe"):
+        check_upload(bad, (".txt",), "batch file")
+
+
+def test_batch_keeps_order_columns_and_escapes_formulas(coach: Coach, tmp_path: Path) -> None:
+    src = tmp_path / "week.csv"
+    with src.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["team", "update"])
+        w.writerow(["booking", "Closed 40 tickets in sprint 14."])
+        w.writerow(["=HYPERLINK(1)", "Held 3 standups with Priya Shah."])
+        w.writerow(["empty", "   "])
+    seen: list[int] = []
+    out, counts = run_batch(coach, src, progress=lambda d, t: seen.append(d))
+    rows = list(csv.DictReader(Path(out).read_text().splitlines()))
+    assert [r["team"] for r in rows] == ["booking", "'=HYPERLINK(1)", "empty"]
+    assert "40" in rows[0]["rewrite"] and rows[0]["facts_ok"] == "true"
+    assert rows[2]["error"] and counts == {**counts, "rows": 3, "ok": 2, "failed": 1}
+    assert seen == [1, 2, 3]
+
+
+def test_corpus_upload_indexes_and_lists(tmp_path: Path) -> None:
+    doc = tmp_path / "aurora-strategy.md"
+    doc.write_text("# Aurora strategy\n\n## Pillar: faster care\n\nCut waiting times by 20%.\n")
+    coach = Coach(home=tmp_path / "home", engine="offline")
+    calls: list[tuple] = []
+    msg = ingest_uploads(coach, [str(doc)], "aurora", progress=lambda *a: calls.append(a))
+    assert msg.startswith("Indexed") and calls
+    assert any(r[0] == "aurora" and "aurora-strategy.md" in r[1] for r in corpus_rows(coach))
 
 
 @pytest.mark.slow
-def test_served_page_answers_rewrite(indexed_home: Path) -> None:
+def test_named_endpoints_answer_through_gradio_client(indexed_home: Path, tmp_path: Path) -> None:
     with coach_server(indexed_home, {"COACH_ENGINE": "offline"}) as url:
         client = Client(url, verbose=False)
-        text, _spans, _cites, raw = client.predict(
-            UPDATE, "executive", "standard", api_name="/rewrite"
+        api = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+        assert {"/rewrite", "/analyze", "/batch"} <= set(api)
+
+        r = client.predict(UPDATE, "team", "brief", api_name="/rewrite")
+        assert "GitHub Projects" in r["text"] and r["engine"] == "offline" and r["facts"]["ok"]
+        assert r["citations"] and r["prompt_version"]
+
+        a = client.predict(UPDATE, api_name="/analyze")
+        assert a["process_density"] > 0 and any(u["spans"] for u in a["units"])
+
+        src = tmp_path / "updates.txt"
+        src.write_text("Closed 40 tickets.\n\nHeld 2 retros with the Epic team.\n")
+        out, summary = client.predict(
+            handle_file(str(src)), "executive", "standard", "strategy", api_name="/batch"
         )
-        assert "GitHub Projects" in text
-        assert raw["engine"] == "offline" and raw["facts"]["ok"]
-        assert "Why it matters" in text
+        blocks = Path(out).read_text().split("\n---\n")
+        assert len(blocks) == 2 and "40" in blocks[0] and "Epic" in blocks[1]
+        assert "**2** update(s)" in summary
+
+        with pytest.raises(Exception, match=r"empty|nothing|text"):
+            client.predict("   ", api_name="/rewrite")
+
+
+def test_api_rewrite_result_is_json(coach: Coach) -> None:
+    from coach.app import api_rewrite
+
+    assert json.dumps(api_rewrite(coach, UPDATE))

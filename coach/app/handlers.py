@@ -1,0 +1,330 @@
+"""What the page's buttons do: plain functions of (coach, inputs) that tests call directly.
+
+Every CoachError becomes `gr.Error(one sentence)`; uploads are checked here, on the server,
+whatever the browser's file picker allowed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from coach.app import render
+from coach.core import Coach
+from coach.errors import CoachError, InputError
+
+BATCH_TYPES = (".txt", ".md", ".csv", ".jsonl")
+CORPUS_TYPES = (".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf", ".docx")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_BATCH_ROWS = 500
+TEXT_COLUMNS = ("update", "text", "status", "body", "status_update")
+_OUT = Path(tempfile.mkdtemp(prefix="coach-page-"))
+
+
+@contextmanager
+def page_errors() -> Iterator[None]:
+    """CoachError -> gr.Error with its one sentence; the page shows it, never a traceback."""
+    try:
+        yield
+    except CoachError as exc:
+        raise gr.Error(str(exc), print_exception=False) from None
+
+
+def _out_dir() -> Path:
+    d = Path(tempfile.mkdtemp(dir=_OUT))
+    return d
+
+
+def check_upload(path: str | Path, allowed: tuple[str, ...], what: str) -> Path:
+    """Refuse files of the wrong type or size, whatever the client sent."""
+    p = Path(path)
+    if p.suffix.lower() not in allowed:
+        raise InputError(
+            f"{p.name} is not a {what} coach can read: use {', '.join(allowed)} files."
+        )
+    size = p.stat().st_size
+    if size > MAX_UPLOAD_BYTES:
+        raise InputError(f"{p.name} is {size / 1e6:.0f} MB; the limit is 20 MB.")
+    if size == 0:
+        raise InputError(f"{p.name} is empty.")
+    return p
+
+
+def _choice(value: str | None) -> str | None:
+    return value if value and value not in ("default", "auto") else None
+
+
+def rewrite_result(
+    coach: Coach,
+    text: str,
+    audience: str = "executive",
+    length: str = "standard",
+    collection: str | None = None,
+    engine: str | None = None,
+) -> Any:
+    with page_errors():
+        return coach.rewrite(
+            text or "",
+            audience=audience,
+            length=length,
+            collection=_choice(collection),
+            engine=_choice(engine),
+        )
+
+
+def handle_rewrite(
+    coach: Coach,
+    text: str,
+    audience: str = "executive",
+    length: str = "standard",
+    collection: str | None = None,
+    engine: str | None = None,
+) -> tuple[Any, ...]:
+    """The Rewrite tab: rewrite, redline, spans, questions, citations, map, score, meta, files."""
+    result = rewrite_result(coach, text, audience, length, collection, engine)
+    figures = render.scores(result)
+    out = _out_dir()
+    md = out / "coach-update.md"
+    md.write_text(render.markdown_export(result), encoding="utf-8")
+    docx = render.docx_export(result, str(out / "coach-update.docx"))
+    return (
+        result.text,
+        render.redline(result.source, result.text),
+        render.highlighted(result.analysis),
+        render.questions(result.questions),
+        render.citations(result),
+        render.alignment(result),
+        render.scorecard(result, figures),
+        render.meta(result),
+        str(md),
+        docx,
+    )
+
+
+def api_rewrite(
+    coach: Coach,
+    text: str,
+    audience: str = "executive",
+    length: str = "standard",
+    collection: str = "",
+    engine: str = "",
+) -> dict[str, Any]:
+    """/rewrite for gradio_client: the full RewriteResult as a JSON object."""
+    return rewrite_result(coach, text, audience, length, collection, engine).to_dict()
+
+
+def api_analyze(coach: Coach, text: str) -> dict[str, Any]:
+    """/analyze for gradio_client: units, labels, process-talk spans and density."""
+    with page_errors():
+        return coach.analyze(text or "").to_dict()
+
+
+# -- batch ---------------------------------------------------------------------------------
+def _read_updates(path: Path) -> tuple[list[dict[str, str]], str, str]:
+    """Rows of an uploaded file and the column holding each update."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name} is not UTF-8 text: save it as UTF-8 and retry.") from None
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        if not rows:
+            raise InputError(f"{path.name} has a header but no rows.")
+        cols = list(rows[0].keys())
+        col = next((c for c in cols if c and c.strip().lower() in TEXT_COLUMNS), cols[0])
+        return [{k: v or "" for k, v in r.items() if k is not None} for r in rows], col, "csv"
+    if suffix == ".jsonl":
+        rows = []
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                raise InputError(f"{path.name} line {n} is not valid JSON.") from None
+            if not isinstance(obj, dict):
+                raise InputError(f"{path.name} line {n} is not a JSON object.")
+            rows.append({k: str(v) for k, v in obj.items()})
+        col = next((c for c in TEXT_COLUMNS if rows and c in rows[0]), "update")
+        return rows, col, "jsonl"
+    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return [{"update": p} for p in parts], "update", "md"
+
+
+def _safe_cell(value: str) -> str:
+    """Spreadsheet formula injection: cells starting = + - @ tab CR get a leading quote."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def run_batch(
+    coach: Coach,
+    path: str | Path,
+    audience: str = "executive",
+    length: str = "standard",
+    collection: str | None = None,
+    progress: Callable[[int, int], Any] | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """Rewrite every update of a file in order; a failing row is recorded, never fatal."""
+    with page_errors():
+        src = check_upload(path, BATCH_TYPES, "batch file")
+        rows, col, fmt = _read_updates(src)
+    if len(rows) > MAX_BATCH_ROWS:
+        raise gr.Error(
+            f"{src.name} has {len(rows)} updates; the page takes {MAX_BATCH_ROWS}: "
+            "use `coach batch` for more.",
+            print_exception=False,
+        )
+    started = time.perf_counter()
+    out_rows: list[dict[str, str]] = []
+    counts = {"rows": len(rows), "ok": 0, "fallback": 0, "failed": 0, "facts_kept": 0}
+    for i, row in enumerate(rows):
+        try:
+            r = coach.rewrite(
+                row.get(col, ""), audience=audience, length=length, collection=_choice(collection)
+            )
+            counts["ok" if r.engine != "offline-fallback" else "fallback"] += 1
+            counts["facts_kept"] += int(r.facts.ok)
+            extra = {
+                "rewrite": r.text,
+                "engine": r.engine,
+                "facts_ok": str(r.facts.ok).lower(),
+                "process_density": f"{r.analysis.process_density:.2f}",
+                "questions": " | ".join(r.questions),
+                "error": "",
+            }
+        except CoachError as exc:
+            counts["failed"] += 1
+            extra = {"rewrite": "", "engine": "", "facts_ok": "", "process_density": "",
+                     "questions": "", "error": str(exc)}  # fmt: skip
+        out_rows.append({**row, **extra})
+        if progress:
+            progress(i + 1, len(rows))
+    out = _out_dir() / f"{src.stem}.rewritten.{fmt}"
+    if fmt == "csv":
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(out_rows[0].keys()))
+            w.writeheader()
+            w.writerows({k: _safe_cell(v) for k, v in r.items()} for r in out_rows)
+    elif fmt == "jsonl":
+        out.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out_rows), encoding="utf-8"
+        )
+    else:
+        blocks = [(r["rewrite"] or f"(not rewritten: {r['error']})") for r in out_rows]
+        out.write_text("\n\n---\n\n".join(blocks) + "\n", encoding="utf-8")
+    counts["seconds"] = round(time.perf_counter() - started, 2)  # type: ignore[assignment]
+    return str(out), counts
+
+
+def batch_summary(counts: dict[str, Any]) -> str:
+    return (
+        f"**{counts['rows']}** update(s): {counts['ok']} rewritten, {counts['fallback']} fell back "
+        f"to the offline coach, {counts['failed']} failed; facts kept in "
+        f"{counts['facts_kept']}; {counts['seconds']} s."
+    )
+
+
+# -- strategy corpus -------------------------------------------------------------------------
+def ingest_uploads(
+    coach: Coach,
+    paths: list[str],
+    collection: str | None = None,
+    progress: Callable[..., Any] | None = None,
+) -> str:
+    """Index uploaded strategy documents; unreadable ones are reported, the rest indexed."""
+    if not paths:
+        raise gr.Error("Choose one or more documents to index first.", print_exception=False)
+    with page_errors():
+        staged = _out_dir()
+        files = []
+        for p in paths:
+            src = check_upload(p, CORPUS_TYPES, "strategy document")
+            dst = staged / src.name
+            shutil.copyfile(src, dst)
+            files.append(dst)
+        stats = coach.ingest(files, collection=_choice(collection), progress=progress)
+    msgs = stats.get("messages") or []
+    lines = [
+        "Indexed "
+        + ", ".join(f"{k} {v}" for k, v in stats.items() if isinstance(v, int | float))
+        + "."
+    ]
+    lines += [f"- {m}" for m in msgs]
+    return "\n".join(lines)
+
+
+def corpus_rows(coach: Coach) -> list[list[Any]]:
+    """What is indexed: collection, document, chunks, when (from the manifest or the store)."""
+    with page_errors():
+        listing = getattr(coach, "corpus", None)
+        rows: list[list[Any]] = []
+        if callable(listing):
+            for name, entries in listing().items():
+                for e in entries:
+                    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.indexed_at))
+                    rows.append([name, e.source, len(e.chunk_ids), when])
+        if not rows:
+            for name in coach.store.collections():
+                per: dict[str, int] = {}
+                for hit in coach.store.all(name):
+                    src = str(hit.metadata.get("source", "?"))
+                    per[src] = per.get(src, 0) + 1
+                rows += [[name, s, n, ""] for s, n in sorted(per.items())]
+    return rows
+
+
+def collections(coach: Coach) -> list[str]:
+    """Collections to choose from: the store's, with the configured default first."""
+    default = coach.settings.collection
+    try:
+        names = coach.store.collections()
+    except CoachError:
+        names = []
+    return [default, *[n for n in names if n != default]]
+
+
+# -- eval ----------------------------------------------------------------------------------
+def run_eval(coach: Coach, limit: int, progress: Callable[[int, int], Any] | None = None) -> str:
+    """Score the first `limit` eval cases with coach.evals.metrics; a Markdown report."""
+    from coach.evals.metrics import score
+
+    cases_file = Path(__file__).resolve().parents[2] / "eval" / "cases.jsonl"
+    if not cases_file.exists():
+        raise gr.Error("The eval dataset eval/cases.jsonl is not installed.", print_exception=False)
+    cases = [
+        json.loads(x) for x in cases_file.read_text(encoding="utf-8").splitlines() if x.strip()
+    ]
+    cases = cases[: max(1, int(limit))]
+    lines = [
+        "| case | verdict | facts | process before → after | failed gates |",
+        "|---|---|---|---|---|",
+    ]
+    passed = 0
+    for i, case in enumerate(cases):
+        with page_errors():
+            r = coach.rewrite(case["update"], audience=case.get("audience", "executive"))
+        m = score(
+            r.source, r.text, [c.text for c in r.citations], required_facts=case.get("facts", [])
+        )
+        passed += m["verdict"] == "pass"
+        lines.append(
+            f"| {case['id']} | {m['verdict']} | {m['facts']['kept']}/{m['facts']['total']} | "
+            f"{m['process_density_before']:.0%} → {m['process_density_after']:.0%} | "
+            f"{', '.join(m['failed_gates']) or '-'} |"
+        )
+        if progress:
+            progress(i + 1, len(cases))
+    head = f"**{passed}/{len(cases)}** case(s) pass every gate (engine {coach.engine().name}).\n\n"
+    return head + "\n".join(lines)
