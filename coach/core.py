@@ -46,8 +46,7 @@ class Coach:
 
             store = Store(self.settings)
             self._store = store
-            if store.recovered:
-                self._rebuild()
+            self._rebuild(None if store.recovered else self._lost_collections())
         return self._store
 
     @property
@@ -247,13 +246,33 @@ class Coach:
         names = [collection] if collection else manifest.collections()
         return {n: sorted(manifest.entries(n).values(), key=lambda e: e.source) for n in names}
 
-    def _rebuild(self) -> None:
-        """Re-index every collection of a store that failed its health check, from the manifest."""
-        from coach.ingest.indexer import index
+    def _lost_collections(self) -> list[str]:
+        """Collections the manifest lists with chunks but the store lacks (a deleted database)."""
         from coach.manifest import Manifest
 
         manifest = Manifest.for_store(self.settings.home, self.settings.chroma_url)
-        for name in manifest.collections():
+        names = manifest.collections()
+        if not names:
+            return []
+        present = set(self._store.collections())
+        return [n for n in names if n not in present or self._store.count(n) == 0]
+
+    def _rebuild(self, names: list[str] | None) -> None:
+        """Re-index collections from the manifest's sources (None: all, the store was broken)."""
+        from coach.ingest.indexer import index
+        from coach.manifest import Manifest
+
+        if names == []:
+            return
+        manifest = Manifest.for_store(self.settings.home, self.settings.chroma_url)
+        if names:
+            log.warning(
+                "coach: the store at %s lacks collection(s) %s listed in the manifest; "
+                "rebuilding them from their sources.",
+                self._store.location,
+                ", ".join(map(repr, names)),
+            )
+        for name in manifest.collections() if names is None else names:
             entries = list(manifest.entries(name).values())
             files = [(Path(e.path), Path(e.root)) for e in entries if Path(e.path).exists()]
             lost = len(entries) - len(files)
