@@ -23,6 +23,34 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader without aliases: a few lines of `*a` can expand to gigabytes when printed."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases are not allowed in front matter")
+        return super().compose_node(parent, index)
+
+
+MAX_UNZIPPED = 100_000_000  # a .docx whose parts expand past this is a zip bomb, not a strategy
+
+
+def _check_zip(data: bytes, name: str) -> None:
+    """Refuse a zip bomb from its directory, before any part is inflated."""
+    import zipfile
+
+    try:
+        total = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise IngestError(f"{name}: not a readable Word document (not a zip file).", name) from None
+    if total > MAX_UNZIPPED:
+        raise IngestError(
+            f"{name}: expands to {total // 1_000_000:,} MB when unzipped; "
+            f"the limit is {MAX_UNZIPPED // 1_000_000} MB.",
+            name,
+        )
+
+
 def _default_title(name: str) -> str:
     return Path(name).stem.replace("-", " ").replace("_", " ").strip().title()
 
@@ -42,7 +70,7 @@ def load_markdown(data: bytes, name: str) -> Document:
     m = _FRONT.match(text)
     if m:
         try:
-            loaded = yaml.safe_load(m.group(1))
+            loaded = yaml.load(m.group(1), Loader=_NoAliasLoader)  # a SafeLoader subclass
         except yaml.YAMLError:
             raise IngestError(f"{name}: the front matter is not valid YAML.", name) from None
         meta = loaded if isinstance(loaded, dict) else {}
@@ -194,6 +222,7 @@ def load_docx(data: bytes, name: str) -> Document:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    _check_zip(data, name)
     try:
         d = docx.Document(io.BytesIO(data))
         title = (d.core_properties.title or "").strip()
