@@ -18,7 +18,7 @@ import time
 import traceback
 from pathlib import Path
 
-MODULES = ["embeddings", "rewrite"]
+MODULES = ["embeddings", "rewrite", "llm"]
 HERE = Path(__file__).parent
 
 
