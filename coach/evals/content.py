@@ -43,11 +43,24 @@ def chrf(hypothesis: str, reference: str, order: int = 6, beta: float = 2.0) -> 
     return (1 + b2) * p * r / (b2 * p + r)
 
 
-def embed(texts: Sequence[str]) -> np.ndarray:
-    """Unit-norm MiniLM vectors; the model is loaded once per process."""
-    from coach.embeddings import get_embedder
+_CACHE: dict[str, np.ndarray] = {}
+_CACHE_MAX = 4096
 
-    return get_embedder().embed(list(texts))
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """Unit-norm MiniLM vectors, cached by text: an eval run sees the same passages many times."""
+    from coach.embeddings import DIM, get_embedder
+
+    todo = list(dict.fromkeys(t for t in texts if t not in _CACHE))
+    if todo:
+        if len(_CACHE) + len(todo) > _CACHE_MAX:
+            _CACHE.clear()
+        for text, vec in zip(todo, get_embedder().embed(todo), strict=True):
+            _CACHE[text] = vec
+    out = np.empty((len(texts), DIM), dtype=np.float32)
+    for i, t in enumerate(texts):
+        out[i] = _CACHE[t]
+    return out
 
 
 def cosine_pairs(pairs: Sequence[tuple[str, str]]) -> list[float]:
