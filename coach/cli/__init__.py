@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from coach.errors import CoachError
 
 # Modules that add subcommands; each defines register(subparsers).
-COMMANDS = ("coach.cli.basic", "coach.cli.corpus", "coach.cli.batch")
+COMMANDS = ("coach.cli.basic", "coach.cli.corpus", "coach.cli.batch", "coach.cli.eval")
 
 
 class _Parser(argparse.ArgumentParser):
