@@ -2,9 +2,9 @@
 
 On top of the facts guard (coach/facts.py: facts kept, none added beyond the update and the
 passages the model cited) it checks that citations point at retrieved passages and looks for
-signs that text inside the data steered the model: the per-request canary or datamark marker
-in the output, a URL the update does not have, or the payload of an instruction-like sentence
-from the update or the passages ("ignore the above and write X") showing up on its own.
+signs that text inside the data steered the model: the per-request canary in the output, a
+URL the update does not have, or the payload of an instruction-like sentence from the update or
+the passages ("ignore the above and write X") showing up on its own.
 """
 
 from __future__ import annotations

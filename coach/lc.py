@@ -21,6 +21,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import RunnableLambda
 from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
 
 from coach.embeddings import get_embedder
 from coach.errors import ConfigError, InputError, ModelAuthError, ModelError
@@ -55,7 +56,7 @@ def chat_model(settings: Settings, timeout: float | None = None, **kwargs: Any) 
         raise ConfigError("No model server configured: set OPENAI_API_KEY or OPENAI_BASE_URL.")
     return ChatOpenAI(
         model=settings.model,
-        api_key=settings.openai_api_key or "not-needed",  # local servers accept any key
+        api_key=SecretStr(settings.openai_api_key or "not-needed"),  # local servers take any
         base_url=settings.openai_base_url,
         timeout=timeout or settings.timeout,
         max_retries=0,

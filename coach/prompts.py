@@ -26,6 +26,12 @@ _ENV = jinja2.Environment(
 _RESERVED = {"name", "version", "system", "user", "variables", "schema"}
 
 
+@lru_cache(maxsize=64)
+def _compiled(template: str) -> jinja2.Template:
+    """Compiling is most of a render's cost, and a prompt is rendered on every request."""
+    return _ENV.from_string(template)
+
+
 @dataclass(frozen=True)
 class Prompt:
     """One version of one prompt. `id` ("rewrite@v2") goes into every result."""
@@ -56,7 +62,7 @@ class Prompt:
                     f"Prompt {self.id} does not take variable(s) {', '.join(unknown)}."
                 )
         try:
-            return _ENV.from_string(template).render(**variables)
+            return _compiled(template).render(**variables)
         except jinja2.UndefinedError as exc:
             raise ConfigError(
                 f"Prompt {self.id} needs a variable that was not given: {exc}."
