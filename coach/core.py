@@ -292,7 +292,7 @@ class Coach:
 def _guard_failed(violations: Sequence[str], extra: dict[str, Any]) -> str:
     kind = "a prompt-injection sign" if extra.get("injection") else "the guard"
     return (
-        f"The model's rewrite failed {kind} {extra.get('why', '')}: "
+        f"The model's rewrite ({extra.get('prompt', 'llm')}) failed {kind} {extra.get('why', '')}: "
         + "; ".join(violations[:5])
         + ". Used the offline coach instead."
     )

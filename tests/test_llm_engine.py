@@ -158,7 +158,7 @@ def test_dropped_number_twice_falls_back(indexed_home: Path, fake_llm: FakeOpenA
     fake_llm.script(drop, drop)
     result = make(indexed_home, fake_llm).rewrite(unique())
     assert result.engine == "offline-fallback"
-    assert any("dropped" in f and "15%" in f for f in result.findings)
+    assert any("dropped" in f and "15%" in f and "rewrite@v2" in f for f in result.findings)
     assert "15%" in result.text and result.facts.ok
 
 

@@ -298,6 +298,7 @@ class LLMEngine:
             extra={
                 "violations": problems or [why],
                 "why": why,
+                "prompt": self.prompt.id,
                 "injection": bool(report and report.injection),
             },
         )
