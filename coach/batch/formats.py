@@ -334,5 +334,8 @@ def open_format(path: str | Path, column: str | None = None) -> Format:
         from coach.batch import office
 
         return office.XlsxFormat(p, column) if kind == "xlsx" else office.DocxFormat(p, column)
-    cls = {"csv": CsvFormat, "jsonl": JsonlFormat, "markdown": MarkdownFormat, "text": TextFormat}
-    return cls[kind](p, column)  # type: ignore[abstract, no-any-return]
+    if kind == "csv":
+        return CsvFormat(p, column)
+    if kind == "jsonl":
+        return JsonlFormat(p, column)
+    return MarkdownFormat(p, column) if kind == "markdown" else TextFormat(p, column)

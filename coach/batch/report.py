@@ -122,8 +122,8 @@ def write_report(journal: Any, path: str | Path, summary: Any) -> Path:
             fh.write(f"</ul>\n<img alt='process talk chart' src='data:image/png;base64,{b64}'>\n")
             fh.write("<table><tr>" + "".join(f"<th>{h}</th>" for h in HEAD) + "</tr>\n")
             for idx, p in journal.payloads():
-                cells = "".join(f"<td>{html.escape(c)}</td>" for c in _row_cells(idx, p))
-                fh.write(f"<tr>{cells}</tr>\n")
+                tds = "".join(f"<td>{html.escape(c)}</td>" for c in _row_cells(idx, p))
+                fh.write(f"<tr>{tds}</tr>\n")
             fh.write("</table>\n")
         else:
             chart = out.with_suffix(".png")
