@@ -32,7 +32,24 @@ _MEASURE_WORDS = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _MEASURE_TRIGGERS = frozenset(
-    ["by", "without", "against", "compared", "instead", "rather", "from", "doubled", "halved", "tripled", "zero", "no", "highest", "lowest", "best", "fastest"]
+    [
+        "by",
+        "without",
+        "against",
+        "compared",
+        "instead",
+        "rather",
+        "from",
+        "doubled",
+        "halved",
+        "tripled",
+        "zero",
+        "no",
+        "highest",
+        "lowest",
+        "best",
+        "fastest",
+    ]
 )
 
 
@@ -78,7 +95,7 @@ _FUTURE = re.compile(
     r"\b(?:will|next week|next month|next sprint|planned for|is planned|are planned|due on|"
     r"due \d|by end of|is booked|are booked|scheduled for|targeted for|expected (?:at|on|by|in)|"
     r"still (?:waiting|needs?|to)|waiting (?:on|for|at)|subject to|pending|opens \d|arrives on|"
-    r"if (?:the|no|we)\b)",
+    r"if (?:the|no|we)\b|not (?:yet )?(?:stated|known|measured|reported)\b)",
 )
 # A before-and-after comparison is a measured effect on its own.
 _BEFORE_AFTER = re.compile(

@@ -33,7 +33,7 @@ def test_outcome_comes_first_and_activity_is_demoted(coach: Coach) -> None:
     assert r.facts.ok, r.facts
     first = r.text.splitlines()[0]
     assert first.startswith("What changed: Cut page load time from 4 s to 1 s for patients")
-    assert "routine team meetings" in r.text  # "attended the weekly sync" is folded, not repeated
+    assert "the usual team routines" in r.text  # "attended the weekly sync" is folded, not repeated
     assert "weekly sync" not in r.text
     assert r.text.index("What changed") < r.text.index("How we got there")
 
@@ -49,17 +49,30 @@ def _cases() -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def test_keeps_every_fact_on_the_eval_cases(coach: Coach) -> None:
+def test_keeps_every_fact_and_cuts_process_talk_on_the_eval_cases(coach: Coach) -> None:
+    """One pass over the 138 cases (rewrites are the slow part): facts kept, and the direction the
+    README reports: process share and flagged spans fall, content stays close to the input."""
     cases = _cases()
     if not cases:
         pytest.skip("eval/cases.jsonl not written yet")
-    failures = []
-    for case in cases:
-        r = coach.rewrite(case["update"], audience=case.get("audience", "executive"))
-        if not r.facts.ok:
-            failures.append((case["id"], r.facts.missing, r.facts.added))
-        low = r.text.lower()
-        lost = [f for f in case.get("facts", []) if f.lower() not in low]
-        if lost:
-            failures.append((case["id"], "listed facts lost", lost))
-    assert not failures, failures[:10]
+    from eval.measure_rewrite import measure
+
+    summary, rows = measure(coach, cases)
+    failures = [(r["id"], r["text"][:200]) for r in rows if not r["facts_ok"]]
+    assert not failures, failures[:5]
+    assert summary["process_share_out"] < summary["process_share_in"] / 2, summary
+    assert summary["process_density_out"] < summary["process_density_in"], summary
+    assert summary["flagged_spans_out"] < 0.7 * summary["flagged_spans_in"], summary
+    assert summary["content_cosine_mean"] >= 0.78, summary
+
+
+def test_activity_is_condensed_around_its_facts() -> None:
+    from coach.analysis import analyze
+    from coach.engines.offline import condense
+
+    u = analyze("This week the team held 4 standups and closed 40 tickets (JIRA-1234).").units[0]
+    assert condense(u) == "4 standups and 40 tickets (JIRA-1234)"
+    u = analyze("Priya Shah ran the retro on 14 March.").units[0]
+    assert condense(u) == "Priya Shah: the retro on 14 March"
+    u = analyze("Dress rehearsal found 12 issues, 9 closed.").units[0]
+    assert "9 closed" in condense(u)  # a verb that is part of a figure stays

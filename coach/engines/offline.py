@@ -37,9 +37,27 @@ def _sentence(s: str) -> str:
 
 
 def _lower_first(s: str) -> str:
-    if len(s) > 1 and s[0].isupper() and not s[1].isupper():
+    """Lower-case a sentence's first word for use mid-line, unless it may be a name."""
+    m = re.match(r"[A-Z][a-z]+\b", s)
+    if m and (m.group(0).lower() in _COMMON or re.fullmatch(r"[A-Z][a-z]+(?:ed|ing)", m.group(0))):
         return s[0].lower() + s[1:]
     return s
+
+
+_COMMON = frozenset(
+    ["this", "last", "the", "a", "an", "our", "we", "all", "both", "each", "every", "some", "several", "various", "most", "new", "weekly", "monthly", "daily", "today", "yesterday", "also", "then", "after", "before", "during", "over", "on", "in", "at", "for", "with", "to", "and", "but", "so", "team", "teams"]
+)
+# Condensing: activity verbs, filler and effort wording go; the facts around them stay.
+_DROP = {"activity", "filler", "effort"}
+_GAP = "\x00"
+_NUM_END = re.compile(r"\d[%a-z]*\s*$")  # "9 closed": the verb is part of the figure
+_SUBJECT = re.compile(
+    r"\b(?:we|i|they|the team|our team|the \w+ team|the squad|the group)\s+(?:have\s+|has\s+)?"
+    + _GAP,
+    re.I,
+)
+_LEAD = re.compile(r"^(?:(?:this|last) (?:week|sprint|month)|today|yesterday)\b[,\s]*", re.I)
+_AUX = re.compile(r"\b(?:was|were|has been|have been|is|are|been)\s+" + _GAP, re.I)
 
 
 def _clean(u: Unit) -> str:
@@ -90,10 +108,7 @@ class OfflineEngine:
         if outcomes:
             lines.append("What changed: " + " ".join(result_first(u) for u in outcomes))
         else:
-            lines.append(
-                "What changed: not stated yet. The work below needs its result; "
-                "see the questions at the end."
-            )
+            lines.append("What changed: not stated yet; the questions at the end ask for it.")
 
         cited: list[str] = []
         linked = [c for c in request.citations if c.pillar] or list(request.citations)
@@ -104,13 +119,13 @@ class OfflineEngine:
         noise = [u for u in process if _is_noise(u)]
         evidence = [u for u in process if not _is_noise(u)]
         if evidence or noise:
-            parts = [_TRAILING.sub("", _lower_first(_clean(u))) for u in evidence]
+            parts = [p for u in evidence if (p := condense(u))]
             if brief and len(parts) > 3:
-                parts = [*parts[:3], f"{len(evidence) - 3} more items"]
+                parts = [*parts[:3], "more items in the full update"]
             line = "; ".join(parts)
             if noise:
-                routine = "routine team meetings"
-                line = f"{line}; {routine}" if line else routine
+                routine = "the usual team routines"
+                line = f"{line}; plus {routine}" if line else routine
             lines.append("How we got there: " + _sentence(line))
 
         asks = [_sentence(_clean(u)) for u in other if not _is_thanks(u)]
@@ -142,10 +157,57 @@ class OfflineEngine:
                 "What changed this week for users, customers or the organisation because of "
                 "this work? A number or a before-and-after is best."
             )
-        for u in evidence[:3]:
+        for u in evidence:
             q = u.question or "What changed, and for whom?"
-            qs.append(f'"{_clean(u)}": {q}')
+            anchor = _anchor(u)
+            q = f"About {anchor}: {q[0].lower()}{q[1:]}" if anchor else q
+            if q not in qs:
+                qs.append(q)
+            if len(qs) >= 4:
+                break
         return qs
+
+
+def condense(u: Unit) -> str:
+    """An activity unit cut down to its facts: "We held 4 standups and closed 40 tickets (JIRA-1)"
+    becomes "4 standups and 40 tickets (JIRA-1)". Only lexicon verbs, filler and effort words go,
+    and never a span that holds a fact, so the facts stay by construction."""
+    out, pos = [], u.start
+    for sp in u.spans:
+        before = u.text[: sp.start - u.start]
+        if sp.category in _DROP and not extract_facts(sp.text) and not _NUM_END.search(before):
+            out.append(u.text[pos - u.start : sp.start - u.start])
+            out.append(_GAP)
+            pos = sp.end
+    out.append(u.text[pos - u.start :])
+    text = "".join(out).strip().lstrip("-*• ").strip()
+    text = _LEAD.sub("", text)
+    text = _SUBJECT.sub(_GAP, text)
+    text = _AUX.sub(_GAP, text)
+    text = re.sub(r"^(?:\W*\x00\W*?)+(?=\w|$)", "", text)  # clause-initial verbs
+    text = re.sub(r"((?:[;,(:]|\band|\bthen|\bor)\s*)(?:\x00\s*)+", r"\1", text)
+    text = re.sub(r"\s*(?:\x00\s*)+(?=[;,.)]|$)", "", text)  # clause-final verbs
+    text = re.sub(r"\s*(?:\x00\s*)+(?=on |in |with |for |to |at |by |from )", " ", text)
+    text = re.sub(
+        r"\s*(?:\x00\s*)+", ": ", text
+    )  # "Priya Shah ran the retro" -> "Priya Shah: the retro"
+    text = re.sub(r"\s{2,}", " ", text)
+    text = re.sub(r"\s+([,;:.)])", r"\1", text)
+    text = re.sub(r"(?:\b(?:and|or|then)\b|[,;:])\s*$", "", text.strip())
+    text = re.sub(r"^(?:and|or|then|the)\s+(?=and|or|then\b)", "", text).strip(" ,;:")
+    if not re.search(r"\w", text) or len(text.split()) < 2:
+        text = _clean(u)  # nothing worth keeping was left: keep the author's words
+    return _TRAILING.sub("", _lower_first(text))
+
+
+def _anchor(u: Unit) -> str:
+    """A short handle for a question: the unit's first id, name or date that is not a tool."""
+    flagged = {s.text.lower() for s in u.spans}
+    for f in extract_facts(u.text):
+        if f.kind in ("id", "name", "version") and f.text.lower() not in flagged:
+            if len(f.text) > 3 or f.kind == "id":
+                return f.text
+    return ""
 
 
 def _uncovered_facts(request: Request) -> list[str]:
