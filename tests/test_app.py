@@ -4,6 +4,7 @@ answered for real by `coach serve` through gradio_client."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -90,11 +91,11 @@ def test_batch_keeps_order_columns_and_escapes_formulas(coach: Coach, tmp_path: 
         w.writerow(["empty", "   "])
     seen: list[int] = []
     out, counts = run_batch(coach, src, progress=lambda d, t: seen.append(d))
-    rows = list(csv.DictReader(Path(out).read_text().splitlines()))
+    rows = list(csv.DictReader(io.StringIO(Path(out).read_text())))
     assert [r["team"] for r in rows] == ["booking", "'=HYPERLINK(1)", "empty"]
-    assert "40" in rows[0]["rewrite"] and rows[0]["facts_ok"] == "true"
-    assert rows[2]["error"] and counts == {**counts, "rows": 3, "ok": 2, "failed": 1}
-    assert seen == [1, 2, 3]
+    assert "40" in rows[0]["coach_rewrite"] and rows[0]["coach_engine"] == "offline"
+    assert rows[2]["coach_error"] and counts == {**counts, "rows": 3, "ok": 2, "failed": 1}
+    assert seen[-1] == 3
 
 
 def test_corpus_upload_indexes_and_lists(tmp_path: Path) -> None:
@@ -121,13 +122,14 @@ def test_named_endpoints_answer_through_gradio_client(indexed_home: Path, tmp_pa
         a = client.predict(UPDATE, api_name="/analyze")
         assert a["process_density"] > 0 and any(u["spans"] for u in a["units"])
 
-        src = tmp_path / "updates.txt"
-        src.write_text("Closed 40 tickets.\n\nHeld 2 retros with the Epic team.\n")
+        src = tmp_path / "updates.jsonl"
+        src.write_text('{"update": "Closed 40 tickets."}\n{"update": "Held 2 retros with Epic."}\n')
         out, summary = client.predict(
-            handle_file(str(src)), "executive", "standard", "strategy", api_name="/batch"
+            handle_file(str(src)), "executive", "standard", "strategy", "", api_name="/batch"
         )
-        blocks = Path(out).read_text().split("\n---\n")
-        assert len(blocks) == 2 and "40" in blocks[0] and "Epic" in blocks[1]
+        rows = [json.loads(x) for x in Path(out).read_text().splitlines()]
+        assert [r["update"] for r in rows] == ["Closed 40 tickets.", "Held 2 retros with Epic."]
+        assert "40" in rows[0]["coach"]["rewrite"] and "Epic" in rows[1]["coach"]["rewrite"]
         assert "**2** update(s)" in summary
 
         with pytest.raises(Exception, match=r"empty|nothing|text"):

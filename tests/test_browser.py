@@ -140,7 +140,7 @@ def test_batch_upload_run_and_download(page: Any, tmp_path: Path) -> None:
     with page.expect_download() as dl:
         page.locator("#batch-out a").first.click()
     body = Path(dl.value.path()).read_text()
-    assert body.splitlines()[0].startswith("team,update,rewrite") and "40" in body
+    assert body.splitlines()[0].startswith("team,update,coach_rewrite") and "40" in body
 
 
 def test_strategy_upload_is_indexed_and_listed(page: Any, tmp_path: Path) -> None:

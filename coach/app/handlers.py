@@ -6,8 +6,6 @@ whatever the browser's file picker allowed.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 import tempfile
@@ -23,11 +21,9 @@ from coach.app import render
 from coach.core import Coach
 from coach.errors import CoachError, InputError
 
-BATCH_TYPES = (".txt", ".md", ".csv", ".jsonl")
+BATCH_TYPES = (".txt", ".md", ".csv", ".tsv", ".jsonl", ".xlsx", ".docx")
 CORPUS_TYPES = (".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf", ".docx")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_BATCH_ROWS = 500
-TEXT_COLUMNS = ("update", "text", "status", "body", "status_update")
 _OUT = Path(tempfile.mkdtemp(prefix="coach-page-"))
 
 
@@ -130,44 +126,6 @@ def api_analyze(coach: Coach, text: str) -> dict[str, Any]:
 
 
 # -- batch ---------------------------------------------------------------------------------
-def _read_updates(path: Path) -> tuple[list[dict[str, str]], str, str]:
-    """Rows of an uploaded file and the column holding each update."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{path.name} is not UTF-8 text: save it as UTF-8 and retry.") from None
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        rows = list(csv.DictReader(io.StringIO(text)))
-        if not rows:
-            raise InputError(f"{path.name} has a header but no rows.")
-        cols = list(rows[0].keys())
-        col = next((c for c in cols if c and c.strip().lower() in TEXT_COLUMNS), cols[0])
-        return [{k: v or "" for k, v in r.items() if k is not None} for r in rows], col, "csv"
-    if suffix == ".jsonl":
-        rows = []
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                raise InputError(f"{path.name} line {n} is not valid JSON.") from None
-            if not isinstance(obj, dict):
-                raise InputError(f"{path.name} line {n} is not a JSON object.")
-            rows.append({k: str(v) for k, v in obj.items()})
-        col = next((c for c in TEXT_COLUMNS if rows and c in rows[0]), "update")
-        return rows, col, "jsonl"
-    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return [{"update": p} for p in parts], "update", "md"
-
-
-def _safe_cell(value: str) -> str:
-    """Spreadsheet formula injection: cells starting = + - @ tab CR get a leading quote."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def run_batch(
     coach: Coach,
     path: str | Path,
@@ -175,64 +133,44 @@ def run_batch(
     length: str = "standard",
     collection: str | None = None,
     progress: Callable[[int, int], Any] | None = None,
+    column: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """Rewrite every update of a file in order; a failing row is recorded, never fatal."""
+    """Rewrite a whole file with coach.batch: same format and order back, a row that fails is
+    recorded and never stops the others. Returns (output path, summary counts)."""
+    from coach.batch import Options
+    from coach.batch import run_batch as batch
+
     with page_errors():
         src = check_upload(path, BATCH_TYPES, "batch file")
-        rows, col, fmt = _read_updates(src)
-    if len(rows) > MAX_BATCH_ROWS:
-        raise gr.Error(
-            f"{src.name} has {len(rows)} updates; the page takes {MAX_BATCH_ROWS}: "
-            "use `coach batch` for more.",
-            print_exception=False,
+        out = _out_dir() / f"{src.stem}.rewritten{src.suffix.lower()}"
+        summary = batch(
+            coach,
+            src,
+            out,
+            column=column or None,
+            options=Options(
+                audience=audience, length=length, collection=_choice(collection), metrics=False
+            ),
+            progress=(lambda d, t, _s: progress(d, t)) if progress else None,
+            report_path=out.with_suffix(".report.md"),
         )
-    started = time.perf_counter()
-    out_rows: list[dict[str, str]] = []
-    counts = {"rows": len(rows), "ok": 0, "fallback": 0, "failed": 0, "facts_kept": 0}
-    for i, row in enumerate(rows):
-        try:
-            r = coach.rewrite(
-                row.get(col, ""), audience=audience, length=length, collection=_choice(collection)
-            )
-            counts["ok" if r.engine != "offline-fallback" else "fallback"] += 1
-            counts["facts_kept"] += int(r.facts.ok)
-            extra = {
-                "rewrite": r.text,
-                "engine": r.engine,
-                "facts_ok": str(r.facts.ok).lower(),
-                "process_density": f"{r.analysis.process_density:.2f}",
-                "questions": " | ".join(r.questions),
-                "error": "",
-            }
-        except CoachError as exc:
-            counts["failed"] += 1
-            extra = {"rewrite": "", "engine": "", "facts_ok": "", "process_density": "",
-                     "questions": "", "error": str(exc)}  # fmt: skip
-        out_rows.append({**row, **extra})
-        if progress:
-            progress(i + 1, len(rows))
-    out = _out_dir() / f"{src.stem}.rewritten.{fmt}"
-    if fmt == "csv":
-        with out.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(out_rows[0].keys()))
-            w.writeheader()
-            w.writerows({k: _safe_cell(v) for k, v in r.items()} for r in out_rows)
-    elif fmt == "jsonl":
-        out.write_text(
-            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out_rows), encoding="utf-8"
-        )
-    else:
-        blocks = [(r["rewrite"] or f"(not rewritten: {r['error']})") for r in out_rows]
-        out.write_text("\n\n---\n\n".join(blocks) + "\n", encoding="utf-8")
-    counts["seconds"] = round(time.perf_counter() - started, 2)  # type: ignore[assignment]
+    counts = {
+        "rows": summary.total,
+        "ok": summary.ok,
+        "fallback": summary.fallback,
+        "failed": summary.failed,
+        "skipped": summary.skipped,
+        "seconds": round(summary.seconds, 2),
+        "line": summary.line(),
+    }
     return str(out), counts
 
 
 def batch_summary(counts: dict[str, Any]) -> str:
     return (
         f"**{counts['rows']}** update(s): {counts['ok']} rewritten, {counts['fallback']} fell back "
-        f"to the offline coach, {counts['failed']} failed; facts kept in "
-        f"{counts['facts_kept']}; {counts['seconds']} s."
+        f"to the offline coach, {counts['failed']} failed, {counts['skipped']} passed through; "
+        f"{counts['seconds']} s."
     )
 
 

@@ -171,9 +171,11 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
 
             with gr.Tab("Batch", id="batch"):
                 gr.Markdown(
-                    "Upload a file of updates: `.txt`/`.md` (blank-line separated), `.csv` (a column "
-                    "named update, text or status; other columns kept) or `.jsonl`. The same format "
-                    "comes back with the rewrite, engine, fact check and questions added."
+                    "Upload a file of updates: `.csv`/`.tsv`/`.xlsx` (one update per row; other "
+                    "columns kept), `.jsonl`, `.md` or `.docx` (one update per section) or `.txt` "
+                    "(blank-line separated). The same file comes back, same order, with the "
+                    "rewrite, engine, fact check and questions added. Thousands of rows: "
+                    "`coach batch`."
                 )
                 b_file = gr.File(
                     label="Updates file",
@@ -186,6 +188,10 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                         ["executive", "team", "client"], value="executive", label="Audience"
                     )
                     b_len = gr.Radio(["brief", "standard"], value="standard", label="Length")
+                b_col = gr.Textbox(
+                    label="Column holding the update (CSV/XLSX; empty: detected)",
+                    elem_id="batch-col",
+                )
                 b_go = gr.Button("Run batch", variant="primary", elem_id="batch-btn")
                 b_out = gr.File(label="Rewritten file", interactive=False, elem_id="batch-out")
                 b_sum = gr.Markdown(elem_id="batch-summary")
@@ -195,6 +201,7 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                     aud: str,
                     ln: str,
                     coll: str,
+                    column: str = "",
                     progress: Any = gr.Progress(),  # noqa: B008
                 ) -> tuple[str, str]:
                     if not path:
@@ -202,15 +209,16 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                     out_path, counts = handlers.run_batch(
                         coach, path, aud, ln, coll,
                         progress=lambda d, t: progress(d / t, desc=f"{d}/{t} updates"),
+                        column=column,
                     )  # fmt: skip
                     return out_path, handlers.batch_summary(counts)
 
                 b_go.click(
                     do_batch,
-                    inputs=[b_file, b_aud, b_len, collection],
+                    inputs=[b_file, b_aud, b_len, collection, b_col],
                     outputs=[b_out, b_sum],
                     api_name="batch",
-                    api_description="Rewrite every update of a .txt/.md/.csv/.jsonl file.",
+                    api_description="Rewrite every update of a csv/xlsx/jsonl/md/docx/txt file.",
                     concurrency_id="coach",
                 )
 
