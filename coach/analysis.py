@@ -116,7 +116,7 @@ _PROCESS_CATS = (
     "filler",
     "banned",
 )
-_ACTIVITY_CATS = {"tool", "ceremony", "artifact", "activity", "methodology", "banned"}
+_ACTIVITY_CATS = {"tool", "ceremony", "activity", "banned"}
 
 
 def analyze(text: str, rules: Rules | None = None) -> Analysis:
@@ -181,7 +181,8 @@ def _label(
         or bool(_BEFORE_AFTER.search(low))
     )
     stripped = low.strip().lstrip("-*•[]x ").strip()
-    if _OTHER.match(stripped) or stripped.endswith("?") or (not result and _FUTURE.search(low)):
+    future = _FUTURE.search(low)
+    if _OTHER.match(stripped) or stripped.endswith("?") or (future and not (result and link)):
         return "other", score
     if result:
         mixed = activity or _INTERVENTION.search(piece)

@@ -45,7 +45,46 @@ def _lower_first(s: str) -> str:
 
 
 _COMMON = frozenset(
-    ["this", "last", "the", "a", "an", "our", "we", "all", "both", "each", "every", "some", "several", "various", "most", "new", "weekly", "monthly", "daily", "today", "yesterday", "also", "then", "after", "before", "during", "over", "on", "in", "at", "for", "with", "to", "and", "but", "so", "team", "teams"]
+    [
+        "this",
+        "last",
+        "the",
+        "a",
+        "an",
+        "our",
+        "we",
+        "all",
+        "both",
+        "each",
+        "every",
+        "some",
+        "several",
+        "various",
+        "most",
+        "new",
+        "weekly",
+        "monthly",
+        "daily",
+        "today",
+        "yesterday",
+        "also",
+        "then",
+        "after",
+        "before",
+        "during",
+        "over",
+        "on",
+        "in",
+        "at",
+        "for",
+        "with",
+        "to",
+        "and",
+        "but",
+        "so",
+        "team",
+        "teams",
+    ]
 )
 # Condensing: activity verbs, filler and effort wording go; the facts around them stay.
 _DROP = {"activity", "filler", "effort"}
@@ -204,9 +243,9 @@ def _anchor(u: Unit) -> str:
     """A short handle for a question: the unit's first id, name or date that is not a tool."""
     flagged = {s.text.lower() for s in u.spans}
     for f in extract_facts(u.text):
-        if f.kind in ("id", "name", "version") and f.text.lower() not in flagged:
-            if len(f.text) > 3 or f.kind == "id":
-                return f.text
+        handle = f.kind in ("id", "name", "version") and f.text.lower() not in flagged
+        if handle and (len(f.text) > 3 or f.kind == "id"):
+            return f.text
     return ""
 
 
