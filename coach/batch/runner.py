@@ -69,6 +69,7 @@ def row_payload(coach: Any, text: str, opts: Options) -> tuple[dict[str, Any], b
             length=opts.length,
             collection=opts.collection,
             engine=opts.engine,
+            batch=True,
         )
     except _FATAL:
         raise
@@ -289,6 +290,7 @@ def rewrite_many(
                 length=opts.length,
                 collection=opts.collection,
                 engine=opts.engine,
+                batch=True,
             )
         except _FATAL:
             raise
