@@ -18,7 +18,7 @@ import time
 import traceback
 from pathlib import Path
 
-MODULES = ["embeddings", "rewrite", "llm", "batch", "ingest", "page"]
+MODULES = ["embeddings", "rewrite", "llm", "batch", "ingest", "page", "analysis"]
 HERE = Path(__file__).parent
 
 

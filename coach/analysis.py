@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from coach.rules import Rules, Token, load_rules, tokens
+from coach.rules import Rules, load_rules, word_offsets, words
 from coach.segment import segment
 from coach.types import Analysis, Span, Unit
 
@@ -126,12 +126,17 @@ def analyze(text: str, rules: Rules | None = None) -> Analysis:
     return Analysis(text=text, units=units)
 
 
-def _spans(text: str, start: int, end: int, rules: Rules, toks: list[Token]) -> list[Span]:
+def _spans(piece: str, start: int, rules: Rules, ws: list[str]) -> list[Span]:
+    hits = rules.lexicon.match(ws)
+    if not hits:
+        return []
+    offsets = word_offsets(piece)
     found: list[Span] = []
     by_name = rules.by_name
-    for s, e, name in rules.lexicon.match(toks):
+    for i, k, name in hits:
         cat = by_name[name]
-        term = text[start + s : start + e]
+        s, e = offsets[i][0], offsets[k - 1][1]
+        term = piece[s:e]
         suggestion = rules.preferred.get(" ".join(term.lower().split()), "")
         found.append(
             Span(
@@ -146,20 +151,20 @@ def _spans(text: str, start: int, end: int, rules: Rules, toks: list[Token]) -> 
     return found
 
 
-def signals_of(piece: str, rules: Rules, toks: list[Token] | None = None) -> tuple[str, ...]:
+def signals_of(piece: str, rules: Rules, ws: list[str] | None = None) -> tuple[str, ...]:
     """Outcome signals in a piece of text: beneficiary, change, measure, strategy."""
-    return _signals(piece.lower(), rules, tokens(piece) if toks is None else toks)[0]
+    return _signals(piece.lower(), rules, words(piece) if ws is None else ws)[0]
 
 
-def _signals(low: str, rules: Rules, toks: list[Token]) -> tuple[tuple[str, ...], bool]:
-    names = {n for _, _, n in rules.signal_lexicon.match(toks)}
+def _signals(low: str, rules: Rules, ws: list[str]) -> tuple[tuple[str, ...], bool]:
+    names = {n for _, _, n in rules.signal_lexicon.match(ws)}
     link = bool(_RESULT_LINK.search(low))
     out = []
     if "beneficiary" in names:
         out.append("beneficiary")
     if "change" in names or link:
         out.append("change")
-    if _has_measure(low, {t for _, _, t in toks}):
+    if _has_measure(low, set(ws)):
         out.append("measure")
     if "strategy" in names:
         out.append("strategy")
@@ -194,10 +199,10 @@ def _label(
 
 def _unit(text: str, start: int, end: int, kind: str, rules: Rules) -> Unit:
     piece = text[start:end]
-    toks = tokens(piece)
+    ws = words(piece)
     low = piece.lower()
-    spans = _spans(text, start, end, rules, toks)
-    signals, link = _signals(low, rules, toks)
+    spans = _spans(piece, start, rules, ws)
+    signals, link = _signals(low, rules, ws)
     label, score = _label(piece, low, spans, signals, link)
     question = ""
     if label == "process":
