@@ -70,3 +70,19 @@ def test_judge_without_a_server_is_a_config_error(monkeypatch: pytest.MonkeyPatc
         monkeypatch.delenv(var, raising=False)
     with pytest.raises(ConfigError, match="judge needs a model server"):
         Judge()
+
+
+def test_eval_run_adds_judge_scores_per_item(
+    coach: Any, fake_llm: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.evals.dataset import Case
+    from coach.evals.runner import run, summarize
+
+    _judge(fake_llm, monkeypatch)
+    fake_llm.script('{"score": 4, "reason": "a"}', '{"score": 5, "reason": "b"}', "not json")
+    case = Case(id="t1", update=SOURCE, facts=("40", "sprint 14"))
+    (item,) = run(coach, [case], engine="offline", with_judge=True)
+    assert item.get("judge_impact_framing") == 4, item.get("judge_error")
+    assert item["judge_faithfulness"] == 5
+    assert "JSON" in item["judge_error"] and item["verdict"] in ("pass", "fail")
+    assert summarize([item])["means"]["judge_faithfulness"] == 5

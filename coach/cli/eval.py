@@ -23,6 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--limit", type=int, help="only the first N cases")
     p.add_argument("--ids", help="only these case ids, comma-separated")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument(
+        "--judge", action="store_true", help="also score with the LLM judge (COACH_JUDGE_*)"
+    )
     add_collection(p)
     p.set_defaults(func=cmd_eval)
     esub = p.add_subparsers(dest="eval_command", metavar="compare", required=False)
@@ -71,13 +74,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     items = run(
-        coach, cases, engine=args.engine, collection=args.collection, suite=suite, progress=progress
+        coach,
+        cases,
+        engine=args.engine,
+        collection=args.collection,
+        suite=suite,
+        progress=progress,
+        with_judge=args.judge,
     )
     meta = {
         "engine": args.engine,
         "dataset": str(dataset),
         "suite": suite.name,
         "prompt_version": args.prompt_version or "",
+        "judge": bool(args.judge),
         "collection": args.collection or coach.settings.collection,
         "passages": passages,
         "seconds": round(time.perf_counter() - started, 1),

@@ -33,6 +33,9 @@ SUMMARY_METRICS = (
     "copy_rate",
     "pillar_hit",
     "elapsed_ms",
+    "judge_impact_framing",
+    "judge_faithfulness",
+    "judge_clarity",
 )
 
 
@@ -96,6 +99,7 @@ def run_case(
         engine=result.engine,
         prompt_version=result.prompt_version,
         model=result.model,
+        source=result.source,
         rewrite=result.text,
         citations=[c.id for c in result.citations],
         citation_pillars=sorted(pillars),
@@ -116,17 +120,40 @@ def run(
     collection: str | None = None,
     suite: Suite | None = None,
     progress: Callable[[dict[str, Any]], None] | None = None,
+    with_judge: bool = False,
 ) -> list[dict[str, Any]]:
     """Every case rewritten and scored, in dataset order."""
     gates = dict((suite or Suite()).gates)
+    from coach.evals.judge import Judge
+
+    judge: Judge | None = Judge(coach.settings) if with_judge else None
     known = set(coach.store.ids(collection or coach.settings.collection))
     items = []
     for case in cases:
         item = run_case(coach, case, engine, collection, gates, known)
+        if judge is not None and "rewrite" in item:
+            judge_item(judge, item, case)
         items.append(item)
         if progress:
             progress(item)
     return items
+
+
+def judge_item(judge: Any, item: dict[str, Any], case: Case) -> None:
+    """Add the LLM judge's 1-5 scores (judge_<dimension>); a failed dimension is noted, not fatal."""
+    from coach.evals.judge import DIMENSIONS
+
+    errors = []
+    for dim in DIMENSIONS:
+        try:
+            j = judge.score(
+                item["source"], item["rewrite"], audience=case.audience, dimensions=[dim]
+            )
+            item[f"judge_{dim}"] = j[dim].score
+        except CoachError as exc:
+            errors.append(f"{dim}: {exc}")
+    if errors:
+        item["judge_error"] = "; ".join(errors)
 
 
 def summarize(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
