@@ -9,7 +9,7 @@ export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run test test-offline lint format bench eval clean
+.PHONY: setup run test test-offline lint format bench eval eval-baseline clean
 
 setup: $(STAMP)
 
@@ -42,6 +42,11 @@ bench: setup
 
 eval: setup
 	$(VENV)/bin/coach eval
+
+# Regenerate the committed offline baseline (eval/baselines/offline/) after a deliberate change
+# to the offline engine, analyzer or corpus; commit it with that change.
+eval-baseline: setup
+	$(VENV)/bin/coach eval --quiet --collection coach-eval-sample --out eval/baselines/offline
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache
