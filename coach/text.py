@@ -120,8 +120,8 @@ def _looks_binary(text: str) -> bool:
     sample = text[:4096]
     if not sample:
         return False
-    controls = len(_CONTROL.findall(sample))
-    return controls / len(sample) > 0.05
+    controls = len(_CONTROL.findall(sample))  # a few terminal escapes are stripped, not refused
+    return controls >= 8 and controls / len(sample) > 0.05
 
 
 def _too_long(what: str, size: int, limit: int, unit: str = "characters") -> str:
