@@ -224,5 +224,13 @@ def _unit(text: str, start: int, end: int, kind: str, rules: Rules) -> Unit:
 
 
 def label_unit(text: str, rules: Rules | None = None, semantic: bool = False) -> Unit:
-    """Label one unit of text as a whole (no segmentation): what the eval set scores."""
-    return _unit(text, 0, len(text), "sentence", rules or load_rules())
+    """Label one unit of text as a whole (no segmentation): what the eval set scores.
+
+    `semantic=True` relabels with the MiniLM classifier (coach/classifier.py), an experiment
+    that scores below the rules on this dataset (see the README); kept for measuring it."""
+    unit = _unit(text, 0, len(text), "sentence", rules or load_rules())
+    if semantic:
+        from coach.classifier import relabel
+
+        unit = relabel([unit])[0]
+    return unit
