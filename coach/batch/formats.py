@@ -185,6 +185,8 @@ class JsonlFormat:
             obj = json.loads(line)
         except json.JSONDecodeError:
             return Record(i, "", raw=line.rstrip("\r\n"), error=f"Line {n} is not valid JSON.")
+        except RecursionError:  # json recurses per nesting level: a hostile line, not a crash
+            return Record(i, "", raw=line.rstrip("\r\n"), error=f"Line {n} is nested too deeply.")
         if isinstance(obj, str):
             return Record(i, obj, raw=obj)
         if not isinstance(obj, dict):

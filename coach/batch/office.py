@@ -12,10 +12,23 @@ from coach.batch.encoding import file_sha256, safe_cell
 from coach.batch.formats import ADDED, Record, added_cells, atomic_path, note, pick_column
 from coach.errors import InputError
 
+MAX_UNZIPPED = 100_000_000  # a workbook whose parts expand past this is a zip bomb
+
 
 def _need_zip(path: Path, kind: str) -> None:
+    """Refuse a non-zip or a zip bomb from the zip directory, before anything is inflated."""
     if not zipfile.is_zipfile(path):
         raise InputError(f"The {kind} file {path.name} is not a valid {kind} file (not a zip).")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise InputError(f"The {kind} file {path.name} is not a readable zip file.") from None
+    if total > MAX_UNZIPPED:
+        raise InputError(
+            f"The {kind} file {path.name} expands to {total // 1_000_000:,} MB when unzipped; "
+            f"the limit is {MAX_UNZIPPED // 1_000_000} MB."
+        )
 
 
 class XlsxFormat:
