@@ -18,7 +18,7 @@ import time
 import traceback
 from pathlib import Path
 
-MODULES = ["embeddings", "rewrite", "llm", "batch", "ingest", "page", "analysis"]
+MODULES = ["embeddings", "rewrite", "llm", "batch", "ingest", "page", "analysis", "eval"]
 HERE = Path(__file__).parent
 
 

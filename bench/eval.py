@@ -1,0 +1,55 @@
+"""Eval suite cost: scoring one rewrite with every offline metric, beside chrF alone (the cheapest
+published content metric) on the same pair, both in CPU time in the same run."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bench.rewrite import UPDATE
+
+REWRITE = (
+    "Patients booking online should no longer hit the confirmation timeout. "
+    + UPDATE
+    + " This serves Digital by default [1]."
+)
+PASSAGE = "Digital by default: patients book, change and cancel appointments online."
+
+
+def _rate(fn: Any, seconds: float = 2.0) -> float:
+    fn()
+    n, start = 0, time.process_time()
+    while time.process_time() - start < seconds:
+        fn()
+        n += 1
+    return n / (time.process_time() - start)
+
+
+def run() -> list[dict[str, Any]]:
+    from coach.evals import content
+    from coach.evals.content import chrf
+    from coach.evals.metrics import score
+
+    def cold() -> None:
+        content._CACHE.clear()  # every pair is new in a real run
+        score(UPDATE, REWRITE, [PASSAGE], True)
+
+    ours = _rate(cold)
+    ref = _rate(lambda: chrf(REWRITE, UPDATE))
+    return [
+        {
+            "metric": "score() one pair, all offline metrics (MiniLM, facts, analyser, FK)",
+            "value": 1000 / ours,
+            "unit": "ms/pair",
+            "reference": "chrF alone, same pair",
+            "reference_value": 1000 / ref,
+            "higher_is_better": False,
+        }
+    ]
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    for row in run():
+        print(row)
+    print(f"{time.perf_counter() - started:.1f} s")
