@@ -49,6 +49,7 @@ def _cases() -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+@pytest.mark.slow
 def test_keeps_every_fact_and_cuts_process_talk_on_the_eval_cases(coach: Coach) -> None:
     """One pass over the 138 cases (rewrites are the slow part): facts kept, and the direction the
     README reports: process share and flagged spans fall, content stays close to the input."""
