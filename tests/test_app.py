@@ -140,3 +140,16 @@ def test_api_rewrite_result_is_json(coach: Coach) -> None:
     from coach.app import api_rewrite
 
     assert json.dumps(api_rewrite(coach, UPDATE))
+
+
+def test_stream_rewrite_shows_the_draft_then_the_guarded_result(
+    indexed_home: Path, fake_llm: object
+) -> None:
+    from coach.app.handlers import stream_rewrite
+
+    coach = Coach(home=indexed_home, engine="llm", **fake_llm.settings())  # type: ignore[attr-defined]
+    steps = list(stream_rewrite(coach, UPDATE))
+    *drafts, final = steps
+    assert drafts, "the model's tokens should reach the rewrite box before the final result"
+    assert all(isinstance(d[0], str) for d in drafts) and len(final) == 10
+    assert "GitHub Projects" in final[0] and "engine <b>llm</b>" in final[7]

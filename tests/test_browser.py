@@ -71,9 +71,9 @@ def page(browser: Any, server: str) -> Iterator[Any]:
 
 def _rewrite(page: Any) -> str:
     page.click("#rewrite-btn")
-    text = wait_value(page, "#rewrite-out")
+    wait_value(page, "#rewrite-out")
     page.wait_for_selector("#meta .coach-meta")
-    return text
+    return str(page.locator("#rewrite-out textarea").input_value())
 
 
 def test_example_rewrite_shows_spans_citations_and_scores(page: Any) -> None:
@@ -117,8 +117,9 @@ def test_xss_in_input_and_model_output_stays_text(page: Any) -> None:
     page.get_by_role("option", name="llm").click()
     page.focus("#update textarea")
     page.keyboard.press("Control+Enter")  # the keyboard path rewrites too
-    text = wait_value(page, "#rewrite-out")
-    page.wait_for_selector("#meta .coach-meta")
+    wait_value(page, "#rewrite-out")  # the draft streams in first...
+    page.wait_for_selector("#meta .coach-meta")  # ...then the guarded result fills the page
+    text = page.locator("#rewrite-out textarea").input_value()
     assert "fake-model" in page.inner_text("#meta") or "llm" in page.inner_text("#meta")
     assert "<script>" in text  # the payload shows as text in the rewrite box
     assert "onerror" in page.inner_text("#questions") or "onerror" in page.inner_text("#redline")

@@ -78,16 +78,9 @@ def rewrite_result(
         )
 
 
-def handle_rewrite(
-    coach: Coach,
-    text: str,
-    audience: str = "executive",
-    length: str = "standard",
-    collection: str | None = None,
-    engine: str | None = None,
-) -> tuple[Any, ...]:
-    """The Rewrite tab: rewrite, redline, spans, questions, citations, map, score, meta, files."""
-    result = rewrite_result(coach, text, audience, length, collection, engine)
+def panels(result: Any) -> tuple[Any, ...]:
+    """Every Rewrite-tab output for one result: rewrite, redline, spans, questions, citations,
+    alignment, scorecard, meta, Markdown file, DOCX file."""
     figures = render.scores(result)
     out = _out_dir()
     md = out / "coach-update.md"
@@ -105,6 +98,48 @@ def handle_rewrite(
         str(md),
         docx,
     )
+
+
+def handle_rewrite(
+    coach: Coach,
+    text: str,
+    audience: str = "executive",
+    length: str = "standard",
+    collection: str | None = None,
+    engine: str | None = None,
+) -> tuple[Any, ...]:
+    """The Rewrite tab in one call (no streaming): see `panels`."""
+    return panels(rewrite_result(coach, text, audience, length, collection, engine))
+
+
+def stream_rewrite(
+    coach: Coach,
+    text: str,
+    audience: str = "executive",
+    length: str = "standard",
+    collection: str | None = None,
+    engine: str | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """The model's draft streams into the rewrite box, then the guarded result fills the page
+    (its text may differ: repaired, or the offline fallback, as the findings say)."""
+    stream = getattr(coach, "rewrite_stream", None)
+    if stream is None:
+        yield handle_rewrite(coach, text, audience, length, collection, engine)
+        return
+    draft = ""
+    with page_errors():
+        for item in stream(
+            text or "",
+            audience=audience,
+            length=length,
+            collection=_choice(collection),
+            engine=_choice(engine),
+        ):
+            if isinstance(item, str):
+                draft += item
+                yield (draft, *[gr.skip()] * 9)
+            else:
+                yield panels(item)
 
 
 def api_rewrite(

@@ -162,7 +162,7 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                 rewrite_outputs = [out, red, spans, questions, cites, align, score, meta]
                 rewrite_outputs += [dl_md, dl_docx]
                 go.click(
-                    lambda *a: handlers.handle_rewrite(coach, *a),
+                    lambda *a: (yield from handlers.stream_rewrite(coach, *a)),
                     inputs=rewrite_inputs,
                     outputs=rewrite_outputs,
                     api_visibility="private",

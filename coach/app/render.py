@@ -16,6 +16,7 @@ from coach.types import Analysis, RewriteResult
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
 _CLASS = re.compile(r"[^a-z0-9-]")
+_EXACT_DIFF_TOKENS = 3000
 
 
 def _e(text: Any) -> str:
@@ -34,7 +35,10 @@ def redline(before: str, after: str) -> str:
     """Word-level redline: removed words in <del>, added words in <ins>, all escaped."""
     a, b = _TOKENS.findall(before), _TOKENS.findall(after)
     out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    # Exact matching is quadratic on repeated tokens (4,000 one-word bullets: minutes); past a
+    # few thousand tokens difflib's popular-token heuristic keeps it near-linear.
+    junk = len(a) + len(b) > _EXACT_DIFF_TOKENS
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=junk).get_opcodes():
         if op == "equal":
             out.append(_multiline("".join(a[i1:i2])))
             continue
