@@ -28,6 +28,7 @@ class Entry:
     hash: str
     chunk_ids: list[str] = field(default_factory=list)
     indexed_at: float = field(default_factory=time.time)
+    chunker: str = ""  # the chunking version that made the chunks (a new one re-chunks)
 
 
 class Manifest:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+# Bump when chunking or embedded text changes: files indexed by an older version are re-chunked.
+CHUNKER_VERSION = "2"
 # MiniLM reads 256 word pieces (about 1,000 characters of English); longer text is cut off.
 MAX_CHUNK_CHARS = 1000
 # A piece shorter than this is merged into its neighbour in the same section.

@@ -14,6 +14,7 @@ from typing import Any
 
 from coach.errors import CoachError, IngestError
 from coach.ingest import file_hash, load_bytes, read_file, relative_name
+from coach.ingest.chunking import CHUNKER_VERSION
 from coach.manifest import Entry, Manifest
 
 Progress = Callable[[int, int, str], Any]  # (files done, files in all, the file's name)
@@ -84,7 +85,12 @@ def _index_file(
     data = read_file(path)
     digest = file_hash(data)
     old = manifest.get(collection, key)
-    if old and old.hash == digest and old.source == source and existing.issuperset(old.chunk_ids):
+    same = old is not None and (old.hash, old.source, old.chunker) == (
+        digest,
+        source,
+        CHUNKER_VERSION,
+    )
+    if old and same and existing.issuperset(old.chunk_ids):
         stats["unchanged"] += len(old.chunk_ids)
         stats["skipped_files"] += 1
         return
@@ -115,4 +121,6 @@ def _index_file(
         existing.difference_update(stale)
         stats["removed"] += len(stale)
     ids = [c.id for c in chunks]
-    manifest.put(collection, Entry(key, str(root), source, digest, ids, time.time()))
+    manifest.put(
+        collection, Entry(key, str(root), source, digest, ids, time.time(), CHUNKER_VERSION)
+    )
