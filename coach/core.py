@@ -14,6 +14,7 @@ from coach.engines.offline import OfflineEngine
 from coach.errors import ConfigError, InputError, ModelAuthError, ModelError
 from coach.facts import check_facts
 from coach.ingest import iter_files
+from coach.log import text_ref
 from coach.rules import Rules, load_rules
 from coach.settings import Settings
 from coach.text import clean_input
@@ -108,7 +109,10 @@ class Coach:
         name = collection or self.settings.collection
         findings: list[str] = []
         findings.extend(clean.findings)  # hidden characters are named, never dropped silently
-        citations = self.retrieve(clean.text, collection=name)
+        units = [u.text for u in analysis.units if u.label != "other"]
+        citations, alignment = self.retriever.ground(
+            clean.text, units, self.settings.top_k, name
+        )
         if not citations:
             findings.append(f"No strategy passages in collection {name!r}: run `coach ingest`.")
         request = Request(clean.text, analysis, tuple(citations), audience, length)  # type: ignore[arg-type]
@@ -135,8 +139,9 @@ class Coach:
             draft, tag = self._engines["offline"].rewrite(request), "offline-fallback"
             facts = check_facts(clean.text, draft.text, allowed)
         used = [c for c in citations if c.id in draft.cited] or citations
-        units = [u.text for u in analysis.units if u.label != "other"]
-        alignment = self.retriever.align(units, name) if citations and units else []
+        log.info(  # the update by length and hash only: status text never reaches a log
+            "rewrote %s with %s (%d finding(s))", text_ref(clean.text), tag, len(findings)
+        )
         return RewriteResult(
             text=draft.text,
             engine=tag,  # type: ignore[arg-type]

@@ -76,6 +76,22 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is now (as logging's last resort does), so a handler set
+    up under a redirected stderr (tests, embedding apps) never writes to a closed stream."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
 def setup_logging(
     level: str | int | None = None,
     *,
@@ -96,8 +112,10 @@ def setup_logging(
     handler: logging.Handler
     if filename is not None:
         handler = logging.FileHandler(filename, encoding="utf-8")
+    elif stream is not None:
+        handler = logging.StreamHandler(stream)  # type: ignore[arg-type]
     else:
-        handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+        handler = _Stderr()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter(secrets))
     handler.set_name("coach")

@@ -34,6 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     from coach import __version__
 
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log more to stderr (-v info, -vv debug; or COACH_LOG_LEVEL); secrets are masked",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     import importlib
 
@@ -48,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     parser = build_parser()
     args = parser.parse_args(argv)
+    from coach.log import setup_logging
+
+    verbose = getattr(args, "verbose", 0) or 0
+    setup_logging(("INFO", "DEBUG")[min(verbose, 2) - 1] if verbose else None)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
