@@ -245,7 +245,7 @@ def _anchor(u: Unit) -> str:
     for f in extract_facts(u.text):
         handle = f.kind in ("id", "name", "version") and f.text.lower() not in flagged
         if handle and (len(f.text) > 3 or f.kind == "id"):
-            return f.text
+            return re.sub(r"['’]s$", "", f.text)
     return ""
 
 
