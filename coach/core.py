@@ -110,9 +110,7 @@ class Coach:
         findings: list[str] = []
         findings.extend(clean.findings)  # hidden characters are named, never dropped silently
         units = [u.text for u in analysis.units if u.label != "other"]
-        citations, alignment = self.retriever.ground(
-            clean.text, units, self.settings.top_k, name
-        )
+        citations, alignment = self.retriever.ground(clean.text, units, self.settings.top_k, name)
         if not citations:
             findings.append(f"No strategy passages in collection {name!r}: run `coach ingest`.")
         request = Request(clean.text, analysis, tuple(citations), audience, length)  # type: ignore[arg-type]

@@ -171,9 +171,10 @@ class Retriever:
         self.embedder = get_embedder(str(store.settings.models_dir))
         self._lexical: dict[str, tuple[tuple[int, int], list[Hit], BM25]] = {}
 
-    def lexical(self, collection: str) -> tuple[list[Hit], BM25]:
+    def lexical(self, collection: str, count: int | None = None) -> tuple[list[Hit], BM25]:
         """The collection's BM25 index, rebuilt when the collection changed."""
-        key = (self.store.generation, self.store.count(collection))
+        n = self.store.count(collection) if count is None else count
+        key = (self.store.generation, n)
         cached = self._lexical.get(collection)
         if cached is None or cached[0] != key:
             hits = self.store.all(collection)
@@ -184,18 +185,44 @@ class Retriever:
     def retrieve(
         self, text: str, k: int, collection: str, mode: Mode | None = None
     ) -> list[Citation]:
-        vector = self.embedder.embed_one(text)
-        return self._retrieve(text, vector, k, collection, mode or self.mode)
+        return self.retrieve_many([text], k, collection, mode)[0]
 
-    def _retrieve(
-        self, text: str, vector: np.ndarray, k: int, collection: str, mode: Mode
-    ) -> list[Citation]:
+    def retrieve_many(
+        self,
+        texts: Sequence[str],
+        k: int,
+        collection: str,
+        mode: Mode | None = None,
+        count: int | None = None,
+    ) -> list[list[Citation]]:
+        """Top-k passages for each text: one embedding batch, one store query, one BM25 index."""
+        if not texts:
+            return []
+        mode = mode or self.mode
+        n = self.store.count(collection) if count is None else count
+        if n == 0:
+            return [[] for _ in texts]
+        vectors = self.embedder.embed(list(texts))
         depth = k if mode == "dense" else max(k, CANDIDATES)
-        dense = self.store.query(collection, vector.tolist(), depth)
+        dense_lists = self.store.query_many(collection, vectors.tolist(), depth, count=n)
         if mode == "dense":
-            return [to_citation(h, 1.0 - h.distance) for h in dense[:k]]
-        hits, bm25 = self.lexical(collection)
-        lexical = [hits[i] for i in bm25.top(text, depth)]
+            return [[to_citation(h, 1.0 - h.distance) for h in d[:k]] for d in dense_lists]
+        hits, bm25 = self.lexical(collection, n)
+        out = []
+        for text, vector, dense in zip(texts, vectors, dense_lists, strict=True):
+            lexical = [hits[i] for i in bm25.top(text, depth)]
+            out.append(self._fuse(collection, vector, dense, lexical, k, mode))
+        return out
+
+    def _fuse(
+        self,
+        collection: str,
+        vector: np.ndarray,
+        dense: list[Hit],
+        lexical: list[Hit],
+        k: int,
+        mode: Mode,
+    ) -> list[Citation]:
         fused: dict[str, float] = {}
         by_id: dict[str, Hit] = {}
         lists = [lexical] if mode == "lexical" else [dense, lexical]
@@ -214,17 +241,20 @@ class Retriever:
     def align(
         self, units: Sequence[str], collection: str, threshold: float = UNMAPPED_BELOW
     ) -> list[Alignment]:
-        """For each unit, the pillar of its best pillar-tagged passage; weak matches are unmapped.
+        """For each unit, the pillar of its best pillar-tagged passage; weak matches are unmapped."""
+        return self.alignments(units, self.retrieve_many(units, 8, collection), threshold)
 
-        The pillar follows the retrieval ranking; the score (and so the unmapped test) is the
-        best cosine similarity of the unit to any passage of that pillar.
-        """
-        if not units:
-            return []
-        vectors = self.embedder.embed(list(units))
+    @staticmethod
+    def alignments(
+        units: Sequence[str],
+        ranked_lists: Sequence[Sequence[Citation]],
+        threshold: float = UNMAPPED_BELOW,
+    ) -> list[Alignment]:
+        """The pillar follows the retrieval ranking; the score (and so the unmapped test) is the
+        best cosine similarity of the unit to any passage of that pillar."""
         out: list[Alignment] = []
-        for unit, vec in zip(units, vectors, strict=True):
-            ranked = [c for c in self._retrieve(unit, vec, 8, collection, self.mode) if c.pillar]
+        for unit, found in zip(units, ranked_lists, strict=True):
+            ranked = [c for c in found if c.pillar]
             if not ranked:
                 out.append(Alignment(unit=unit, pillar="", score=0.0))
                 continue
@@ -237,3 +267,13 @@ class Retriever:
                     Alignment(unit=unit, pillar=best.pillar, score=score, source=best.source)
                 )
         return out
+
+    def ground(
+        self, text: str, units: Sequence[str], k: int, collection: str
+    ) -> tuple[list[Citation], list[Alignment]]:
+        """Citations for a whole update and the alignment of its units, in one pass."""
+        n = self.store.count(collection)
+        if n == 0:
+            return [], []
+        lists = self.retrieve_many([text, *units], max(k, 8), collection, count=n)
+        return lists[0][:k], self.alignments(units, lists[1:]) if units else []

@@ -260,23 +260,28 @@ class Store:
         ]
 
     def query(self, name: str, vector: Sequence[float], k: int) -> list[Hit]:
+        return self.query_many(name, [vector], k)[0]
+
+    def query_many(
+        self, name: str, vectors: Sequence[Sequence[float]], k: int, count: int | None = None
+    ) -> list[list[Hit]]:
+        """Nearest chunks for several vectors in one call (one round trip in server mode)."""
         col = self._collection(name, create=False)
-        n = col.count()
-        if n == 0:
-            return []
+        n = col.count() if count is None else count
+        if n == 0 or not vectors:
+            return [[] for _ in vectors]
         res = col.query(
-            query_embeddings=[list(map(float, vector))],
+            query_embeddings=[list(map(float, v)) for v in vectors],
             n_results=min(k, n),
             include=["documents", "metadatas", "distances"],
         )
         return [
-            Hit(i, d or "", dict(m or {}), float(dist))
-            for i, d, m, dist in zip(
-                res["ids"][0],
-                res["documents"][0],
-                res["metadatas"][0],
-                res["distances"][0],
-                strict=True,
+            [
+                Hit(i, d or "", dict(m or {}), float(dist))
+                for i, d, m, dist in zip(ids, docs, metas, dists, strict=True)
+            ]
+            for ids, docs, metas, dists in zip(
+                res["ids"], res["documents"], res["metadatas"], res["distances"], strict=True
             )
         ]
 
