@@ -14,6 +14,7 @@ from coach.engines.offline import OfflineEngine
 from coach.errors import ConfigError, InputError, ModelAuthError, ModelError
 from coach.facts import check_facts
 from coach.ingest import iter_files
+from coach.injection import quarantine
 from coach.log import text_ref
 from coach.rules import Rules, load_rules
 from coach.settings import Settings
@@ -105,15 +106,20 @@ class Coach:
         if length not in LENGTHS:
             raise InputError(f"Unknown length {length!r}: use one of {', '.join(LENGTHS)}.")
         clean = clean_input(text, self.settings.max_input_chars)
-        analysis = analyze(clean.text, self.rules)
+        # Text that orders a model about is set aside (same length, offsets kept) before
+        # anything analyses, rewrites or sends it, and named in the findings.
+        held = quarantine(clean.text)
+        data = held.text
+        analysis = analyze(data, self.rules)
         name = collection or self.settings.collection
         findings: list[str] = []
         findings.extend(clean.findings)  # hidden characters are named, never dropped silently
+        findings.extend(held.findings)
         units = [u.text for u in analysis.units if u.label != "other"]
-        citations, alignment = self.retriever.ground(clean.text, units, self.settings.top_k, name)
+        citations, alignment = self.retriever.ground(data, units, self.settings.top_k, name)
         if not citations:
             findings.append(f"No strategy passages in collection {name!r}: run `coach ingest`.")
-        request = Request(clean.text, analysis, tuple(citations), audience, length)  # type: ignore[arg-type]
+        request = Request(data, analysis, tuple(citations), audience, length, held.passages)  # type: ignore[arg-type]
         chosen = self.engine(engine)
         tag = chosen.name
         try:
@@ -131,11 +137,11 @@ class Coach:
             findings.append(_guard_failed(violations, draft.extra))  # type: ignore[arg-type]
             draft, tag = self._engines["offline"].rewrite(request), "offline-fallback"
         allowed = [f"{c.title}\n{c.section}\n{c.text}" for c in citations]
-        facts = check_facts(clean.text, draft.text, allowed)
+        facts = check_facts(data, draft.text, allowed)
         if not facts.ok and tag == "llm":
             findings.append(_guard_finding(facts.missing, facts.added))
             draft, tag = self._engines["offline"].rewrite(request), "offline-fallback"
-            facts = check_facts(clean.text, draft.text, allowed)
+            facts = check_facts(data, draft.text, allowed)
         used = [c for c in citations if c.id in draft.cited] or citations
         log.info(  # the update by length and hash only: status text never reaches a log
             "rewrote %s with %s (%d finding(s))", text_ref(clean.text), tag, len(findings)

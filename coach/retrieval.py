@@ -276,4 +276,11 @@ class Retriever:
         if n == 0:
             return [], []
         lists = self.retrieve_many([text, *units], max(k, 8), collection, count=n)
-        return lists[0][:k], self.alignments(units, lists[1:]) if units else []
+        citations = lists[0][:k]
+        if not any(c.pillar for c in citations):
+            # An impact claim needs a strategy passage: keep the best pillar-tagged one in view
+            # even when guides or charters rank above it.
+            tagged = [c for c in lists[0][k:] if c.pillar]
+            if tagged:
+                citations = [*citations[: k - 1], tagged[0]]
+        return citations, self.alignments(units, lists[1:]) if units else []

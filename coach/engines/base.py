@@ -22,6 +22,7 @@ class Request:
     citations: tuple[Citation, ...]
     audience: Audience = "executive"
     length: Length = "standard"
+    set_aside: tuple[str, ...] = ()  # instruction passages quarantined out of `text`
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,7 @@ class LLMEngine:
             passages={pid: c.text for pid, c in ctx.pmap.items()},
             cited=cited,
             secrets=[ctx.canary],
+            set_aside=request.set_aside,
         )
         return data, report
 

@@ -15,7 +15,7 @@ from coach.engines.base import Draft, Request
 from coach.facts import extract_facts
 from coach.types import Citation, Unit
 
-PROMPT_VERSION = "offline-1"
+PROMPT_VERSION = "offline-2"  # bump whenever the output changes: batch journals key on it
 _LINK = re.compile(
     r"[,;]?\s*(?:which|that|and this|this|so that|so|resulting in|as a result,?|meaning(?: that)?|"
     r"enabling|cutting|reducing|saving|freeing|letting|allowing)\s+"
@@ -122,6 +122,11 @@ def _is_noise(u: Unit) -> bool:
     return bool(cats) and bool(cats & _NOISE_CATS) and not (cats & {"tool", "artifact"})
 
 
+# Below this cosine similarity of update and passage, the link is named as weak and the author is
+# asked which goal the work serves (about the lowest decile of the 138 eval cases' best matches).
+LINK_MIN = 0.34
+
+
 def _link_line(citation: Citation, index: int) -> str:
     name = citation.section.split(" > ")[-1] if citation.section else citation.title
     where = citation.title or citation.source
@@ -150,10 +155,17 @@ class OfflineEngine:
             lines.append("What changed: not stated yet; the questions at the end ask for it.")
 
         cited: list[str] = []
-        linked = [c for c in request.citations if c.pillar] or list(request.citations)
-        if linked:
+        linked = sorted((c for c in request.citations if c.pillar), key=lambda c: -c.score)
+        weak_link = not linked or linked[0].score < LINK_MIN
+        if linked and not weak_link:
             cited.append(linked[0].id)
             lines.append("Why it matters: " + _link_line(linked[0], 1))
+        elif linked:  # name the closest passage, but do not claim the link
+            cited.append(linked[0].id)
+            lines.append(
+                "Why it matters: no strategy passage clearly matches this work; the closest is "
+                + _link_line(linked[0], 1).removeprefix("This work serves ")
+            )
 
         noise = [u for u in process if _is_noise(u)]
         evidence = [u for u in process if not _is_noise(u)]
@@ -175,6 +187,8 @@ class OfflineEngine:
             lines.append(" ".join(thanks))
 
         questions = self._questions(outcomes, evidence)
+        if weak_link and (outcomes or evidence):
+            questions.insert(0, "Which strategic goal or key result does this work move?")
         if questions:
             lines.append("Questions for you:\n" + "\n".join(f"- {q}" for q in questions))
 
