@@ -67,3 +67,60 @@ def test_stream_fault_still_ends_in_a_result(fake_llm: Any, indexed_home: Path) 
     c = Coach(home=indexed_home, engine="llm", cache=False, timeout=TIMEOUT, **fake_llm.settings())
     items = list(c.rewrite_stream(UPDATE))
     assert isinstance(items[-1], RewriteResult) and items[-1].facts.ok
+
+
+# -- process death during ingest ----------------------------------------------------------------
+def _chunks(home: Path) -> tuple[int, set[str]]:
+    from coach import Coach
+
+    c = Coach(home=home, engine="offline")
+    ids = set(c.store.ids("strategy")) if hasattr(c.store, "ids") else set()
+    return c.store.count("strategy"), ids
+
+
+@pytest.mark.slow
+def test_kill_9_during_ingest_then_reingest_is_complete(indexed_home: Path, tmp_path: Path) -> None:
+    """SIGKILL at a random point of `coach ingest`, then ingest again: the same chunks as a
+    clean ingest, none duplicated."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import CORPUS, ROOT
+
+    home = tmp_path / "home"
+    env = {**os.environ, "COACH_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "coach.cli", "ingest", str(CORPUS)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(random.Random(os.getpid()).uniform(2.5, 6.0))  # import ~2 s, ingest a few s more
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    again = subprocess.run(cmd, env=env, capture_output=True, timeout=240)
+    assert again.returncode == 0, again.stderr.decode()[-2000:]
+    count, ids = _chunks(home)
+    clean_count, clean_ids = _chunks(indexed_home)
+    assert count == clean_count, f"{count} chunks after kill + re-ingest, {clean_count} clean"
+    if ids or clean_ids:
+        assert ids == clean_ids
+    print(f"\nkilled with code {proc.returncode}; re-ingest: {count} chunks, clean {clean_count}")
+
+
+def test_partially_written_store_is_rebuilt(tmp_path: Path) -> None:
+    """A chroma.sqlite3 cut short (a crash mid-write) is detected on open and rebuilt."""
+    from coach import Coach
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "plan.md").write_text("# Plan\n\n## Care\n\nCut waiting times for patients by 20%.\n")
+    home = tmp_path / "home"
+    c = Coach(home=home, engine="offline")
+    c.ingest([docs])
+    count = c.store.count("strategy")
+    c.store.close()
+    db = home / "chroma" / "chroma.sqlite3"
+    db.write_bytes(db.read_bytes()[: db.stat().st_size // 3])
+    fresh = Coach(home=home, engine="offline")
+    assert fresh.retrieve("waiting times", k=1)
+    assert fresh.store.count("strategy") == count
