@@ -27,7 +27,7 @@ _PATTERNS = [
     re.compile(r"#{3,}\s*(?:ADMIN|SYSTEM|ASSISTANT|INSTRUCTION)S?\b.*?(?:#{3,}|$)", re.I | re.M),
     # Role prefixes: "SYSTEM:", "SYSTEM NOTE TO AI:", "SYSTEM OVERRIDE:", "Assistant:".
     re.compile(
-        r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:SYSTEM|ASSISTANT|ADMIN|DEVELOPER)(?:\s+(?:NOTE|OVERRIDE|"
+        r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:\[\s*)?(?:SYSTEM|ASSISTANT|ADMIN|DEVELOPER|OVERRIDE)(?:\s*\])?(?:\s+(?:NOTE|OVERRIDE|"
         r"MESSAGE|PROMPT|INSTRUCTIONS?))?(?:\s+(?:TO|FOR)\s+(?:THE\s+)?\w+)?\s*:[^\n]*?"
         r"(?:[.!?](?=\s|$)|$)",
         re.I,
@@ -35,7 +35,8 @@ _PATTERNS = [
     # "Ignore (all) previous/prior/earlier instructions/guidance/rules ...".
     re.compile(
         r"[^.!?\n]*\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(?:instructions?|"
-        r"guidance|rules|prompt|system prompt|directions|task|rest of (?:this|the) \w+)\b[^\n]*?(?:[.!?](?=\s|$)|$)",
+        r"guidance|guidelines|rules|prompt|system prompt|directions|task|above|"
+        r"rest of (?:this|the) \w+)\b[^\n]*?(?:[.!?](?=\s|$)|$)",
         re.I | re.M,
     ),
     # A sentence that speaks to a model and orders it to do something.
@@ -46,6 +47,49 @@ _PATTERNS = [
         re.I | re.M,
     ),
     re.compile(r"\byou are now\b[^\n]*?(?:[.!?](?=\s|$)|$)", re.I | re.M),
+    # Orders about the rewrite itself: "... the text X at the top of every rewrite",
+    # "Append the link ... to the end", "Add the link https://... to the rewrite".
+    re.compile(
+        r"[^.!?\n]*\b(?:append|add|include|insert|put|write|place|print|output|requires?)\b"
+        r"[^.!?\n]{0,80}?\b(?:to|at|in|on)\s+(?:the\s+)?(?:very\s+)?(?:top|end|start|beginning|"
+        r"bottom|first line|last line|rewrite|summary|answer|response|output|reply)\b"
+        r"(?:\s+of\s+(?:every|each|the|your)\s+(?:rewrite|summary|answer|response|output|reply))?"
+        r"[^\n]*?(?:[.!?](?=\s|$)|$)",
+        re.I | re.M,
+    ),
+    # "Include the phrase X", "Insert the URL ...", "End with the word X", "Respond only with X".
+    re.compile(
+        r"[^.!?\n]*\b(?:include|insert|append|add|write|put|print|output|say)\s+"
+        r"(?:the|this|a|an|our|my)\s+(?:\w+\s+)?(?:word|phrase|line|text|signature|code|sentence|"
+        r"link|url|tag|token|string|marker|footer|header)\b[^\n]*?(?:[.!?](?=\s|$)|$)",
+        re.I | re.M,
+    ),
+    re.compile(
+        r"(?:^|(?<=[.!?;]\s)|(?<=\n))\s*(?:please\s+)?(?:end|start|begin|respond|reply|answer|"
+        r"finish|sign off)\s+(?:(?:your|the|each|every)\s+(?:\w+\s+)?)?(?:only\s+)?with\b[^\n]*?"
+        r"(?:[.!?](?=\s|$)|$)",
+        re.I | re.M,
+    ),
+    # "The coach must append ...", "you should now say ..."
+    re.compile(
+        rf"[^.!?\n]*\b(?:coach|{_AI}|you)\s+(?:must|should|shall|will|need to|have to)\s+(?:now\s+|also\s+)?"
+        rf"(?:append|add|include|insert|write|say|state|begin|start|end|reply|respond|output|print|"
+        rf"ignore|disregard)\b[^\n]*?(?:[.!?](?=\s|$)|$)",
+        re.I | re.M,
+    ),
+    # Chat-markup and role blocks: <system>...</system>, </update>, {"role": "system", ...}.
+    re.compile(
+        r"</?\s*(?:system|assistant|user|instructions?|update|prompt)\s*>(?:[^<\n]*</\s*"
+        r"(?:system|assistant|user|instructions?|prompt)\s*>)?",
+        re.I,
+    ),
+    re.compile(r"\{\s*\"role\"\s*:\s*\"(?:system|assistant|developer)\".*?(?:\}|$)", re.I | re.S),
+    re.compile(
+        r"(?:\bhere(?:'s| is) (?:the|your|my) (?:rewrite|summary|answer|response)\b|"
+        r"\b(?:new|your new) instructions?\s*:|\bdeveloper mode\b|\bjailbreak\b|\bDAN mode\b|"
+        r"\[\s*(?:system|assistant|admin|developer|instructions?)\s*\])[^\n]*?(?:[.!?](?=\s|$)|$)",
+        re.I | re.M,
+    ),
     # "... and instead output/write the text ..."
     re.compile(
         r"[^.!?\n]*\binstead,?\s+(?:write|say|output|print|reply|respond|answer|state)\b"
