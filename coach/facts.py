@@ -287,13 +287,19 @@ def _key(kind: str, text: str) -> str:
     return t.rstrip(".")
 
 
+def _starts_sentence(text: str, pos: int) -> bool:
+    """Whether `pos` starts a sentence, line or list item. Looks back a bounded window only, so
+    extracting names stays linear in the length of the text."""
+    return bool(_SENTENCE_START.search(text, max(0, pos - 40), pos))
+
+
 def _names(text: str, masked: list[bool]) -> list[Fact]:
     """Proper names: CamelCase, ACRONYMS, and capitalised words not at a sentence start."""
     words = [m for m in _WORD.finditer(text) if not any(masked[m.start() : m.end()])]
     capitalised_inside = {
         m.group(0).lower()
         for m in words
-        if m.group(0)[0].isupper() and not _SENTENCE_START.search(text[: m.start()])
+        if m.group(0)[0].isupper() and not _starts_sentence(text, m.start())
     }
     out: list[Fact] = []
     i = 0
@@ -303,7 +309,7 @@ def _names(text: str, masked: list[bool]) -> list[Fact]:
         if not _is_namey(w) or w.lower() in _NAME_STOP:
             i += 1
             continue
-        initial = bool(_SENTENCE_START.search(text[: m.start()]))
+        initial = _starts_sentence(text, m.start())
         strong = _is_strong(w)
         # Extend over following capitalised words separated only by a space.
         j = i

@@ -242,12 +242,7 @@ def test_cli_10mb_paste_bounded(large: dict[str, Any], indexed_home: Path) -> No
 
 
 # -- status text: the page handler ---------------------------------------------------------------
-PAGE_GAPS = {
-    "many-tiny-lines": "4,000 one-word bullets: ~37 s on the page (API ~9 s), was >300 s. The "
-    "redline's exact diff is fixed (app/render.py); what is left is coach/facts.py _names: one "
-    "_SENTENCE_START regex over the whole prefix per word (quadratic), run by the guard and the "
-    "scorecard. Not retrieval alignment (these units are 'other', align is never called)",
-}
+PAGE_GAPS: dict[str, str] = {}  # none left: facts._names is linear since the fix
 
 
 @pytest.mark.parametrize(
