@@ -44,6 +44,20 @@ def check_bind(host: str, auth: str | None) -> tuple[str, str] | None:
     return creds
 
 
+def upload_guard() -> Any:
+    """Starlette middleware entry for the upload type guard (see coach/app/uploads.py)."""
+    from starlette.middleware import Middleware
+
+    from coach.app.handlers import BATCH_TYPES, CORPUS_TYPES, MAX_UPLOAD_BYTES
+    from coach.app.uploads import UploadTypeGuard
+
+    return Middleware(
+        UploadTypeGuard,
+        allowed=sorted(set(BATCH_TYPES) | set(CORPUS_TYPES)),
+        max_bytes=MAX_UPLOAD_BYTES,
+    )
+
+
 def serve(
     host: str | None = None,
     port: int | None = None,
@@ -73,6 +87,7 @@ def serve(
         quiet=True,
         footer_links=["api"],
         prevent_thread_lock=not block,
+        app_kwargs={"middleware": [upload_guard()]},
         **launch_options(),
     )
     return app, f"http://{host}:{port}"
