@@ -41,8 +41,10 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     status = "all kept" if f.ok else f"missing {list(f.missing)}, added {list(f.added)}"
     print(
         f"[engine: {result.engine} | facts: {f.kept}/{f.total} {status} | "
-        f"process talk: {result.analysis.process_density:.0%} of units]"
+        f"process talk in your update: {result.analysis.process_density:.0%} of items]"
     )
+    if result.unmapped:
+        print(f"[unmapped work: {len(result.unmapped)} item(s) serve no strategic pillar]")
     for i, c in enumerate(result.citations, 1):
         print(f"[{i}] {c.title or c.source} > {c.section} ({c.source}, score {c.score:.2f})")
     for finding in result.findings:
