@@ -1,0 +1,26 @@
+"""The README shows the real `coach --help` and starts with the two commands."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    text = (ROOT / "README.md").read_text()
+    block = text.split("```", 2)[1]
+    lines = [ln.split("#")[0].strip() for ln in block.strip().splitlines()]
+    assert lines[:2] == ["make run", "make test"]
+
+
+def test_readme_help_matches_the_cli() -> None:
+    text = (ROOT / "README.md").read_text()
+    shown = text.split("$ coach --help\n", 1)[1].split("```", 1)[0]
+    env = {**os.environ, "COLUMNS": "100"}
+    real = subprocess.run(
+        [sys.executable, "-m", "coach.cli", "--help"], capture_output=True, text=True, env=env, timeout=60
+    ).stdout
+    assert shown == real, "README's `coach --help` is stale: paste the current output"
