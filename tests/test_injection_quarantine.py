@@ -27,7 +27,9 @@ def test_every_planted_instruction_is_set_aside(case: dict) -> None:
 
 def test_no_false_alarms_on_ordinary_updates() -> None:
     clean = [c["update"] for c in CASES if not c.get("canary")]
-    units = [json.loads(x)["text"] for x in (ROOT / "eval" / "units.jsonl").read_text().splitlines()]
+    units = [
+        json.loads(x)["text"] for x in (ROOT / "eval" / "units.jsonl").read_text().splitlines()
+    ]
     flagged = [t for t in clean + units if spans(t)]
     assert flagged == []
 

@@ -21,6 +21,10 @@ def test_readme_help_matches_the_cli() -> None:
     shown = text.split("$ coach --help\n", 1)[1].split("```", 1)[0]
     env = {**os.environ, "COLUMNS": "100"}
     real = subprocess.run(
-        [sys.executable, "-m", "coach.cli", "--help"], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-m", "coach.cli", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     ).stdout
     assert shown == real, "README's `coach --help` is stale: paste the current output"
