@@ -32,6 +32,7 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check coach tests eval bench
 	$(VENV)/bin/ruff format --check coach tests eval bench
+	$(VENV)/bin/mypy coach
 
 format: setup
 	$(VENV)/bin/ruff format coach tests eval bench

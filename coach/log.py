@@ -113,7 +113,7 @@ def setup_logging(
     if filename is not None:
         handler = logging.FileHandler(filename, encoding="utf-8")
     elif stream is not None:
-        handler = logging.StreamHandler(stream)  # type: ignore[arg-type]
+        handler = logging.StreamHandler(stream)  # type: ignore[call-overload]
     else:
         handler = _Stderr()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

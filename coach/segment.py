@@ -38,10 +38,10 @@ def segment(text: str) -> list[Segment]:
         if not body.strip():
             continue
         if "<li" in body.lower():
-            for m in _HTML_LI.finditer(body):
-                inner = m.group(1)
+            for li in _HTML_LI.finditer(body):
+                inner = li.group(1)
                 lead = len(inner) - len(inner.lstrip())
-                s = line_start + m.start(1) + lead
+                s = line_start + li.start(1) + lead
                 content = inner.strip()
                 if _TAG.sub("", content).strip():
                     out.append(Segment(content, s, s + len(content), "bullet"))
