@@ -13,90 +13,146 @@ import re
 from dataclasses import dataclass
 
 _AI = r"(?:AI|A\.I\.|assistant|model|language model|LLM|GPT|chat ?bot|bot|summari[sz]er|rewriter|copilot)"
-_ORDER = (
-    r"(?:say|write|state|add|append|include|insert|tell|describe|reply|respond|answer|output|"
+_ORDER = re.compile(
+    r"\b(?:say|write|state|add|append|include|insert|tell|describe|reply|respond|answer|output|"
     r"print|rate|replace|end|start|begin|claim|report|mark|use|put|must|should|please|ignore|"
-    r"disregard|forget|override)"
+    r"disregard|forget|override)\b",
+    re.I,
 )
-_PATTERNS = [
+_START = r"(?:^|(?<=[.!?;]\s)|(?<=\n))\s*"
+
+# Each rule: (trigger, how far the set-aside passage reaches around it). Triggers never start
+# with an unbounded scan, and reaches are bounded, so the cost stays linear in the text.
+# "self": the match itself; "forward": from the match to the end of its sentence;
+# "sentence": the whole sentence around the match.
+_RULES: list[tuple[re.Pattern[str], str]] = [
     # Hidden comments are never status reporting, whatever they say.
-    re.compile(r"<!--.*?(?:-->|$)", re.S),
+    (re.compile(r"<!--.{0,2000}?(?:-->|$)", re.S), "self"),
     # Bracketed blocks addressed to a model: [[...]], {{...}}, ####...####.
-    re.compile(rf"\[\[[^\]]*?\b(?:{_AI}|instruction|prompt)\b[^\]]*\]\]", re.I),
-    re.compile(rf"\{{\{{[^}}]*?\b(?:{_AI}|instruction|prompt)\b[^}}]*\}}\}}", re.I),
-    re.compile(r"#{3,}\s*(?:ADMIN|SYSTEM|ASSISTANT|INSTRUCTION)S?\b.*?(?:#{3,}|$)", re.I | re.M),
-    # Role prefixes: "SYSTEM:", "SYSTEM NOTE TO AI:", "SYSTEM OVERRIDE:", "Assistant:".
-    re.compile(
-        r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:\[\s*)?(?:SYSTEM|ASSISTANT|ADMIN|DEVELOPER|OVERRIDE)(?:\s*\])?(?:\s+(?:NOTE|OVERRIDE|"
-        r"MESSAGE|PROMPT|INSTRUCTIONS?))?(?:\s+(?:TO|FOR)\s+(?:THE\s+)?\w+)?\s*:[^\n]*?"
-        r"(?:[.!?](?=\s|$)|$)",
-        re.I,
+    (
+        re.compile(rf"\[\[[^\]]{{0,600}}?\b(?:{_AI}|instruction|prompt)\b[^\]]{{0,600}}\]\]", re.I),
+        "self",
     ),
-    # "Ignore (all) previous/prior/earlier instructions/guidance/rules ...".
-    re.compile(
-        r"[^.!?\n]*\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(?:instructions?|"
-        r"guidance|guidelines|rules|prompt|system prompt|directions|task|above|"
-        r"rest of (?:this|the) \w+)\b[^\n]*?(?:[.!?](?=\s|$)|$)",
-        re.I | re.M,
+    (
+        re.compile(
+            rf"\{{\{{[^}}]{{0,600}}?\b(?:{_AI}|instruction|prompt)\b[^}}]{{0,600}}\}}\}}", re.I
+        ),
+        "self",
     ),
-    # A sentence that speaks to a model and orders it to do something.
-    re.compile(
-        rf"[^.!?\n]*\b(?:note|message|instruction|hey|dear|attention)?\s*(?:to|for)?\s*(?:any\s+|the\s+)?"
-        rf"\b{_AI}\b(?:\s+(?:reading|summari[sz]ing|processing)\s+this)?\s*[:,—–-]+\s*[^\n]*?"
-        rf"\b{_ORDER}\b[^\n]*?(?:[.!?](?=\s|$)|$)",
-        re.I | re.M,
+    (
+        re.compile(
+            r"#{3,}\s*(?:ADMIN|SYSTEM|ASSISTANT|INSTRUCTION)S?\b[^\n]{0,600}?(?:#{3,}|$)",
+            re.I | re.M,
+        ),
+        "self",
     ),
-    re.compile(r"\byou are now\b[^\n]*?(?:[.!?](?=\s|$)|$)", re.I | re.M),
-    # Orders about the rewrite itself: "... the text X at the top of every rewrite",
-    # "Append the link ... to the end", "Add the link https://... to the rewrite".
-    re.compile(
-        r"[^.!?\n]*\b(?:append|add|include|insert|put|write|place|print|output|requires?)\b"
-        r"[^.!?\n]{0,80}?\b(?:to|at|in|on)\s+(?:the\s+)?(?:very\s+)?(?:top|end|start|beginning|"
-        r"bottom|first line|last line|rewrite|summary|answer|response|output|reply)\b"
-        r"(?:\s+of\s+(?:every|each|the|your)\s+(?:rewrite|summary|answer|response|output|reply))?"
-        r"[^\n]*?(?:[.!?](?=\s|$)|$)",
-        re.I | re.M,
+    # Chat markup and role objects: <system>...</system>, </update>, {"role": "system", ...}.
+    (
+        re.compile(
+            r"</?\s*(?:system|assistant|user|instructions?|update|prompt)\s*>(?:[^<\n]{0,600}</\s*"
+            r"(?:system|assistant|user|instructions?|prompt)\s*>)?",
+            re.I,
+        ),
+        "self",
     ),
-    # "Include the phrase X", "Insert the URL ...", "End with the word X", "Respond only with X".
-    re.compile(
-        r"[^.!?\n]*\b(?:include|insert|append|add|write|put|print|output|say)\s+"
-        r"(?:the|this|a|an|our|my)\s+(?:\w+\s+)?(?:word|phrase|line|text|signature|code|sentence|"
-        r"link|url|tag|token|string|marker|footer|header)\b[^\n]*?(?:[.!?](?=\s|$)|$)",
-        re.I | re.M,
+    (
+        re.compile(r"\{\s*\"role\"\s*:\s*\"(?:system|assistant|developer)\"[^}]{0,600}\}?", re.I),
+        "self",
     ),
-    re.compile(
-        r"(?:^|(?<=[.!?;]\s)|(?<=\n))\s*(?:please\s+)?(?:end|start|begin|respond|reply|answer|"
-        r"finish|sign off)\s+(?:(?:your|the|each|every)\s+(?:\w+\s+)?)?(?:only\s+)?with\b[^\n]*?"
-        r"(?:[.!?](?=\s|$)|$)",
-        re.I | re.M,
+    # Role prefixes: "SYSTEM:", "SYSTEM NOTE TO AI:", "[system]", "Assistant:", "Override:".
+    (
+        re.compile(
+            _START
+            + r"(?:\[\s*)?(?:SYSTEM|ASSISTANT|ADMIN|DEVELOPER|OVERRIDE)(?:\s*\])?(?:\s+(?:NOTE|"
+            r"OVERRIDE|MESSAGE|PROMPT|INSTRUCTIONS?))?(?:\s+(?:TO|FOR)\s+(?:THE\s+)?\w+)?\s*:",
+            re.I | re.M,
+        ),
+        "forward",
     ),
-    # "The coach must append ...", "you should now say ..."
-    re.compile(
-        rf"[^.!?\n]*\b(?:coach|{_AI}|you)\s+(?:must|should|shall|will|need to|have to)\s+(?:now\s+|also\s+)?"
-        rf"(?:append|add|include|insert|write|say|state|begin|start|end|reply|respond|output|print|"
-        rf"ignore|disregard)\b[^\n]*?(?:[.!?](?=\s|$)|$)",
-        re.I | re.M,
+    (re.compile(r"\[\s*(?:system|assistant|admin|developer|instructions?)\s*\]", re.I), "forward"),
+    # "Ignore (all) previous instructions", "Disregard prior guidelines", "ignore the above".
+    (
+        re.compile(
+            r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}?\b(?:instructions?|guidance|"
+            r"guidelines|rules|prompt|system prompt|directions|task|above|rest of (?:this|the) \w+)\b",
+            re.I,
+        ),
+        "sentence",
     ),
-    # Chat-markup and role blocks: <system>...</system>, </update>, {"role": "system", ...}.
-    re.compile(
-        r"</?\s*(?:system|assistant|user|instructions?|update|prompt)\s*>(?:[^<\n]*</\s*"
-        r"(?:system|assistant|user|instructions?|prompt)\s*>)?",
-        re.I,
+    # "Include the phrase X", "Insert the URL ...", "Append the signature X".
+    (
+        re.compile(
+            r"\b(?:include|insert|append|add|write|put|print|output|say)\s+(?:the|this|a|an|our|my)\s+"
+            r"(?:\w+\s+)?(?:word|phrase|line|text|signature|code|sentence|link|url|tag|token|string|"
+            r"marker|footer|header)\b",
+            re.I,
+        ),
+        "sentence",
     ),
-    re.compile(r"\{\s*\"role\"\s*:\s*\"(?:system|assistant|developer)\".*?(?:\}|$)", re.I | re.S),
-    re.compile(
-        r"(?:\bhere(?:'s| is) (?:the|your|my) (?:rewrite|summary|answer|response)\b|"
-        r"\b(?:new|your new) instructions?\s*:|\bdeveloper mode\b|\bjailbreak\b|\bDAN mode\b|"
-        r"\[\s*(?:system|assistant|admin|developer|instructions?)\s*\])[^\n]*?(?:[.!?](?=\s|$)|$)",
-        re.I | re.M,
+    # Orders about the rewrite itself: "... at the top of every rewrite", "... to the end".
+    (
+        re.compile(
+            r"\b(?:append|add|include|insert|put|write|place|print|output|requires?)\b[^.!?\n]{0,80}?"
+            r"\b(?:to|at|in|on)\s+(?:the\s+)?(?:very\s+)?(?:top|end|start|beginning|bottom|first line|"
+            r"last line|rewrite|summary|answer|response|output|reply)\b",
+            re.I,
+        ),
+        "sentence",
     ),
-    # "... and instead output/write the text ..."
-    re.compile(
-        r"[^.!?\n]*\binstead,?\s+(?:write|say|output|print|reply|respond|answer|state)\b"
-        r"[^\n]*?(?:[.!?](?=\s|$)|$)",
-        re.I | re.M,
+    # "End with the word X", "Respond only with X", "Start with the line X".
+    (
+        re.compile(
+            _START + r"(?:please\s+)?(?:end|start|begin|respond|reply|answer|finish|sign off)\s+"
+            r"(?:(?:your|the|each|every)\s+(?:\w+\s+)?)?(?:only\s+)?with\b",
+            re.I | re.M,
+        ),
+        "forward",
+    ),
+    # "The coach must append ...", "you should now say ...".
+    (
+        re.compile(
+            rf"\b(?:coach|{_AI}|you)\s+(?:must|should|shall|will|need to|have to)\s+(?:now\s+|also\s+)?"
+            r"(?:append|add|include|insert|write|say|state|begin|start|end|reply|respond|output|print|"
+            r"ignore|disregard)\b",
+            re.I,
+        ),
+        "sentence",
+    ),
+    (
+        re.compile(
+            r"\bhere(?:'s| is) (?:the|your|my) (?:rewrite|summary|answer|response)\b|"
+            r"\b(?:new|your new) instructions?\s*:|\bdeveloper mode\b|\bjailbreak\b|\bDAN mode\b|"
+            r"\byou are now\b",
+            re.I,
+        ),
+        "forward",
+    ),
+    (
+        re.compile(r"\binstead,?\s+(?:write|say|output|print|reply|respond|answer|state)\b", re.I),
+        "sentence",
     ),
 ]
+# "Note to any AI reading this: please write ...", "Hey AI summariser — override: say ...":
+# a model addressed by name, then an order in the same sentence.
+_ADDRESS = re.compile(
+    rf"\b{_AI}\b(?:\s+(?:reading|summari[sz]ing|processing)\s+this)?\s*[:,—–-]+\s*", re.I
+)
+_REACH = 400  # the longest stretch a rule reaches before or after its trigger
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    lo = max(0, pos - _REACH)
+    best = lo
+    for m in re.finditer(r"[.!?](?=\s)|\n", text[lo:pos]):
+        best = lo + m.end()
+    return best
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    m = re.compile(r"[.!?](?=\s|$)|\n").search(text, pos, min(len(text), pos + _REACH))
+    if m is None:
+        return min(len(text), pos + _REACH)
+    return m.end() if m.group(0) != "\n" else m.start()
 
 
 @dataclass(frozen=True)
@@ -120,19 +176,28 @@ def _short(p: str, n: int = 90) -> str:
 def spans(text: str) -> list[tuple[int, int]]:
     """Merged (start, end) spans of instruction-like passages in `text`."""
     found: list[tuple[int, int]] = []
-    work = text
-    for pattern in _PATTERNS:  # in order; each pattern sees what earlier ones blanked
+    # Self-delimited blocks first; later rules read the text with them blanked, so a sentence
+    # reach cannot run on past a comment's end into the author's next sentence.
+    for pattern, reach in _RULES:
+        if reach == "self":
+            found.extend(m.span() for m in pattern.finditer(text))
+    work = _blank(text, found)
+    for pattern, reach in _RULES:
+        if reach == "self":
+            continue
         for m in pattern.finditer(work):
             s, e = m.start(), m.end()
-            while s < e and work[s].isspace():
-                s += 1
-            while e > s and work[e - 1].isspace():
-                e -= 1
-            if e > s:
-                found.append((s, e))
-        for s, e in found:
-            work = work[:s] + "".join("\n" if c == "\n" else " " for c in work[s:e]) + work[e:]
-    found.sort()
+            if reach in ("forward", "sentence"):
+                e = max(e, _sentence_end(work, e))
+            if reach == "sentence":
+                s = _sentence_start(work, s)
+            found.append((s, e))
+    for m in _ADDRESS.finditer(work):
+        end = _sentence_end(work, m.end())
+        if _ORDER.search(work, m.end(), end):
+            found.append((_sentence_start(work, m.start()), end))
+    found = [_trim(text, s, e) for s, e in found]
+    found = sorted((s, e) for s, e in found if e > s)
     merged: list[tuple[int, int]] = []
     for s, e in found:
         if merged and s <= merged[-1][1]:
@@ -142,14 +207,28 @@ def spans(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def quarantine(text: str) -> Quarantine:
-    """Blank instruction passages out of `text`; newlines are kept so lines stay lines."""
-    found = spans(text)
+def _blank(text: str, found: list[tuple[int, int]]) -> str:
     if not found:
-        return Quarantine(text, ())
+        return text
     chars = list(text)
     for s, e in found:
         for k in range(s, e):
             if chars[k] != "\n":
                 chars[k] = " "
-    return Quarantine("".join(chars), tuple(text[s:e] for s, e in found))
+    return "".join(chars)
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def quarantine(text: str) -> Quarantine:
+    """Blank instruction passages out of `text`; newlines are kept so lines stay lines."""
+    found = spans(text)
+    if not found:
+        return Quarantine(text, ())
+    return Quarantine(_blank(text, found), tuple(text[s:e] for s, e in found))
