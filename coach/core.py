@@ -115,8 +115,13 @@ class Coach:
         findings: list[str] = []
         findings.extend(clean.findings)  # hidden characters are named, never dropped silently
         findings.extend(held.findings)
-        units = [u.text for u in analysis.units if u.label != "other"]
-        citations, alignment = self.retriever.ground(data, units, self.settings.top_k, name)
+        citations, alignment = self.retriever.ground(
+            data,
+            [u.text for u in analysis.units],
+            self.settings.top_k,
+            name,
+            aligned=[u.label != "other" for u in analysis.units],
+        )
         if not citations:
             findings.append(f"No strategy passages in collection {name!r}: run `coach ingest`.")
         request = Request(data, analysis, tuple(citations), audience, length, held.passages)  # type: ignore[arg-type]

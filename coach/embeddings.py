@@ -301,8 +301,7 @@ class MiniLM:
         encodings = self._tokenizer.encode_batch(list(texts))
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
         order = np.argsort(lengths, kind="stable")
-        for start in range(0, len(order), BATCH_SIZE):
-            rows = order[start : start + BATCH_SIZE]
+        for rows in _buckets(order, lengths):
             width = int(lengths[rows].max())
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -319,6 +318,22 @@ class MiniLM:
     def embed_one(self, text: str) -> np.ndarray:
         """Embed one text; shape (384,)."""
         return self.embed([text])[0]
+
+
+def _buckets(order: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
+    """Batches of up to BATCH_SIZE texts, in length order, cut where padding would more than
+    double a batch's cost: one long update with short units runs as two small batches, not as
+    eight rows padded to the long one."""
+    batches: list[np.ndarray] = []
+    start = 0
+    for end in range(1, len(order) + 1):
+        full = end - start == BATCH_SIZE
+        last = end == len(order)
+        jump = not last and lengths[order[end]] > 2 * max(int(lengths[order[start]]), 8)
+        if full or last or jump:
+            batches.append(order[start:end])
+            start = end
+    return batches
 
 
 _instances: dict[str, MiniLM] = {}

@@ -15,7 +15,7 @@ from coach.engines.base import Draft, Request
 from coach.facts import extract_facts
 from coach.types import Citation, Unit
 
-PROMPT_VERSION = "offline-2"  # bump whenever the output changes: batch journals key on it
+PROMPT_VERSION = "offline-3"  # bump whenever the output changes: batch journals key on it
 _LINK = re.compile(
     r"[,;]?\s*(?:which|that|and this|this|so that|so|resulting in|as a result,?|meaning(?: that)?|"
     r"enabling|cutting|reducing|saving|freeing|letting|allowing)\s+"
