@@ -19,7 +19,7 @@ from coach.log import text_ref
 from coach.rules import Rules, load_rules
 from coach.settings import Settings
 from coach.text import clean_input
-from coach.types import Citation, RewriteResult
+from coach.types import Citation, RewriteResult, UnitChange
 
 log = logging.getLogger("coach")
 
@@ -161,6 +161,7 @@ class Coach:
             facts=facts,
             alignment=tuple(alignment),
             findings=tuple(findings) + draft.findings,
+            changes=_changes(draft.extra.get("units")) if tag == "llm" else (),
             prompt_version=draft.prompt_version,
             model=draft.model,
             collection=name,
@@ -322,4 +323,15 @@ def _guard_finding(missing: Sequence[str], added: Sequence[str]) -> str:
         "The model's rewrite failed the facts guard ("
         + "; ".join(parts)
         + "); used the offline coach instead."
+    )
+
+
+def _changes(units: object) -> tuple[UnitChange, ...]:
+    """The llm engine's per-unit report, kept only where it is well formed."""
+    if not isinstance(units, list):
+        return ()
+    return tuple(
+        UnitChange(source=str(u.get("source", "")), became=str(u.get("became", "")))
+        for u in units
+        if isinstance(u, dict)
     )

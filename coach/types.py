@@ -122,6 +122,14 @@ class Alignment(_Serialisable):
 
 
 @dataclass(frozen=True)
+class UnitChange(_Serialisable):
+    """What one unit of the update became in the rewrite (reported by the llm engine)."""
+
+    source: str
+    became: str
+
+
+@dataclass(frozen=True)
 class RewriteResult(_Serialisable):
     """A rewrite with everything needed to trust it: facts, citations, questions, findings."""
 
@@ -134,6 +142,7 @@ class RewriteResult(_Serialisable):
     facts: FactCheck = field(default_factory=FactCheck)
     alignment: tuple[Alignment, ...] = ()
     findings: tuple[str, ...] = ()  # guard findings and fallback reasons
+    changes: tuple[UnitChange, ...] = ()  # per source unit, what it became (llm engine)
     prompt_version: str = ""
     model: str = ""
     collection: str = ""
@@ -155,6 +164,7 @@ class RewriteResult(_Serialisable):
             "alignment": [a.to_dict() for a in self.alignment],
             "unmapped": list(self.unmapped),
             "findings": list(self.findings),
+            "changes": [c.to_dict() for c in self.changes],
             "prompt_version": self.prompt_version,
             "model": self.model,
             "collection": self.collection,

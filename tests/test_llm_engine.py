@@ -72,6 +72,9 @@ def test_grounded_rewrite_records_prompt_and_spotlights_the_data(
     marker = re.search(r'marker "(\^[0-9a-f]+\^)"', system).group(1)  # type: ignore[union-attr]
     assert marker in user and "Held 4 standups" not in user  # datamarked, not raw
     assert update_of(body) == text
+    # what each unit became is reported per source unit, and serialised
+    assert result.changes and all(c.source and c.became for c in result.changes)
+    assert result.to_dict()["changes"][0]["source"] == result.changes[0].source
 
 
 def test_stream_yields_tokens_then_the_guarded_result(
