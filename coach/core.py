@@ -141,7 +141,7 @@ class Coach:
         if violations:  # the LLM engine's guard failed twice (answer, then one repair)
             findings.append(_guard_failed(violations, draft.extra))  # type: ignore[arg-type]
             draft, tag = self._engines["offline"].rewrite(request), "offline-fallback"
-        allowed = [f"{c.title}\n{c.section}\n{c.text}" for c in citations]
+        allowed = [c.context for c in citations]
         facts = check_facts(data, draft.text, allowed)
         if not facts.ok and tag == "llm":
             findings.append(_guard_finding(facts.missing, facts.added))

@@ -91,6 +91,11 @@ class Citation(_Serialisable):
     pillar: str = ""
     page: int | None = None
 
+    @property
+    def context(self) -> str:
+        """Everything a rewrite may quote from this passage: title, section and text."""
+        return f"{self.title}\n{self.section}\n{self.text}"
+
 
 @dataclass(frozen=True)
 class FactCheck(_Serialisable):

@@ -289,7 +289,7 @@ def run_eval(coach: Coach, limit: int, progress: Callable[[int, int], Any] | Non
         with page_errors():
             r = coach.rewrite(case["update"], audience=case.get("audience", "executive"))
         m = score(
-            r.source, r.text, [c.text for c in r.citations], required_facts=case.get("facts", [])
+            r.source, r.text, [c.context for c in r.citations], required_facts=case.get("facts", [])
         )
         passed += m["verdict"] == "pass"
         lines.append(

@@ -146,7 +146,7 @@ def scores(result: RewriteResult) -> dict[str, Any]:
     try:
         from coach.evals.metrics import score
 
-        m = score(result.source, result.text, [c.text for c in result.citations])
+        m = score(result.source, result.text, [c.context for c in result.citations])
         return {
             "facts_kept": m["facts"]["kept"],
             "facts_total": m["facts"]["total"],

@@ -90,7 +90,7 @@ def result_payload(r: Any, metrics: bool = True) -> dict[str, Any]:
     if metrics:
         from coach.evals.metrics import score
 
-        m = score(r.source, r.text, [c.text for c in r.citations])
+        m = score(r.source, r.text, [c.context for c in r.citations])
         keep = (
             "content_preservation",
             "facts_recall",

@@ -84,7 +84,7 @@ def run_case(
     except CoachError as exc:
         item.update(verdict="error", error=str(exc), failed_gates=["error"], gates_passed=[])
         return item
-    passages = [f"{c.title}\n{c.section}\n{c.text}" for c in result.citations]
+    passages = [c.context for c in result.citations]
     metrics = score(
         result.source,
         result.text,
