@@ -60,17 +60,22 @@ class Options:
     metrics: bool = True  # full eval metrics (embeddings) per row, or the result's own fields
 
 
+def rewrite_row(coach: Any, text: str, opts: Options) -> Any:
+    """One row through the coach with the batch's options and the batch timeout."""
+    return coach.rewrite(
+        text,
+        audience=opts.audience,
+        length=opts.length,
+        collection=opts.collection,
+        engine=opts.engine,
+        batch=True,
+    )
+
+
 def row_payload(coach: Any, text: str, opts: Options) -> tuple[dict[str, Any], bool]:
     """Rewrite one row; (payload, final). Never raises except for errors that stop the batch."""
     try:
-        r = coach.rewrite(
-            text,
-            audience=opts.audience,
-            length=opts.length,
-            collection=opts.collection,
-            engine=opts.engine,
-            batch=True,
-        )
+        r = rewrite_row(coach, text, opts)
     except _FATAL:
         raise
     except CoachError as exc:
@@ -284,14 +289,7 @@ def rewrite_many(
 
     def work(text: str) -> dict[str, Any]:
         try:
-            r = coach.rewrite(
-                text,
-                audience=opts.audience,
-                length=opts.length,
-                collection=opts.collection,
-                engine=opts.engine,
-                batch=True,
-            )
+            r = rewrite_row(coach, text, opts)
         except _FATAL:
             raise
         except CoachError as exc:
