@@ -153,3 +153,14 @@ def test_stream_rewrite_shows_the_draft_then_the_guarded_result(
     assert drafts, "the model's tokens should reach the rewrite box before the final result"
     assert all(isinstance(d[0], str) for d in drafts) and len(final) == 10
     assert "GitHub Projects" in final[0] and "engine <b>llm</b>" in final[7]
+
+
+def test_eval_tab_runs_the_suite_and_returns_its_report(coach: Coach) -> None:
+    from coach.app.handlers import run_eval
+
+    seen: list[tuple[int, int]] = []
+    report, charts, html = run_eval(coach, 2, progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (2, 2)
+    assert ("facts_kept" in report and "| items |" in report) or "items" in report
+    assert charts and all(Path(c).is_file() and c.endswith(".png") for c in charts)
+    assert Path(html).is_file() and "<table" in Path(html).read_text()

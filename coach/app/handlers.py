@@ -6,7 +6,6 @@ whatever the browser's file picker allowed.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 import time
@@ -269,35 +268,34 @@ def collections(coach: Coach) -> list[str]:
 
 
 # -- eval ----------------------------------------------------------------------------------
-def run_eval(coach: Coach, limit: int, progress: Callable[[int, int], Any] | None = None) -> str:
-    """Score the first `limit` eval cases with coach.evals.metrics; a Markdown report."""
-    from coach.evals.metrics import score
+def run_eval(
+    coach: Coach, limit: int, progress: Callable[[int, int], Any] | None = None
+) -> tuple[str, list[str], str]:
+    """The eval suite (coach.evals, as `coach eval` runs it) on its first `limit` cases:
+    (the report as Markdown, its chart images, the HTML report file to download)."""
+    from coach.evals import report as eval_report
+    from coach.evals import runner
+    from coach.evals.dataset import load_cases
+    from coach.evals.suite import load_suite
 
-    cases_file = Path(__file__).resolve().parents[2] / "eval" / "cases.jsonl"
-    if not cases_file.exists():
-        raise gr.Error("The eval dataset eval/cases.jsonl is not installed.", print_exception=False)
-    cases = [
-        json.loads(x) for x in cases_file.read_text(encoding="utf-8").splitlines() if x.strip()
-    ]
-    cases = cases[: max(1, int(limit))]
-    lines = [
-        "| case | verdict | facts | process before → after | failed gates |",
-        "|---|---|---|---|---|",
-    ]
-    passed = 0
-    for i, case in enumerate(cases):
-        with page_errors():
-            r = coach.rewrite(case["update"], audience=case.get("audience", "executive"))
-        m = score(
-            r.source, r.text, [c.context for c in r.citations], required_facts=case.get("facts", [])
-        )
-        passed += m["verdict"] == "pass"
-        lines.append(
-            f"| {case['id']} | {m['verdict']} | {m['facts']['kept']}/{m['facts']['total']} | "
-            f"{m['process_density_before']:.0%} → {m['process_density_after']:.0%} | "
-            f"{', '.join(m['failed_gates']) or '-'} |"
-        )
-        if progress:
-            progress(i + 1, len(cases))
-    head = f"**{passed}/{len(cases)}** case(s) pass every gate (engine {coach.engine().name}).\n\n"
-    return head + "\n".join(lines)
+    with page_errors():
+        suite = load_suite()
+        path = suite.dataset_path()
+        if not path.is_file():
+            raise InputError(f"The eval dataset {path} is not installed.")
+        cases = suite.select(load_cases(path))[: max(1, int(limit))]
+        runner.ensure_corpus(coach)
+        done: list[dict[str, Any]] = []
+
+        def step(item: dict[str, Any]) -> None:
+            done.append(item)
+            if progress:
+                progress(len(done), len(cases))
+
+        engine = coach.engine().name
+        items = runner.run(coach, cases, engine=engine, suite=suite, progress=step)
+        out = _out_dir() / f"eval-{int(time.time() * 1000)}"
+        summary = runner.write_run(out, items, {"engine": engine, "cases": len(items)})
+        eval_report.write_report(out, items, summary)
+    charts = sorted(str(p) for p in (out / "charts").glob("*.png"))
+    return (out / "report.md").read_text(encoding="utf-8"), charts, str(out / "report.html")

@@ -264,19 +264,29 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
 
             with gr.Tab("Eval", id="eval"):
                 gr.Markdown(
-                    "Score the engine on the first cases of the eval dataset (facts kept, process "
-                    "talk before and after, gates). The full suite: `coach eval`."
+                    "Run the eval suite (as `coach eval` does) on the first cases of the dataset: "
+                    "every gate per case, a summary, charts and the HTML report."
                 )
                 e_n = gr.Slider(1, 30, value=5, step=1, label="Cases", elem_id="eval-n")
                 e_go = gr.Button("Run eval", variant="primary", elem_id="eval-btn")
                 e_out = gr.Markdown(elem_id="eval-report")
+                e_charts = gr.Gallery(
+                    label="Charts", columns=2, height="auto", elem_id="eval-charts"
+                )
+                e_file = gr.File(label="HTML report", elem_id="eval-html")
 
-                def do_eval(n: float, progress: Any = gr.Progress()) -> str:  # noqa: B008
+                def do_eval(n: float, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
                     return handlers.run_eval(
                         coach, int(n), progress=lambda d, t: progress(d / t, desc=f"{d}/{t} cases")
                     )
 
-                e_go.click(do_eval, inputs=[e_n], outputs=[e_out], api_visibility="private")
+                e_go.click(
+                    do_eval,
+                    inputs=[e_n],
+                    outputs=[e_out, e_charts, e_file],
+                    api_visibility="private",
+                    concurrency_id="coach",
+                )
 
         def rewrite(
             text: str,
