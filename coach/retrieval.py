@@ -309,10 +309,10 @@ class Retriever:
         lists = self._search(texts, stacked, max(k, 20), collection, self.mode, n)
         citations = lists[0][:k]
         if not any(c.pillar for c in citations):
-            # An impact claim needs a strategy passage: keep the best pillar-tagged one in view
-            # even when guides or charters rank above it.
+            # An impact claim needs a strategy passage: add the best pillar-tagged one (k+1
+            # citations) when guides or charters fill the top k, without displacing them.
             tagged = [c for c in lists[0][k:] if c.pillar]
             if tagged:
-                citations = [*citations[: k - 1], tagged[0]]
+                citations = [*citations, tagged[0]]
         units = [items[i] for i in work]
         return citations, self.alignments(units, [x[:8] for x in lists[1:]]) if units else []
