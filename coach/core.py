@@ -79,6 +79,9 @@ class Coach:
     def retrieve(
         self, text: str, k: int | None = None, collection: str | None = None
     ) -> list[Citation]:
+        """The top-k strategy passages for `text`, as the citations a rewrite carries."""
+        if k is not None and not 1 <= k <= 100:
+            raise InputError(f"k must be between 1 and 100, got {k}.")
         clean = clean_input(text, self.settings.max_input_chars, what="query")
         name = collection or self.settings.collection
         if self.store.count(name) == 0:

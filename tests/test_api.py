@@ -76,3 +76,9 @@ def test_settings_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     assert c.settings.resolved_engine == "llm"  # auto: a model server is configured
     assert Coach(home=tmp_path, collection="explicit").settings.collection == "explicit"
     assert Coach(home=tmp_path, engine="offline").settings.resolved_engine == "offline"
+
+
+def test_retrieve_rejects_a_bad_k(coach: Coach) -> None:
+    with pytest.raises(InputError, match="k must be between 1 and 100"):
+        coach.retrieve("online booking", k=0)
+    assert len(coach.retrieve("online booking", k=2)) == 2
