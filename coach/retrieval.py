@@ -109,29 +109,39 @@ def tokens(text: str) -> list[str]:
 
 
 class BM25:
-    """Okapi BM25 (k1=1.5, b=0.75) over a fixed list of texts; small and dependency-free."""
+    """Okapi BM25 (k1=1.5, b=0.75) over a fixed list of texts; small and dependency-free.
+    Postings are numpy arrays, so a query costs a few vector operations per query term."""
 
     def __init__(self, texts: Sequence[str], k1: float = 1.5, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
-        self.postings: dict[str, list[tuple[int, int]]] = {}
+        lists: dict[str, tuple[list[int], list[int]]] = {}
         self.lengths = np.zeros(len(texts))
         for i, text in enumerate(texts):
             toks = tokens(text)
             self.lengths[i] = len(toks)
             for term, tf in Counter(toks).items():
-                self.postings.setdefault(term, []).append((i, tf))
+                docs, tfs = lists.setdefault(term, ([], []))
+                docs.append(i)
+                tfs.append(tf)
         self.avg = float(self.lengths.mean()) if len(texts) else 0.0
         n = len(texts)
-        self.idf = {
-            t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()
+        self.postings = {
+            t: (np.asarray(d, dtype=np.int64), np.asarray(f, dtype=np.float64))
+            for t, (d, f) in lists.items()
         }
+        self.idf = {
+            t: math.log(1 + (n - len(d) + 0.5) / (len(d) + 0.5)) for t, (d, _) in lists.items()
+        }
+        self.norm = self.k1 * (1 - self.b + self.b * self.lengths / (self.avg or 1.0))
 
     def scores(self, query: str) -> np.ndarray:
         out = np.zeros(len(self.lengths))
-        norm = self.k1 * (1 - self.b + self.b * self.lengths / (self.avg or 1.0))
         for term in set(tokens(query)):
-            for i, tf in self.postings.get(term, ()):
-                out[i] += self.idf[term] * tf * (self.k1 + 1) / (tf + norm[i])
+            posting = self.postings.get(term)
+            if posting is None:
+                continue
+            docs, tf = posting
+            out[docs] += self.idf[term] * tf * (self.k1 + 1) / (tf + self.norm[docs])
         return out
 
     def top(self, query: str, n: int) -> list[int]:
