@@ -15,7 +15,7 @@ from coach.engines.base import Draft, Request
 from coach.facts import extract_facts
 from coach.types import Citation, Unit
 
-PROMPT_VERSION = "offline-3"  # bump whenever the output changes: batch journals key on it
+PROMPT_VERSION = "offline-4"  # bump whenever the output changes: batch journals key on it
 _LINK = re.compile(
     r"[,;]?\s*(?:which|that|and this|this|so that|so|resulting in|as a result,?|meaning(?: that)?|"
     r"enabling|cutting|reducing|saving|freeing|letting|allowing)\s+"
@@ -125,6 +125,7 @@ def _is_noise(u: Unit) -> bool:
 # Below this cosine similarity of update and passage, the link is named as weak and the author is
 # asked which goal the work serves (about the lowest decile of the 138 eval cases' best matches).
 LINK_MIN = 0.34
+SHORT_WORDS = 60
 
 
 def _link_line(citation: Citation, index: int) -> str:
@@ -189,6 +190,8 @@ class OfflineEngine:
         questions = self._questions(outcomes, evidence)
         if weak_link and (outcomes or evidence):
             questions.insert(0, "Which strategic goal or key result does this work move?")
+        # A short update gets the two questions that matter most, not a longer list than itself.
+        questions = questions[: 2 if len(request.text.split()) < SHORT_WORDS else 4]
         if questions:
             lines.append("Questions for you:\n" + "\n".join(f"- {q}" for q in questions))
 
