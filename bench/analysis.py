@@ -8,20 +8,9 @@ semantic layer's cost is stated separately: MiniLM embedding of the update's uni
 from __future__ import annotations
 
 import re
-import time
 
+from bench.common import cpu_rate
 from bench.rewrite import UPDATE
-
-
-def _rate(fn, seconds: float = 1.5) -> float:
-    """Calls per second of CPU time: the machine is shared, and wall time would measure the
-    neighbours; every row (ours and the references) is measured the same way."""
-    fn()
-    n, start = 0, time.process_time()
-    while time.process_time() - start < seconds:
-        fn()
-        n += 1
-    return n / (time.process_time() - start)
 
 
 def run() -> list[dict]:
@@ -40,9 +29,9 @@ def run() -> list[dict]:
         for p in naive:
             p.findall(UPDATE)
 
-    ours = _rate(lambda: analyze(UPDATE, rules))
-    ref = _rate(naive_scan)
-    floor = _rate(lambda: UPDATE.lower().split())
+    ours = cpu_rate(lambda: analyze(UPDATE, rules), seconds=1.5)
+    ref = cpu_rate(naive_scan, seconds=1.5)
+    floor = cpu_rate(lambda: UPDATE.lower().split(), seconds=1.5)
     rows = [
         {
             "metric": f"analyze() lexical, {words}-word update",
@@ -66,7 +55,7 @@ def run() -> list[dict]:
 
         emb = get_embedder()
         texts = [u.text for u in analyze(UPDATE, rules).units]
-        sem = _rate(lambda: emb.embed(texts), seconds=3.0)
+        sem = cpu_rate(lambda: emb.embed(texts), seconds=3.0)
         rows.append(
             {
                 "metric": f"semantic layer cost: MiniLM on the {len(texts)} units",

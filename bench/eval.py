@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from bench.common import cpu_rate
 from bench.rewrite import UPDATE
 
 REWRITE = (
@@ -14,15 +15,6 @@ REWRITE = (
     + " This serves Digital by default [1]."
 )
 PASSAGE = "Digital by default: patients book, change and cancel appointments online."
-
-
-def _rate(fn: Any, seconds: float = 2.0) -> float:
-    fn()
-    n, start = 0, time.process_time()
-    while time.process_time() - start < seconds:
-        fn()
-        n += 1
-    return n / (time.process_time() - start)
 
 
 def run() -> list[dict[str, Any]]:
@@ -34,8 +26,8 @@ def run() -> list[dict[str, Any]]:
         content._CACHE.clear()  # every pair is new in a real run
         score(UPDATE, REWRITE, [PASSAGE], True)
 
-    ours = _rate(cold)
-    ref = _rate(lambda: chrf(REWRITE, UPDATE))
+    ours = cpu_rate(cold)
+    ref = cpu_rate(lambda: chrf(REWRITE, UPDATE))
     return [
         {
             "metric": "score() one pair, all offline metrics (MiniLM, facts, analyser, FK)",

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import os
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from bench.common import percentiles
 
 ROOT = Path(__file__).resolve().parent.parent
 # One chunk per section: 5,000 chunks (COACH_BENCH_INGEST_FILES=20 gives 1,000 on a busy machine).
@@ -74,11 +75,6 @@ def make_corpus(folder: Path) -> None:
             body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(50, 80)))
             lines.append(f"## Goal {s} {{#{rng.choice(pillars)}}}\n\n{body.capitalize()}.\n")
         (folder / f"plan-{f:03d}.md").write_text("\n".join(lines))
-
-
-def _pcts(samples: list[float]) -> tuple[float, float]:
-    qs = statistics.quantiles(samples, n=20)
-    return statistics.median(samples), qs[18]
 
 
 def run() -> list[dict]:
@@ -142,8 +138,8 @@ def run() -> list[dict]:
             t0 = time.perf_counter()
             ref.similarity_search(q, k=3)
             theirs.append((time.perf_counter() - t0) * 1000)
-    p50, p95 = _pcts(ours)
-    r50, r95 = _pcts(theirs)
+    p50, p95 = percentiles(ours)
+    r50, r95 = percentiles(theirs)
     ref_name = "langchain_chroma 1.1.0, same MiniLM"
     return [
         row(

@@ -7,10 +7,11 @@ Reference, same run and same collection: LangChain's standard retrieval path alo
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from bench.common import percentiles
 
 ROOT = Path(__file__).resolve().parent.parent
 UPDATE = (
@@ -25,11 +26,6 @@ UPDATE = (
     "- Next week: start UAT for the patient app release v2.3 and brief the steering committee.\n"
     "- Risk: the interface engine upgrade slips to Q3 if the vendor misses 30 April."
 )
-
-
-def _pcts(xs: list[float]) -> tuple[float, float]:
-    xs = sorted(xs)
-    return statistics.median(xs), xs[int(0.95 * (len(xs) - 1))]
 
 
 def run(n: int = 200) -> list[dict]:
@@ -68,8 +64,8 @@ def run(n: int = 200) -> list[dict]:
         t = time.perf_counter()
         store.similarity_search(UPDATE, k=3)
         ref.append((time.perf_counter() - t) * 1000)
-    p50, p95 = _pcts(ours)
-    r50, r95 = _pcts(ref)
+    p50, p95 = percentiles(ours)
+    r50, r95 = percentiles(ref)
     ref_name = "LangChain Chroma similarity_search alone"
     return [
         {

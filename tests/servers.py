@@ -36,19 +36,13 @@ def wait_http(url: str, timeout: float = 60.0, proc: subprocess.Popen[bytes] | N
 
 
 @contextmanager
-def coach_server(home: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Serve the page from a real `coach serve` process; yield its base URL."""
-    port = free_port()
-    env = {**os.environ, "COACH_HOME": str(home), "COACH_PORT": str(port), **(extra_env or {})}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "coach.cli", "serve", "--host", "127.0.0.1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
+def served_process(
+    cmd: list[str], url: str, health: str, env: dict[str, str], timeout: float = 60.0
+) -> Iterator[str]:
+    """Run a server command, wait until `url + health` answers, yield `url`, then stop it."""
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        wait_http(url + "/", proc=proc)
+        wait_http(url + health, timeout=timeout, proc=proc)
         yield url
     finally:
         proc.terminate()
@@ -56,3 +50,13 @@ def coach_server(home: Path, extra_env: dict[str, str] | None = None) -> Iterato
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextmanager
+def coach_server(home: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve the page from a real `coach serve` process; yield its base URL."""
+    port = free_port()
+    env = {**os.environ, "COACH_HOME": str(home), "COACH_PORT": str(port), **(extra_env or {})}
+    cmd = [sys.executable, "-m", "coach.cli", "serve", "--host", "127.0.0.1"]
+    with served_process(cmd, f"http://127.0.0.1:{port}", "/", env) as url:
+        yield url

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 from coach import Coach
 from coach.errors import StoreError
 from tests.conftest import CORPUS
-from tests.servers import free_port, wait_http
+from tests.servers import free_port, served_process
 from tests.test_retrieval import (  # noqa: F401  (collected again, against the server)
     make_home,
     test_alignment_flags_unmapped_work,
@@ -31,22 +30,12 @@ CHROMA = Path(sys.executable).parent / "chroma"
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(url + "/api/v2/heartbeat", timeout=30, proc=proc)
+    cmd = [str(CHROMA), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)]
+    env = {"ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"}
+    with served_process(
+        cmd, f"http://127.0.0.1:{port}", "/api/v2/heartbeat", env, timeout=30
+    ) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
