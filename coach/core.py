@@ -44,11 +44,11 @@ class Coach:
     @property
     def store(self) -> Any:
         if self._store is None:
-            from coach.store import Store
+            from coach.store import open_store
 
-            store = Store(self.settings)
+            store = open_store(self.settings)
             self._store = store
-            self._rebuild(None if store.recovered else self._lost_collections())
+            self._rebuild(None if store.claim_recovery() else self._lost_collections())
         return self._store
 
     @property

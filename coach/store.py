@@ -11,6 +11,8 @@ import contextlib
 import logging
 import os
 import shutil
+import sqlite3
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from coach.embeddings import get_embedder
-from coach.errors import ConfigError, StoreError
+from coach.errors import CoachError, ConfigError, StoreError
 from coach.lock import WriteLock
 from coach.settings import Settings
 
@@ -91,8 +93,43 @@ def _client(settings: Settings) -> Any:
                 f"Cannot reach the Chroma server at {settings.chroma_url}: {exc}."
             ) from None
     path = settings.chroma_path
-    path.mkdir(parents=True, exist_ok=True)
+    _need_folder(settings.home, path)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _need_folder(home: Path, path: Path) -> None:
+    """COACH_HOME (or a folder on the way to the store) that is a file: one sentence, not OSError."""
+    for p in (home, *reversed(path.parents), path):
+        if p.exists() and not p.is_dir():
+            raise ConfigError(
+                f"COACH_HOME must be a folder, but {p} is a file: point COACH_HOME at a folder."
+            )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot create the store folder {path} ({exc.strerror}): set COACH_HOME to a "
+            "folder you can write to."
+        ) from None
+
+
+_open_lock = threading.Lock()
+_open: dict[str, Store] = {}  # location -> the one Store of this process
+
+
+def open_store(settings: Settings) -> Store:
+    """The one Store of this process for a home (or server): opened, and health-checked, once.
+
+    Several Coach objects (page workers, a test's two instances) share it, so the health check
+    never races Chroma's own start-up in another thread.
+    """
+    key = settings.chroma_url or str(settings.chroma_path.resolve())
+    with _open_lock:
+        store = _open.get(key)
+        if store is None:
+            store = Store(settings)
+            _open[key] = store
+        return store
 
 
 def _forget(path: Path) -> None:
@@ -125,6 +162,7 @@ class Store:
         self._collections: dict[str, Any] = {}
         self.generation = 0  # bumped on every write in this process (retrieval caches key on it)
         self.recovered = ""  # set when a broken local store was moved aside and started afresh
+        self._claimed = False
         if settings.chroma_url:
             self._client = _client(settings)
             try:
@@ -137,17 +175,33 @@ class Store:
             self._client = self._open_local()
 
     def _open_local(self) -> Any:
-        """Open the embedded store; one that fails its health check is moved aside, not fatal."""
+        """Open the embedded store; one that is verifiably broken is moved aside, not fatal.
+
+        A failed health check is only a suspicion (another writer, Chroma starting up in
+        another thread): it is repeated under the write lock with Chroma's in-process state
+        dropped, and only a second failure moves the store aside, kept whole as a backup.
+        """
         path = self.settings.chroma_path
         try:
             client = _client(self.settings)
             _health(client, self._ef)
             return client
-        except StoreError:
+        except CoachError:
             raise
         except Exception as exc:
             reason = _short(exc)
         with self.writing():
+            _forget(path)
+            try:
+                client = _client(self.settings)
+                _health(client, self._ef)
+                log.info("coach: the store at %s passed its second health check.", path)
+                return client
+            except CoachError:
+                raise
+            except Exception as exc:
+                reason = _short(exc) or reason
+            reason += _integrity(path)
             _forget(path)
             broken = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
             try:
@@ -160,11 +214,19 @@ class Store:
                     f"Cannot open the Chroma store at {path}: {_short(exc)}."
                 ) from None
         self.recovered = (
-            f"The store at {path} failed its health check ({reason}); it was moved to "
-            f"{broken.name} and is being rebuilt from the manifest's sources."
+            f"The store at {path} failed its health check twice ({reason}); it was moved, "
+            f"whole, to {broken.name} and is being rebuilt from the manifest's sources "
+            f"(to restore it, stop coach and move {broken.name} back to {path.name})."
         )
         log.warning("coach: %s", self.recovered)
         return client
+
+    def claim_recovery(self) -> bool:
+        """True once after the store was moved aside: the one caller that rebuilds it."""
+        with _open_lock:
+            claimed = bool(self.recovered) and not self._claimed
+            self._claimed = self._claimed or claimed
+            return claimed
 
     def writing(self) -> contextlib.AbstractContextManager[Any]:
         """The local store's write lock (StoreLockedError within 2 s); nothing in server mode."""
@@ -173,8 +235,12 @@ class Store:
         return WriteLock(self.settings.chroma_path)
 
     def close(self) -> None:
-        """Release Chroma's in-process resources for this local store."""
+        """Release Chroma's in-process resources; the next open_store opens the files again."""
         self._collections.clear()
+        with _open_lock:
+            for key, store in list(_open.items()):
+                if store is self:
+                    del _open[key]
         if not self.settings.chroma_url:
             _forget(self.settings.chroma_path)
 
@@ -291,6 +357,19 @@ class Store:
             if name in self.collections():
                 self._client.delete_collection(name)
         self._collections.pop(name, None)
+
+
+def _integrity(path: Path) -> str:
+    """SQLite's own verdict on the store's database, to name in the message."""
+    db = path / "chroma.sqlite3"
+    if not db.exists():
+        return "; chroma.sqlite3 is missing"
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
+            verdict = con.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.Error as exc:
+        return f"; sqlite: {_short(exc)}"
+    return "" if verdict == "ok" else f"; sqlite: {verdict[:80]}"
 
 
 def _short(exc: BaseException) -> str:
