@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from coach import engines
 from coach.analysis import analyze
-from coach.engines.base import AUDIENCES, LENGTHS, Engine, Request
-from coach.engines.offline import OfflineEngine
-from coach.errors import ConfigError, InputError, ModelAuthError, ModelError
+from coach.engines.base import AUDIENCES, LENGTHS, Capabilities, Engine, Request
+from coach.errors import ConfigError, InputError
 from coach.facts import check_facts
 from coach.ingest import iter_files
 from coach.injection import quarantine
@@ -19,7 +19,7 @@ from coach.log import text_ref
 from coach.rules import Rules, load_rules
 from coach.settings import Settings
 from coach.text import clean_input
-from coach.types import Citation, RewriteResult, UnitChange
+from coach.types import Citation, RewriteResult
 
 log = logging.getLogger("coach")
 
@@ -38,7 +38,8 @@ class Coach:
         self.rules: Rules = load_rules(rules)
         self._store: Any = None
         self._retriever: Any = None
-        self._engines: dict[str, Engine] = {"offline": OfflineEngine()}
+        self._engines: dict[str, Engine] = {}
+        self._caps: dict[str, Capabilities] = {}  # engines given to `use`
 
     # -- components, opened lazily -------------------------------------------------------
     @property
@@ -60,16 +61,25 @@ class Coach:
         return self._retriever
 
     def engine(self, name: str | None = None) -> Engine:
-        choice = name or self.settings.resolved_engine
-        if choice == "auto":
-            choice = self.settings.resolved_engine
-        if choice not in ("offline", "llm"):
-            raise ConfigError(f"Unknown engine {choice!r}: use offline, llm or auto.")
+        """The engine a choice means (None: the settings', "auto": by settings), built once."""
+        if name and name in self._engines:
+            return self._engines[name]
+        choice = engines.resolve(name, self.settings)
         if choice not in self._engines:
-            from coach.engines.llm import LLMEngine
-
-            self._engines[choice] = LLMEngine(self.settings)
+            self._engines[choice] = engines.build(choice, self.settings)
         return self._engines[choice]
+
+    def capabilities(self, name: str | None = None) -> Capabilities:
+        """What the chosen engine can do (stream, run rows concurrently...), from the registry."""
+        engine = self.engine(name)
+        return self._caps.get(engine.name) or engines.capabilities(engine.name)
+
+    def use(self, engine: Engine, capabilities: Capabilities | None = None) -> None:
+        """Serve `engine` under its name from now on (a test engine, another prompt version);
+        a model engine gets the same redaction and fallback wrapping as a registered one."""
+        caps = capabilities or getattr(engine, "capabilities", None)
+        self._caps[engine.name] = caps or engines.capabilities(engine.name)
+        self._engines[engine.name] = engines.wrap(engine, self.settings, self._caps[engine.name])
 
     # -- the API --------------------------------------------------------------------------
     def analyze(self, text: str) -> Any:
@@ -127,36 +137,27 @@ class Coach:
         )
         if not citations:
             findings.append(f"No strategy passages in collection {name!r}: run `coach ingest`.")
-        request = Request(data, analysis, tuple(citations), audience, length, held.passages)  # type: ignore[arg-type]
+        request = Request(
+            data,
+            analysis,
+            tuple(citations),
+            audience,  # type: ignore[arg-type]
+            length,  # type: ignore[arg-type]
+            held.passages,
+            batch=batch,
+            on_token=on_token,
+        )
         chosen = self.engine(engine)
-        tag = chosen.name
-        try:
-            if tag == "llm":
-                draft = chosen.rewrite(request, batch=batch, on_token=on_token)  # type: ignore[call-arg]
-            else:
-                draft = chosen.rewrite(request)
-        except ModelAuthError:
-            raise
-        except ModelError as exc:
-            findings.append(f"Model failed ({exc}); used the offline coach instead.")
-            draft, tag = self._engines["offline"].rewrite(request), "offline-fallback"
-        violations = draft.extra.get("violations") if tag == "llm" else None
-        if violations:  # the LLM engine's guard failed twice (answer, then one repair)
-            findings.append(_guard_failed(violations, draft.extra))  # type: ignore[arg-type]
-            draft, tag = self._engines["offline"].rewrite(request), "offline-fallback"
-        allowed = [c.context for c in citations]
-        facts = check_facts(data, draft.text, allowed)
-        if not facts.ok and tag == "llm":
-            findings.append(_guard_finding(facts.missing, facts.added))
-            draft, tag = self._engines["offline"].rewrite(request), "offline-fallback"
-            facts = check_facts(data, draft.text, allowed)
+        draft = chosen.rewrite(request)  # a model engine falls back inside (engines/fallback.py)
+        tag = draft.engine or chosen.name
+        facts = check_facts(data, draft.text, [c.context for c in citations])
         used = [c for c in citations if c.id in draft.cited] or citations
         log.info(  # the update by length and hash only: status text never reaches a log
             "rewrote %s with %s (%d finding(s))", text_ref(clean.text), tag, len(findings)
         )
         return RewriteResult(
             text=draft.text,
-            engine=tag,  # type: ignore[arg-type]
+            engine=tag,
             source=clean.text,
             analysis=analysis,
             citations=tuple(used),
@@ -164,7 +165,8 @@ class Coach:
             facts=facts,
             alignment=tuple(alignment),
             findings=tuple(findings) + draft.findings,
-            changes=_changes(draft.extra.get("units")) if tag == "llm" else (),
+            changes=draft.changes,
+            fell_back=draft.fell_back,
             prompt_version=draft.prompt_version,
             model=draft.model,
             collection=name,
@@ -305,36 +307,3 @@ class Coach:
                 len(files),
                 f"; {lost} source file(s) no longer exist" if lost else "",
             )
-
-
-def _guard_failed(violations: Sequence[str], extra: dict[str, Any]) -> str:
-    kind = "a prompt-injection sign" if extra.get("injection") else "the guard"
-    return (
-        f"The model's rewrite ({extra.get('prompt', 'llm')}) failed {kind} {extra.get('why', '')}: "
-        + "; ".join(violations[:5])
-        + ". Used the offline coach instead."
-    )
-
-
-def _guard_finding(missing: Sequence[str], added: Sequence[str]) -> str:
-    parts = []
-    if missing:
-        parts.append("dropped " + ", ".join(missing[:5]))
-    if added:
-        parts.append("added " + ", ".join(added[:5]))
-    return (
-        "The model's rewrite failed the facts guard ("
-        + "; ".join(parts)
-        + "); used the offline coach instead."
-    )
-
-
-def _changes(units: object) -> tuple[UnitChange, ...]:
-    """The llm engine's per-unit report, kept only where it is well formed."""
-    if not isinstance(units, list):
-        return ()
-    return tuple(
-        UnitChange(source=str(u.get("source", "")), became=str(u.get("became", "")))
-        for u in units
-        if isinstance(u, dict)
-    )

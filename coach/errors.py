@@ -7,7 +7,8 @@
     ├── StoreError                  the vector store failed (open, health check, write)
     │   └── StoreLockedError        another process is writing to the same local store
     └── ModelError                  the model server failed (HTTP status and body kept)
-        └── ModelAuthError          401 / insufficient_quota: retrying will not help
+        ├── ModelAuthError          401 / insufficient_quota: retrying will not help
+        └── GuardError              the model answered, but the answer failed the guard
 
 "You used it wrong" errors (ConfigError, InputError) are final; "the world failed" errors
 (StoreError, ModelError) may pass on a retry.
@@ -74,9 +75,23 @@ class ModelAuthError(ModelError):
     exit_code = 2
 
 
+class GuardError(ModelError):
+    """The model's answer (after its repair round) failed the guard; `violations` say how.
+
+    Raised by an engine, caught by the fallback engine, which keeps the message as a finding."""
+
+    def __init__(
+        self, message: str, violations: tuple[str, ...] = (), *, injection: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.violations = violations
+        self.injection = injection
+
+
 __all__ = [
     "CoachError",
     "ConfigError",
+    "GuardError",
     "IngestError",
     "InputError",
     "ModelAuthError",

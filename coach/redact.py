@@ -10,8 +10,10 @@ model, no download (Presidio's analyzer fetches a spaCy model at run time).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+
+from coach.engines.base import Draft, Engine, Request
+from coach.types import UnitChange
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
@@ -107,69 +109,52 @@ def restore(text: str, mapping: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
 
 
-# -- the LLM boundary ---------------------------------------------------------------------------
-try:  # the engine seam is a lower layer; redact.py stays importable on its own
-    from coach.engines.base import Draft, Request
-except ImportError:  # pragma: no cover
-    Draft = Request = None  # type: ignore[assignment,misc]
+# -- the model boundary -------------------------------------------------------------------------
+class RedactingEngine:
+    """Wraps a model engine: personal data becomes placeholders on the way in, and comes back.
 
-
-def _redacted_request_type() -> type:
-    from dataclasses import dataclass as _dc
-
-    @_dc(frozen=True)
-    class RedactedRequest(Request):  # type: ignore[misc,valid-type]
-        """A request whose text, units and passages carry placeholders, not personal data."""
-
-    return RedactedRequest
-
-
-_RedactedRequest: type | None = None
-
-
-def redacted_rewrite(rewrite: Any, request: Any, **kwargs: Any) -> Any:
-    """Call an engine's `rewrite` with personal data replaced by placeholders, then restore it.
-
-    The guard and the answer cache see only the redacted text, so neither the model server nor
-    the cache file ever holds an email, phone or card number from the update.
+    The guard and the answer cache inside the wrapped engine see only the redacted text, so
+    neither the model server nor the cache file ever holds an email, phone or card number.
     """
-    global _RedactedRequest
-    from dataclasses import replace
 
-    if _RedactedRequest is None:
-        _RedactedRequest = _redacted_request_type()
-    if isinstance(request, _RedactedRequest):
-        return rewrite(request, **kwargs)
-    r = Redactor()
-    units = tuple(replace(u, text=r.redact(u.text), spans=()) for u in request.analysis.units)
-    analysis = replace(request.analysis, text=r.redact(request.analysis.text), units=units)
-    cites = tuple(replace(c, text=r.redact(c.text)) for c in request.citations)
-    red = _RedactedRequest(
-        r.redact(request.text), analysis, cites, request.audience, request.length
-    )
-    draft = rewrite(red, **kwargs)
-    if not r.mapping:
-        return draft
-    note = "Redacted " + ", ".join(f"{n} {k}(s)" for k, n in _counts(r.mapping).items())
-    return replace(
-        draft,
-        text=r.restore(draft.text),
-        questions=tuple(r.restore(q) for q in draft.questions),
-        extra={**draft.extra, **_restore_units(draft.extra, r)},
-        findings=(*draft.findings, note + " before sending the text to the model."),
-    )
+    def __init__(self, inner: Engine) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    @property
+    def prompt_version(self) -> str:
+        return str(getattr(self.inner, "prompt_version", ""))
+
+    @property
+    def model_name(self) -> str:
+        return str(getattr(self.inner, "model_name", ""))
+
+    def rewrite(self, request: Request) -> Draft:
+        r = Redactor()
+        units = tuple(replace(u, text=r.redact(u.text), spans=()) for u in request.analysis.units)
+        analysis = replace(request.analysis, text=r.redact(request.analysis.text), units=units)
+        hidden = replace(
+            request,
+            text=r.redact(request.text),
+            analysis=analysis,
+            citations=tuple(replace(c, text=r.redact(c.text)) for c in request.citations),
+            set_aside=tuple(r.redact(p) for p in request.set_aside),
+        )
+        draft = self.inner.rewrite(hidden)
+        if not r.mapping:
+            return draft
+        note = "Redacted " + ", ".join(f"{n} {k}(s)" for k, n in _counts(r.mapping).items())
+        return replace(
+            draft,
+            text=r.restore(draft.text),
+            questions=tuple(r.restore(q) for q in draft.questions),
+            changes=tuple(
+                UnitChange(source=r.restore(c.source), became=r.restore(c.became))
+                for c in draft.changes
+            ),
+            findings=(*draft.findings, note + " before sending the text to the model."),
+        )
 
 
 def _counts(mapping: dict[str, str]) -> dict[str, int]:
     return Redaction("", mapping).counts
-
-
-def _restore_units(extra: dict[str, Any], r: Redactor) -> dict[str, Any]:
-    if not isinstance(extra.get("units"), list):
-        return {}
-    units = [
-        {k: r.restore(v) if isinstance(v, str) else v for k, v in u.items()}
-        for u in extra["units"]
-        if isinstance(u, dict)
-    ]
-    return {"units": units}

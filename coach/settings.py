@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from coach import engines
 from coach.errors import ConfigError
 
-EngineName = Literal["offline", "llm", "auto"]
-ENGINES = ("offline", "llm", "auto")
+EngineName = str  # one of coach.engines.choices()
 DEFAULT_COLLECTION = "strategy"
 DEFAULT_MODEL = "gpt-4o-mini"
 MAX_INPUT_CHARS = 20_000
@@ -50,7 +50,7 @@ class Settings:
     """Everything coach can be told. Build with `Settings.load(**overrides)`."""
 
     home: Path = field(default_factory=lambda: Path("~/.coach").expanduser())
-    engine: EngineName = "auto"
+    engine: EngineName = engines.AUTO
     model: str = DEFAULT_MODEL
     collection: str = DEFAULT_COLLECTION
     chroma_url: str | None = None
@@ -80,7 +80,7 @@ class Settings:
         home = _env("COACH_HOME")
         env: dict[str, Any] = {
             "home": Path(home).expanduser() if home else Path("~/.coach").expanduser(),
-            "engine": (_env("COACH_ENGINE") or "auto").lower(),
+            "engine": (_env("COACH_ENGINE") or engines.AUTO).lower(),
             "model": _env("COACH_MODEL") or DEFAULT_MODEL,
             "collection": _env("COACH_COLLECTION") or DEFAULT_COLLECTION,
             "chroma_url": _env("COACH_CHROMA_URL"),
@@ -108,15 +108,17 @@ class Settings:
         return settings
 
     def validate(self) -> None:
-        if self.engine not in ENGINES:
+        if self.engine not in engines.choices():
             raise ConfigError(
-                f"COACH_ENGINE must be one of {', '.join(ENGINES)}, got {self.engine!r}."
+                f"COACH_ENGINE must be one of {', '.join(engines.choices())}, got {self.engine!r}."
             )
         if not 3 <= len(self.collection) <= 512:
             raise ConfigError("A collection name needs 3 to 512 characters.")
-        if self.engine == "llm" and not self.llm_configured:
+        needs_model = self.engine != engines.AUTO and engines.capabilities(self.engine).needs_model
+        if needs_model and not self.llm_configured:
             raise ConfigError(
-                "The llm engine needs a model server: set OPENAI_API_KEY or OPENAI_BASE_URL."
+                f"The {self.engine} engine needs a model server: set OPENAI_API_KEY or "
+                "OPENAI_BASE_URL."
             )
         if self.top_k < 1:
             raise ConfigError("COACH_TOP_K must be at least 1.")
@@ -126,11 +128,9 @@ class Settings:
         return bool(self.openai_api_key or self.openai_base_url)
 
     @property
-    def resolved_engine(self) -> Literal["offline", "llm"]:
-        """auto means llm when a model server is configured, offline otherwise."""
-        if self.engine == "auto":
-            return "llm" if self.llm_configured else "offline"
-        return self.engine
+    def resolved_engine(self) -> str:
+        """auto means the model engine when a model server is configured, offline otherwise."""
+        return engines.resolve(None, self)
 
     @property
     def chroma_path(self) -> Path:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Label = Literal["process", "outcome", "mixed", "other"]
-EngineTag = Literal["offline", "llm", "offline-fallback"]
+EngineTag = str  # the engine's name, or "<fallback>-fallback" (see coach/engines/fallback.py)
 
 
 class _Serialisable:
@@ -148,6 +148,7 @@ class RewriteResult(_Serialisable):
     alignment: tuple[Alignment, ...] = ()
     findings: tuple[str, ...] = ()  # guard findings and fallback reasons
     changes: tuple[UnitChange, ...] = ()  # per source unit, what it became (llm engine)
+    fell_back: bool = False  # the chosen engine failed; `engine` names the fallback that wrote it
     prompt_version: str = ""
     model: str = ""
     collection: str = ""
@@ -170,6 +171,7 @@ class RewriteResult(_Serialisable):
             "unmapped": list(self.unmapped),
             "findings": list(self.findings),
             "changes": [c.to_dict() for c in self.changes],
+            "fell_back": self.fell_back,
             "prompt_version": self.prompt_version,
             "model": self.model,
             "collection": self.collection,

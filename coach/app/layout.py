@@ -10,6 +10,7 @@ from typing import Any
 
 import gradio as gr
 
+from coach import engines
 from coach.app import handlers
 from coach.core import Coach
 
@@ -83,8 +84,8 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
     """The page as Blocks, not launched; handlers close over one Coach."""
     coach = coach or Coach()
     s = coach.settings
-    engines = ["offline", "llm"] if s.llm_configured else ["offline"]
-    default_engine = "llm" if s.llm_configured and s.engine != "offline" else "offline"
+    choices = list(engines.available(s))
+    default_engine = engines.resolve(None, s)
     with gr.Blocks(title="coach: status updates in outcome language") as app:
         gr.Markdown(
             "# coach\nPaste a status update. coach marks the process talk, rewrites it in outcome "
@@ -119,7 +120,7 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                                 elem_id="collection",
                             )
                             engine = gr.Dropdown(
-                                engines, value=default_engine, label="Engine", elem_id="engine"
+                                choices, value=default_engine, label="Engine", elem_id="engine"
                             )
                         go = gr.Button("Rewrite", variant="primary", elem_id="rewrite-btn")
                         gr.Examples(

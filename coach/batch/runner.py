@@ -19,6 +19,7 @@ from coach.analysis import analyze
 from coach.batch.formats import Record, open_format
 from coach.batch.journal import Journal, idempotency_key
 from coach.batch.ratelimit import RateLimiter, estimate_tokens
+from coach.engines import identity
 from coach.errors import CoachError, ConfigError, InputError, ModelAuthError
 
 Progress = Callable[[int, int, str], None]  # (rows done, rows in total, last row's status)
@@ -115,7 +116,7 @@ def result_payload(r: Any, metrics: bool = True) -> dict[str, Any]:
             "process_density_after": round(analyze(r.text).process_density, 4),
         }
     return {
-        "status": "fallback" if r.engine == "offline-fallback" else "ok",
+        "status": "fallback" if r.fell_back else "ok",
         "engine": r.engine,
         "rewrite": r.text,
         "questions": list(r.questions),
@@ -161,13 +162,7 @@ def execute(
 
 def warm(coach: Any, opts: Options) -> tuple[str, str, str]:
     """Open the store and engine once, before threads share them; returns (prompt, model, corpus)."""
-    engine = coach.engine(opts.engine)
-    prompt = getattr(getattr(engine, "prompt", None), "id", "") or "offline"
-    if engine.name == "offline":
-        from coach.engines.offline import PROMPT_VERSION
-
-        prompt = PROMPT_VERSION
-    model = coach.settings.model if engine.name == "llm" else ""
+    prompt, model = identity(coach.engine(opts.engine))
     name = opts.collection or coach.settings.collection
     ids = sorted(coach.store.ids(name)) if coach.store.count(name) else []
     if ids:
@@ -199,7 +194,7 @@ def run_batch(
     fp = f"{fmt.fingerprint}|{prompt}|{model}|{corpus}|{opts.engine}|{opts.audience}|{opts.length}"
     journal = Journal(Path(journal_path or f"{out}.journal"), fp, resume=resume)
     limiter = None
-    if coach.engine(opts.engine).name == "llm":
+    if coach.capabilities(opts.engine).needs_model:
         limiter = RateLimiter(coach.settings.rpm, coach.settings.tpm)
     s = Summary(total=total)
     done = 0
@@ -282,7 +277,7 @@ def rewrite_many(
     opts = options or Options()
     warm(coach, opts)
     limiter = None
-    if coach.engine(opts.engine).name == "llm":
+    if coach.capabilities(opts.engine).needs_model:
         limiter = RateLimiter(
             coach.settings.rpm if rpm is None else rpm, coach.settings.tpm if tpm is None else tpm
         )
@@ -294,7 +289,7 @@ def rewrite_many(
             raise
         except CoachError as exc:
             return {"status": "failed", "result": None, "error": str(exc)}
-        status = "fallback" if r.engine == "offline-fallback" else "ok"
+        status = "fallback" if r.fell_back else "ok"
         return {"status": status, "result": r, "error": ""}
 
     buffer: dict[int, dict[str, Any]] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from coach import engines
 from coach.cli.common import add_collection, make_coach, print_json, read_text
 
 
@@ -11,7 +12,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("rewrite", help="rewrite one status update in outcome language")
     p.add_argument("text", nargs="?", help="the update, or - to read stdin")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
-    p.add_argument("--engine", choices=["offline", "llm", "auto"], help="which engine to use")
+    p.add_argument("--engine", choices=engines.choices(), help="which engine to use")
     p.add_argument("--audience", default="executive", choices=["executive", "team", "client"])
     p.add_argument("--length", default="standard", choices=["brief", "standard"])
     add_collection(p)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from coach import engines
 from coach.cli.common import add_collection, make_coach
 
 
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("input", metavar="INPUT", help="the file of updates")
     p.add_argument("-o", "--output", required=True, help="where to write the rewritten file")
     p.add_argument("--column", help="CSV/XLSX/JSONL: the column holding the update text")
-    p.add_argument("--engine", choices=["offline", "llm", "auto"], help="which engine to use")
+    p.add_argument("--engine", choices=engines.choices(), help="which engine to use")
     p.add_argument("--concurrency", type=int, default=4, help="LLM requests in flight (default 4)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted batch")
     p.add_argument("--journal", help="journal file (default OUTPUT.journal)")
@@ -64,7 +65,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         length=args.length,
         metrics=not args.no_metrics,
     )
-    concurrency = args.concurrency if coach.engine(args.engine).name == "llm" else 1
+    concurrency = args.concurrency if coach.capabilities(args.engine).concurrent else 1
     try:
         summary = run_batch(
             coach,

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from coach import engines
 from coach.cli.common import add_collection, make_coach
 from coach.errors import CoachError, InputError
 
@@ -17,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("eval", help="run the eval suite over a dataset and write a report")
     p.add_argument("--suite", help="suite YAML (default eval/suites/default.yaml)")
     p.add_argument("--dataset", help="cases JSONL (default: the suite's, eval/cases.jsonl)")
-    p.add_argument("--engine", default="offline", choices=["offline", "llm"])
+    p.add_argument("--engine", default=engines.FALLBACK, choices=engines.names())
     p.add_argument("--prompt-version", help="prompt version for the llm engine")
     p.add_argument("--out", help="run folder (default runs/<timestamp>/)")
     p.add_argument("--limit", type=int, help="only the first N cases")

@@ -3,9 +3,8 @@
 Untrusted text (the update, its units, the passages) is spotlighted: datamarked with a
 per-request random marker, and the system prompt says it is data; the model gets no tools
 beyond the answer schema. Every answer goes through coach/guard.py; a failing answer gets one
-repair round naming the violations, and a second failure is handed back to the core with the
-reasons (`extra["violations"]`), which falls back to the offline engine: never a silently
-wrong rewrite. Answers that pass are cached.
+repair round naming the violations, and a second failure raises GuardError with the reasons,
+on which the fallback engine uses the offline one: never a silently wrong rewrite. Answers that pass are cached.
 """
 
 from __future__ import annotations
@@ -22,10 +21,11 @@ from typing import Any
 from coach import lc
 from coach.cache import AnswerCache, cache_key
 from coach.engines.base import Draft, Request
-from coach.errors import ModelError
+from coach.errors import GuardError, ModelError
 from coach.guard import GuardReport, guard
 from coach.prompts import load_prompt
 from coach.settings import Settings
+from coach.types import UnitChange
 
 _WS = re.compile(r"[ \t\u00a0]+")
 _CITE = re.compile(r"\[(p\d{1,3})\]")
@@ -182,27 +182,19 @@ class LLMEngine:
         )
         return data, report
 
-    def rewrite(
-        self,
-        request: Request,
-        *,
-        batch: bool = False,
-        on_token: Callable[[str], None] | None = None,
-    ) -> Draft:
-        """One grounded rewrite within the interactive (or batch) timeout, guarded."""
-        if self.settings.redact:  # COACH_REDACT: personal data never reaches the model
-            from coach.redact import redacted_rewrite
+    @property
+    def prompt_version(self) -> str:
+        return self.prompt.id
 
-            return redacted_rewrite(self._rewrite, request, batch=batch, on_token=on_token)
-        return self._rewrite(request, batch=batch, on_token=on_token)
+    @property
+    def model_name(self) -> str:
+        return self.settings.model
 
-    def _rewrite(
-        self,
-        request: Request,
-        *,
-        batch: bool = False,
-        on_token: Callable[[str], None] | None = None,
-    ) -> Draft:
+    def rewrite(self, request: Request) -> Draft:
+        """One grounded rewrite within the interactive (or batch) timeout, guarded.
+
+        Raises ModelError when the server fails, GuardError when no answer passed the guard."""
+        on_token = request.on_token
         key = self._key(request)
         hit = self.cache.get(key)
         if hit is not None:
@@ -212,7 +204,7 @@ class LLMEngine:
                 hit, ("Served from the local cache (same input, prompt, model and passages).",)
             )
         ctx = self._context(request)
-        budget = self.settings.batch_timeout if batch else self.settings.timeout
+        budget = self.settings.batch_timeout if request.batch else self.settings.timeout
         deadline = time.monotonic() + budget
         msgs = lc.messages(ctx.system, ctx.user)
         stream = _Streamer(ctx.marker, on_token) if on_token else None
@@ -223,13 +215,13 @@ class LLMEngine:
             problems = _problems(report)
             remaining = deadline - time.monotonic()
             if remaining < 1.0:
-                return self._failed(problems, report, "no time was left for a repair round")
+                raise self._failed(problems, report, "no time was left for a repair round")
             repair = self.prompt.render_part("repair", violations=problems)
             retry = lc.messages(ctx.system, ctx.user, ("ai", answer.text), ("user", repair))
             answer = self._ask(retry, deadline, None)
             data, report2 = self._check(answer.text, request, ctx)
             if report2 is None or not report2.ok:
-                return self._failed(_problems(report2), report2 or report, "after one repair")
+                raise self._failed(_problems(report2), report2 or report, "after one repair")
             report = report2
             notes.append(
                 "The model's first answer failed the guard (" + "; ".join(problems) + "); "
@@ -286,22 +278,24 @@ class LLMEngine:
             prompt_version=self.prompt.id,
             model=self.settings.model,
             engine=self.name,
-            extra={"units": value["units"], "mode": value["mode"]},
+            changes=tuple(
+                UnitChange(source=str(u.get("source", "")), became=str(u.get("became", "")))
+                for u in value.get("units") or []
+                if isinstance(u, dict)
+            ),
+            mode=str(value.get("mode", "")),
         )
 
-    def _failed(self, problems: list[str], report: GuardReport | None, why: str) -> Draft:
-        """No trustworthy answer: the core falls back to the offline engine with these reasons."""
-        return Draft(
-            text="",
-            prompt_version=self.prompt.id,
-            model=self.settings.model,
-            engine=self.name,
-            extra={
-                "violations": problems or [why],
-                "why": why,
-                "prompt": self.prompt.id,
-                "injection": bool(report and report.injection),
-            },
+    def _failed(self, problems: list[str], report: GuardReport | None, why: str) -> GuardError:
+        """No trustworthy answer: the fallback engine takes over with these reasons."""
+        injection = bool(report and report.injection)
+        kind = "a prompt-injection sign" if injection else "the guard"
+        violations = tuple(problems or [why])
+        return GuardError(
+            f"The model's rewrite ({self.prompt.id}) failed {kind} {why}: "
+            + "; ".join(violations[:5]),
+            violations,
+            injection=injection,
         )
 
 

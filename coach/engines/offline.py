@@ -138,6 +138,11 @@ class OfflineEngine:
     """Deterministic, model-free coach. Same input, same rewrite."""
 
     name = "offline"
+    prompt_version = PROMPT_VERSION
+    model_name = ""
+
+    def __init__(self, settings: object = None) -> None:
+        """Settings are accepted like every engine's (the registry passes them) and unused."""
 
     def rewrite(self, request: Request) -> Draft:
         units = request.analysis.units

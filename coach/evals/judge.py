@@ -47,7 +47,7 @@ def rubric() -> dict[str, Any]:
 def judge_settings(base: Settings | None = None, **overrides: Any) -> Settings:
     """The rewriter's settings with the judge's model, server and key, and temperature 0."""
     s = base or Settings.load()
-    changes: dict[str, Any] = {"temperature": 0.0, "engine": "llm"}
+    changes: dict[str, Any] = {"temperature": 0.0}
     for field, env in (
         ("model", "COACH_JUDGE_MODEL"),
         ("openai_base_url", "COACH_JUDGE_BASE_URL"),

@@ -209,10 +209,9 @@ def write_run(
 
 def use_prompt_version(coach: Any, engine: str, version: str) -> None:
     """Run the LLM engine with a given prompt version (prompts/rewrite/<version>)."""
+    from coach.engines.llm import LLMEngine
     from coach.errors import ConfigError
 
-    if engine != "llm":
-        raise ConfigError("--prompt-version applies to the llm engine only.")
-    from coach.engines.llm import LLMEngine
-
-    coach._engines["llm"] = LLMEngine(coach.settings, version)
+    if engine != LLMEngine.name:
+        raise ConfigError(f"--prompt-version applies to the {LLMEngine.name} engine only.")
+    coach.use(LLMEngine(coach.settings, version))
