@@ -1,8 +1,10 @@
-"""A local answer cache: the same update, prompt, model and retrieved passages are served from
-disk instead of paying for the model again. Only answers that passed the guard are stored.
+"""Local caches that only ever save time: a broken or unwritable one is skipped, never fatal.
 
-SQLite in settings.cache_dir (one small file, safe across threads and processes); a broken or
-unwritable cache is skipped, never fatal: it only ever saves time.
+- AnswerCache: the same update, prompt, model and retrieved passages are served from disk
+  instead of paying for the model again. Only answers that passed the guard are stored.
+- VectorCache: embedding vectors by text hash, so no text is embedded twice (see embeddings.py).
+
+Both are SQLite files (safe across threads and processes).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -94,6 +97,127 @@ class AnswerCache:
             n = db.execute("DELETE FROM answers").rowcount
             db.commit()
             return int(n)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+# --------------------------------------------------------------------------- vector cache
+
+
+def text_key(text: str) -> bytes:
+    """The cache key of a text: 16 bytes of its sha256 (the text itself is never stored)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[:16]
+
+
+_VECTORS = "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB)"
+
+
+class VectorCache:
+    """Embedding vectors by text hash: a bounded in-memory LRU in front of an optional SQLite
+    file, so a unit is embedded once per process (alignment, classifier, metrics share it) and
+    once per machine across runs (journals, resumes, eval re-runs). Misses are cheap and a broken
+    file is skipped: like the answer cache, it only ever saves time."""
+
+    def __init__(self, dim: int, path: Path | None = None, max_items: int = 20_000) -> None:
+        self.dim = dim
+        self.path = path
+        self.max_items = max_items
+        self._memory: OrderedDict[bytes, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._disk = path is not None
+        self.hits = self.misses = 0
+
+    def _db(self) -> sqlite3.Connection | None:
+        if not self._disk or self.path is None:
+            return None
+        if self._conn is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")  # a lost vector is only recomputed
+                conn.execute(_VECTORS)
+                conn.commit()
+                self._conn = conn
+            except (OSError, sqlite3.Error):
+                self._disk = False
+                return None
+        return self._conn
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, Any]:
+        """The cached vectors among `keys` (memory first, then disk; disk hits are promoted)."""
+        import numpy as np
+
+        found: dict[bytes, Any] = {}
+        with self._lock:
+            missing = []
+            for k in keys:
+                v = self._memory.get(k)
+                if v is None:
+                    missing.append(k)
+                else:
+                    self._memory.move_to_end(k)
+                    found[k] = v
+            db = self._db() if missing else None
+            if db is not None:
+                try:
+                    for start in range(0, len(missing), 500):
+                        part = missing[start : start + 500]
+                        marks = ",".join("?" * len(part))
+                        rows = db.execute(
+                            f"SELECT key, vector FROM vectors WHERE key IN ({marks})", part
+                        ).fetchall()
+                        for k, blob in rows:
+                            v = np.frombuffer(blob, dtype=np.float32)
+                            if v.shape == (self.dim,):
+                                found[bytes(k)] = v
+                                self._remember(bytes(k), v)
+                except sqlite3.Error:
+                    pass
+            self.hits += len(found)
+            self.misses += len(keys) - len(found)
+        return found
+
+    def put_many(self, items: Sequence[tuple[bytes, Any]]) -> None:
+        import numpy as np
+
+        with self._lock:
+            for k, v in items:
+                self._remember(k, v)
+            db = self._db()
+            if db is None or not items:
+                return
+            try:
+                db.executemany(
+                    "INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                    [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items],
+                )
+                db.commit()
+            except sqlite3.Error:
+                pass
+
+    def _remember(self, key: bytes, vector: Any) -> None:
+        vector.setflags(write=False)  # shared between callers: nobody may edit it in place
+        self._memory[key] = vector
+        self._memory.move_to_end(key)
+        while len(self._memory) > self.max_items:
+            self._memory.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._memory.clear()
+            db = self._db()
+            if db is not None:
+                try:
+                    db.execute("DELETE FROM vectors")
+                    db.commit()
+                except sqlite3.Error:
+                    pass
 
     def close(self) -> None:
         with self._lock:

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from coach.cache import VectorCache, text_key
 from coach.errors import ConfigError
 
 DIM = 384
@@ -265,6 +266,8 @@ class MiniLM:
 
         folder = model_dir()
         self.onnx_path = ensure_onnx(cache_dir)
+        self.vectors = vector_cache(self.onnx_path)
+        self.embedded = 0  # texts actually run through the model (tests count re-embedding)
         # tokenizer.json ships with truncation 128 and fixed padding 128; sentence-transformers
         # overrides both (256, pad per batch), so we do too. We pad ourselves per bucket.
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -292,12 +295,38 @@ class MiniLM:
         return MODEL_ID
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed many texts; sorted into length buckets so short texts are not padded to long."""
+        """Embed many texts, each distinct text at most once per process: vectors come from the
+        shared cache by text hash, and only the misses run through the model (in one call)."""
         if isinstance(texts, str):
             raise TypeError("embed() takes a sequence of strings; use embed_one() for one text")
+        texts = list(texts)
+        out = np.empty((len(texts), DIM), dtype=np.float32)
+        if not texts:
+            return out
+        if self.vectors is None:
+            return self.embed_uncached(texts)
+        keys = [text_key(t) for t in texts]
+        found = self.vectors.get_many(list(dict.fromkeys(keys)))
+        todo: dict[bytes, str] = {}
+        for k, t in zip(keys, texts, strict=True):
+            if k not in found:
+                todo.setdefault(k, t)
+        if todo:
+            fresh = self.embed_uncached(list(todo.values()))
+            new = [(k, fresh[i].copy()) for i, k in enumerate(todo)]
+            self.vectors.put_many(new)
+            found.update(new)
+        for i, k in enumerate(keys):
+            out[i] = found[k]
+        return out
+
+    def embed_uncached(self, texts: Sequence[str]) -> np.ndarray:
+        """The model itself, no cache (the bench's floor); sorted into length buckets so short
+        texts are not padded to long ones."""
         out = np.empty((len(texts), DIM), dtype=np.float32)
         if len(texts) == 0:
             return out
+        self.embedded += len(texts)
         encodings = self._tokenizer.encode_batch(list(texts))
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
         order = np.argsort(lengths, kind="stable")
@@ -337,7 +366,24 @@ def _buckets(order: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
 
 
 _instances: dict[str, MiniLM] = {}
+_caches: dict[str, VectorCache] = {}
 _lock = threading.Lock()
+_caches_lock = threading.Lock()
+
+
+def vector_cache(onnx_path: Path) -> VectorCache | None:
+    """The process-wide vector cache for one model graph (shared by every MiniLM on it), kept
+    on disk beside the graph. COACH_VECTOR_CACHE=memory keeps it in memory only, =off disables
+    it (every call runs the model)."""
+    mode = (os.environ.get("COACH_VECTOR_CACHE") or "on").strip().lower()
+    if mode in ("off", "0", "false", "no"):
+        return None
+    key = onnx_path.stem
+    with _caches_lock:
+        if key not in _caches:
+            path = None if mode == "memory" else onnx_path.parent / f"vectors-{key}.sqlite3"
+            _caches[key] = VectorCache(DIM, path)
+        return _caches[key]
 
 
 def get_embedder(cache_dir: str | os.PathLike[str] | None = None) -> MiniLM:

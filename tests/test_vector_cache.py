@@ -1,0 +1,93 @@
+"""The vector cache by text hash: same vectors as the model, each text embedded once, kept on
+disk across processes, and a broken file never fatal. Speed is measured in bench, not here."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.cache import VectorCache, text_key
+from coach.embeddings import DIM, MiniLM
+
+TEXTS = [
+    "Closed 40 tickets in sprint 14.",
+    "The new booking form went live on 3 March.",
+    "Closed 40 tickets in sprint 14.",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def model(models_dir: Path) -> MiniLM:
+    return MiniLM(models_dir)
+
+
+def test_cached_vectors_equal_the_model_and_each_text_runs_once(model: MiniLM) -> None:
+    assert model.vectors is not None
+    model.vectors.clear()
+    before = model.embedded
+    first = model.embed(TEXTS)
+    assert model.embedded - before == 3  # the repeated text ran through the model once
+    again = model.embed(list(reversed(TEXTS)))
+    assert model.embedded - before == 3  # all from the cache
+    np.testing.assert_array_equal(again, first[::-1])
+    np.testing.assert_allclose(first, model.embed_uncached(TEXTS), atol=1e-6)
+
+
+def test_results_are_fresh_arrays_the_caller_may_edit(model: MiniLM) -> None:
+    a = model.embed(TEXTS[:1])
+    a[0, :] = 0.0
+    np.testing.assert_allclose(np.linalg.norm(model.embed(TEXTS[:1])[0]), 1.0, atol=1e-5)
+
+
+def test_the_disk_file_serves_another_process(model: MiniLM) -> None:
+    assert model.vectors is not None and model.vectors.path is not None
+    text = "A sentence only this test embeds: the heron left the pond at 06:12."
+    vector = model.embed([text])[0]
+    code = (
+        "import sys, numpy as np\n"
+        "from coach.embeddings import MiniLM\n"
+        f"m = MiniLM({str(model.vectors.path.parent)!r})\n"
+        f"v = m.embed([{text!r}])[0]\n"
+        "np.save(sys.stdout.buffer, np.asarray([m.embedded], dtype=np.float32))\n"
+        "np.save(sys.stdout.buffer, v)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    import io
+
+    buf = io.BytesIO(out.stdout)
+    embedded, got = np.load(buf), np.load(buf)
+    assert embedded[0] == 0  # served from the file, no model run
+    np.testing.assert_array_equal(got, vector)
+
+
+def test_a_broken_file_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "vectors.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    cache = VectorCache(DIM, path)
+    key = text_key("x")
+    cache.put_many([(key, np.ones(DIM, dtype=np.float32))])
+    assert key in cache.get_many([key])  # memory still works
+
+
+def test_wrong_sized_rows_are_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "vectors.sqlite3"
+    cache = VectorCache(DIM, path)
+    cache.put_many([(text_key("ok"), np.ones(DIM, dtype=np.float32))])
+    cache.close()
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO vectors VALUES (?, ?)", (text_key("bad"), b"\x00" * 12))
+    fresh = VectorCache(DIM, path)
+    got = fresh.get_many([text_key("ok"), text_key("bad")])
+    assert list(got) == [text_key("ok")]
+
+
+def test_the_memory_part_is_bounded() -> None:
+    cache = VectorCache(DIM, None, max_items=3)
+    cache.put_many([(text_key(str(i)), np.zeros(DIM, dtype=np.float32)) for i in range(5)])
+    assert len(cache.get_many([text_key(str(i)) for i in range(5)])) == 3
