@@ -10,12 +10,13 @@ from typing import Any
 
 from coach import engines
 from coach.analysis import analyze
-from coach.engines.base import AUDIENCES, LENGTHS, Capabilities, Engine, Request
+from coach.engines.base import Capabilities, Engine, Request
 from coach.errors import ConfigError, InputError
 from coach.facts import check_facts
 from coach.ingest import iter_files
 from coach.injection import quarantine
 from coach.log import text_ref
+from coach.options import RewriteOptions
 from coach.rules import Rules, load_rules
 from coach.settings import Settings
 from coach.text import clean_input
@@ -101,30 +102,25 @@ class Coach:
     def rewrite(
         self,
         text: str,
+        options: RewriteOptions | None = None,
         *,
-        audience: str = "executive",
-        length: str = "standard",
-        collection: str | None = None,
-        engine: str | None = None,
-        batch: bool = False,
         on_token: Callable[[str], None] | None = None,
+        **choices: Any,
     ) -> RewriteResult:
         """Rewrite one status update; never returns a rewrite that failed the facts guard silently.
 
-        `batch` gives the model the batch timeout instead of the interactive one; `on_token`
-        receives the model's draft as it streams (see `rewrite_stream`)."""
+        `options` (or the same names as keywords: audience, length, collection, engine, batch,
+        metrics) say how; `on_token` receives the model's draft as it streams (`rewrite_stream`).
+        """
         started = time.perf_counter()
-        if audience not in AUDIENCES:
-            raise InputError(f"Unknown audience {audience!r}: use one of {', '.join(AUDIENCES)}.")
-        if length not in LENGTHS:
-            raise InputError(f"Unknown length {length!r}: use one of {', '.join(LENGTHS)}.")
+        opts = (options or RewriteOptions()).with_(**choices)
         clean = clean_input(text, self.settings.max_input_chars)
         # Text that orders a model about is set aside (same length, offsets kept) before
         # anything analyses, rewrites or sends it, and named in the findings.
         held = quarantine(clean.text)
         data = held.text
         analysis = analyze(data, self.rules)
-        name = collection or self.settings.collection
+        name = opts.collection or self.settings.collection
         findings: list[str] = []
         findings.extend(clean.findings)  # hidden characters are named, never dropped silently
         findings.extend(held.findings)
@@ -141,13 +137,13 @@ class Coach:
             data,
             analysis,
             tuple(citations),
-            audience,  # type: ignore[arg-type]
-            length,  # type: ignore[arg-type]
+            opts.audience,  # type: ignore[arg-type]
+            opts.length,  # type: ignore[arg-type]
             held.passages,
-            batch=batch,
+            batch=opts.batch,
             on_token=on_token,
         )
-        chosen = self.engine(engine)
+        chosen = self.engine(opts.engine)
         draft = chosen.rewrite(request)  # a model engine falls back inside (engines/fallback.py)
         tag = draft.engine or chosen.name
         facts = check_facts(data, draft.text, [c.context for c in citations])
@@ -173,7 +169,9 @@ class Coach:
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
 
-    def rewrite_stream(self, text: str, **kwargs: Any) -> Iterator[str | RewriteResult]:
+    def rewrite_stream(
+        self, text: str, options: RewriteOptions | None = None, **choices: Any
+    ) -> Iterator[str | RewriteResult]:
         """For the page: yields the model's draft in pieces (str) as they arrive, then the
         guarded RewriteResult, whose text may differ (repaired, or the offline fallback).
         Errors (InputError, ModelAuthError...) are raised from the generator."""
@@ -184,7 +182,8 @@ class Coach:
 
         def work() -> None:
             try:
-                result = self.rewrite(text, on_token=lambda t: events.put(("token", t)), **kwargs)
+                put = lambda t: events.put(("token", t))  # noqa: E731
+                result = self.rewrite(text, options, on_token=put, **choices)
                 events.put(("result", result))
             except BaseException as exc:  # handed to the consumer's thread
                 events.put(("error", exc))
@@ -208,7 +207,7 @@ class Coach:
         """Rewrite many updates, in input order: {"index", "status", "result", "error"} each.
 
         A bad update is yielded as status "failed" with its reason and the others go on.
-        kwargs: options (coach.batch.Options), concurrency, rpm, tpm, progress.
+        kwargs: options (RewriteOptions), concurrency, rpm, tpm, progress.
         """
         from coach.batch.runner import rewrite_many
 

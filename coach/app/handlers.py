@@ -19,6 +19,7 @@ import gradio as gr
 from coach.app import render
 from coach.core import Coach
 from coach.errors import CoachError, InputError
+from coach.options import DEFAULT_AUDIENCE, DEFAULT_LENGTH, RewriteOptions
 
 BATCH_TYPES = (".txt", ".md", ".csv", ".tsv", ".jsonl", ".xlsx", ".docx")
 CORPUS_TYPES = (".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf", ".docx")
@@ -62,19 +63,14 @@ def _choice(value: str | None) -> str | None:
 def rewrite_result(
     coach: Coach,
     text: str,
-    audience: str = "executive",
-    length: str = "standard",
+    audience: str = DEFAULT_AUDIENCE,
+    length: str = DEFAULT_LENGTH,
     collection: str | None = None,
     engine: str | None = None,
 ) -> Any:
     with page_errors():
-        return coach.rewrite(
-            text or "",
-            audience=audience,
-            length=length,
-            collection=_choice(collection),
-            engine=_choice(engine),
-        )
+        opts = RewriteOptions.from_form(audience, length, collection, engine)
+        return coach.rewrite(text or "", opts)
 
 
 def panels(result: Any) -> tuple[Any, ...]:
@@ -102,8 +98,8 @@ def panels(result: Any) -> tuple[Any, ...]:
 def handle_rewrite(
     coach: Coach,
     text: str,
-    audience: str = "executive",
-    length: str = "standard",
+    audience: str = DEFAULT_AUDIENCE,
+    length: str = DEFAULT_LENGTH,
     collection: str | None = None,
     engine: str | None = None,
 ) -> tuple[Any, ...]:
@@ -114,8 +110,8 @@ def handle_rewrite(
 def stream_rewrite(
     coach: Coach,
     text: str,
-    audience: str = "executive",
-    length: str = "standard",
+    audience: str = DEFAULT_AUDIENCE,
+    length: str = DEFAULT_LENGTH,
     collection: str | None = None,
     engine: str | None = None,
 ) -> Iterator[tuple[Any, ...]]:
@@ -127,13 +123,8 @@ def stream_rewrite(
         return
     draft = ""
     with page_errors():
-        for item in stream(
-            text or "",
-            audience=audience,
-            length=length,
-            collection=_choice(collection),
-            engine=_choice(engine),
-        ):
+        opts = RewriteOptions.from_form(audience, length, collection, engine)
+        for item in stream(text or "", opts):
             if isinstance(item, str):
                 draft += item
                 yield (draft, *[gr.skip()] * 9)
@@ -144,8 +135,8 @@ def stream_rewrite(
 def api_rewrite(
     coach: Coach,
     text: str,
-    audience: str = "executive",
-    length: str = "standard",
+    audience: str = DEFAULT_AUDIENCE,
+    length: str = DEFAULT_LENGTH,
     collection: str = "",
     engine: str = "",
 ) -> dict[str, Any]:
@@ -163,15 +154,14 @@ def api_analyze(coach: Coach, text: str) -> dict[str, Any]:
 def run_batch(
     coach: Coach,
     path: str | Path,
-    audience: str = "executive",
-    length: str = "standard",
+    audience: str = DEFAULT_AUDIENCE,
+    length: str = DEFAULT_LENGTH,
     collection: str | None = None,
     progress: Callable[[int, int], Any] | None = None,
     column: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Rewrite a whole file with coach.batch: same format and order back, a row that fails is
     recorded and never stops the others. Returns (output path, summary counts)."""
-    from coach.batch import Options
     from coach.batch import run_batch as batch
 
     with page_errors():
@@ -182,9 +172,7 @@ def run_batch(
             src,
             out,
             column=column or None,
-            options=Options(
-                audience=audience, length=length, collection=_choice(collection), metrics=False
-            ),
+            options=RewriteOptions.from_form(audience, length, collection, metrics=False),
             progress=(lambda d, t, _s: progress(d, t)) if progress else None,
             report_path=out.with_suffix(".report.md"),
         )

@@ -13,6 +13,7 @@ import gradio as gr
 from coach import engines
 from coach.app import handlers
 from coach.core import Coach
+from coach.options import AUDIENCES, DEFAULT_AUDIENCE, DEFAULT_LENGTH, LENGTHS
 
 EXAMPLES = [
     [
@@ -106,11 +107,9 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                         )
                         with gr.Row():
                             audience = gr.Radio(
-                                ["executive", "team", "client"], value="executive", label="Audience"
+                                list(AUDIENCES), value=DEFAULT_AUDIENCE, label="Audience"
                             )
-                            length = gr.Radio(
-                                ["brief", "standard"], value="standard", label="Length"
-                            )
+                            length = gr.Radio(list(LENGTHS), value=DEFAULT_LENGTH, label="Length")
                         with gr.Row():
                             collection = gr.Dropdown(
                                 handlers.collections(coach),
@@ -185,10 +184,8 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                     elem_id="batch-file",
                 )
                 with gr.Row():
-                    b_aud = gr.Radio(
-                        ["executive", "team", "client"], value="executive", label="Audience"
-                    )
-                    b_len = gr.Radio(["brief", "standard"], value="standard", label="Length")
+                    b_aud = gr.Radio(list(AUDIENCES), value=DEFAULT_AUDIENCE, label="Audience")
+                    b_len = gr.Radio(list(LENGTHS), value=DEFAULT_LENGTH, label="Length")
                 b_col = gr.Textbox(
                     label="Column holding the update (CSV/XLSX; empty: detected)",
                     elem_id="batch-col",
@@ -291,8 +288,8 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
 
         def rewrite(
             text: str,
-            audience: str = "executive",
-            length: str = "standard",
+            audience: str = DEFAULT_AUDIENCE,
+            length: str = DEFAULT_LENGTH,
             collection: str = "",
             engine: str = "",
         ) -> dict:

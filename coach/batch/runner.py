@@ -21,6 +21,7 @@ from coach.batch.journal import Journal, idempotency_key
 from coach.batch.ratelimit import RateLimiter, estimate_tokens
 from coach.engines import identity
 from coach.errors import CoachError, ConfigError, InputError, ModelAuthError
+from coach.options import RewriteOptions
 
 Progress = Callable[[int, int, str], None]  # (rows done, rows in total, last row's status)
 _FATAL = (ModelAuthError, ConfigError)
@@ -52,25 +53,12 @@ class Summary:
         )
 
 
-@dataclass(frozen=True)
-class Options:
-    engine: str | None = None
-    collection: str | None = None
-    audience: str = "executive"
-    length: str = "standard"
-    metrics: bool = True  # full eval metrics (embeddings) per row, or the result's own fields
+Options = RewriteOptions  # a batch takes the same options as one rewrite
 
 
 def rewrite_row(coach: Any, text: str, opts: Options) -> Any:
     """One row through the coach with the batch's options and the batch timeout."""
-    return coach.rewrite(
-        text,
-        audience=opts.audience,
-        length=opts.length,
-        collection=opts.collection,
-        engine=opts.engine,
-        batch=True,
-    )
+    return coach.rewrite(text, opts.with_(batch=True))
 
 
 def row_payload(coach: Any, text: str, opts: Options) -> tuple[dict[str, Any], bool]:

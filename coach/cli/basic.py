@@ -6,6 +6,7 @@ import argparse
 
 from coach import engines
 from coach.cli.common import add_collection, make_coach, print_json, read_text
+from coach.options import AUDIENCES, DEFAULT_AUDIENCE, DEFAULT_LENGTH, LENGTHS, RewriteOptions
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -13,8 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("text", nargs="?", help="the update, or - to read stdin")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
     p.add_argument("--engine", choices=engines.choices(), help="which engine to use")
-    p.add_argument("--audience", default="executive", choices=["executive", "team", "client"])
-    p.add_argument("--length", default="standard", choices=["brief", "standard"])
+    p.add_argument("--audience", default=DEFAULT_AUDIENCE, choices=AUDIENCES)
+    p.add_argument("--length", default=DEFAULT_LENGTH, choices=LENGTHS)
     add_collection(p)
     p.set_defaults(func=cmd_rewrite)
 
@@ -32,7 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_rewrite(args: argparse.Namespace) -> int:
     text = read_text(args.text)
     coach = make_coach(args)
-    result = coach.rewrite(text, audience=args.audience, length=args.length, engine=args.engine)
+    opts = RewriteOptions(
+        audience=args.audience, length=args.length, collection=args.collection, engine=args.engine
+    )
+    result = coach.rewrite(text, opts)
     if args.json:
         print_json(result.to_dict())
         return 0

@@ -7,6 +7,7 @@ import sys
 
 from coach import engines
 from coach.cli.common import add_collection, make_coach
+from coach.options import AUDIENCES, DEFAULT_AUDIENCE, DEFAULT_LENGTH, LENGTHS, RewriteOptions
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,15 +33,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="skip the embedding-based eval metrics per row (faster; facts and density only)",
     )
-    p.add_argument("--audience", default="executive", choices=["executive", "team", "client"])
-    p.add_argument("--length", default="standard", choices=["brief", "standard"])
+    p.add_argument("--audience", default=DEFAULT_AUDIENCE, choices=AUDIENCES)
+    p.add_argument("--length", default=DEFAULT_LENGTH, choices=LENGTHS)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_collection(p)
     p.set_defaults(func=cmd_batch)
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from coach.batch import Options, run_batch
+    from coach.batch import run_batch
     from coach.errors import InputError
 
     if args.concurrency < 1:
@@ -58,7 +59,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                 bar.total = total
             bar.update(done - bar.n)
 
-    opts = Options(
+    opts = RewriteOptions(
         engine=args.engine,
         collection=args.collection,
         audience=args.audience,

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import InputError
-
-AUDIENCES = ("executive", "team", "client")
+from coach.options import AUDIENCES, DEFAULT_AUDIENCE
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,7 @@ class Case:
 
     id: str
     update: str
-    audience: str = "executive"
+    audience: str = DEFAULT_AUDIENCE
     facts: tuple[str, ...] = ()
     gold_pillars: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
@@ -44,7 +43,7 @@ def parse_case(row: Any, where: str) -> Case:
     update = row.get("update")
     if not isinstance(update, str) or not update.strip():
         raise InputError(f"{where}: 'update' must be a non-empty string.")
-    audience = row.get("audience") or "executive"
+    audience = row.get("audience") or DEFAULT_AUDIENCE
     if audience not in AUDIENCES:
         raise InputError(f"{where}: unknown audience {audience!r}; use {', '.join(AUDIENCES)}.")
     known = {

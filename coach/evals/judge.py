@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from coach.errors import ConfigError, ModelError
+from coach.options import DEFAULT_AUDIENCE
 from coach.settings import Settings
 
 DIMENSIONS = ("impact_framing", "faithfulness", "clarity")
@@ -126,7 +127,7 @@ class Judge:
         source: str,
         rewrite: str,
         passages: Sequence[str] = (),
-        audience: str = "executive",
+        audience: str = DEFAULT_AUDIENCE,
         dimensions: Sequence[str] = DIMENSIONS,
     ) -> dict[str, Judgement]:
         """One 1-5 score per dimension; an out-of-range or missing score is a ModelError."""

@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from coach import engines
 from coach.errors import CoachError
 from coach.evals.dataset import Case
 from coach.evals.metrics import GATES, score
 from coach.evals.suite import Suite
+from coach.options import RewriteOptions
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 # Means over items for the summary table and for `compare`.
@@ -78,9 +80,8 @@ def run_case(
     }
     started = time.perf_counter()
     try:
-        result = coach.rewrite(
-            case.update, audience=case.audience, engine=engine, collection=collection
-        )
+        opts = RewriteOptions(audience=case.audience, engine=engine, collection=collection)
+        result = coach.rewrite(case.update, opts)
     except CoachError as exc:
         item.update(verdict="error", error=str(exc), failed_gates=["error"], gates_passed=[])
         return item
@@ -116,7 +117,7 @@ def run(
     coach: Any,
     cases: Iterable[Case],
     *,
-    engine: str = "offline",
+    engine: str = engines.FALLBACK,  # the deterministic engine
     collection: str | None = None,
     suite: Suite | None = None,
     progress: Callable[[dict[str, Any]], None] | None = None,
