@@ -9,7 +9,7 @@ export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run test test-offline lint format bench eval eval-baseline clean
+.PHONY: setup run test test-offline lint format bench eval eval-real eval-baseline clean
 
 setup: $(STAMP)
 
@@ -43,6 +43,10 @@ bench: setup
 
 eval: setup
 	$(VENV)/bin/coach eval
+
+# Every quality figure on the real-updates dataset (DATA=dir or COACH_REAL_DATA to override).
+eval-real: setup
+	OMP_WAIT_POLICY=passive $(VENV)/bin/coach eval real $(if $(DATA),--data $(DATA))
 
 # Regenerate the committed offline baseline (eval/baselines/offline/) after a deliberate change
 # to the offline engine, analyzer or corpus; commit it with that change.

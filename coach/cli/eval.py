@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     add_collection(p)
     p.set_defaults(func=cmd_eval)
-    esub = p.add_subparsers(dest="eval_command", metavar="compare", required=False)
+    esub = p.add_subparsers(dest="eval_command", metavar="compare | real", required=False)
     c = esub.add_parser("compare", help="compare two runs; exit 1 on a gate regression if asked")
     c.add_argument("run_a", metavar="RUN_A", help="the baseline run folder")
     c.add_argument("run_b", metavar="RUN_B", help="the new run folder")
@@ -37,6 +37,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     c.add_argument("--suite", help="suite YAML with the compare tolerance and critical gates")
     c.add_argument("--json", action="store_true", help="print the comparison as JSON")
     c.set_defaults(func=cmd_compare)
+    r = esub.add_parser("real", help="every quality figure on a real-updates dataset directory")
+    r.add_argument(
+        "--data",
+        metavar="DIR",
+        help="dataset directory (default $COACH_REAL_DATA or ../shared/datasets/real-updates)",
+    )
+    r.add_argument("--out", help="report folder (default runs/real-<timestamp>/)")
+    r.add_argument("--engine", default="offline", choices=["offline", "llm"])
+    r.add_argument(
+        "--only",
+        choices=["eye", "rewrites", "grounding"],
+        action="append",
+        help="run only this section (repeatable)",
+    )
+    r.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    r.set_defaults(func=cmd_real)
 
     s = sub.add_parser("score", help="score rewrites made by anything (JSONL of source/rewrite)")
     s.add_argument("pairs", metavar="PAIRS.jsonl", help='one {"source", "rewrite"} per line, or -')
@@ -97,6 +113,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
     write_report(out, items, summary)
     print(summary_table(summary))
     print(f"\nWrote {out}/items.jsonl, summary.json, report.md, report.html and charts/.")
+    return 0
+
+
+def cmd_real(args: argparse.Namespace) -> int:
+    from coach.evals.realrun import run_real, summary_text
+
+    out = Path(args.out or Path("runs") / time.strftime("real-%Y%m%d-%H%M%S"))
+
+    def progress(n: int, total: int, uid: str) -> None:
+        if not args.quiet and (n % 10 == 0 or n == total):
+            print(f"[{n}/{total}] rewritten ({uid})", file=sys.stderr)
+
+    sections = tuple(args.only or ("eye", "rewrites", "grounding"))
+    report = run_real(args.data, out=out, engine=args.engine, sections=sections, progress=progress)
+    print(summary_text(report))
+    print(f"\nWrote {out}/real.json, real.md and rows.jsonl ({report['seconds']} s).")
     return 0
 
 

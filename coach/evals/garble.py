@@ -1,0 +1,258 @@
+"""The garble detector: text a reader would see as broken, or markup that leaked through.
+
+Each rule is a small named function over one sentence (or line) with a docstring example; the
+parametrised tests in tests/test_garble.py are real cases from rewrites of real updates. Two
+kinds are counted apart:
+- `fragment`: doubled punctuation ("great work!."), a sentence that ends on a subject or a
+  preposition ("Over the last three weeks I."), a colon glued after a word that cannot head a
+  label ("Test Valley has: the highest ..."), a sentence cut from its verb ("a couple of bugs
+  in PR #575" where the source said "Fixed a couple of bugs in PR #575").
+- `markup`: HTML tags, entities ("&#x20;"), "> " quote markers, reference-link residue
+  ("][2]", "[1]: http"), list-numbering residue ("1. 2." inside prose).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Garble:
+    kind: str  # fragment | markup
+    rule: str
+    sentence: str
+    match: str
+
+
+# --------------------------------------------------------------------------- splitting
+
+_SENT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9£$€])")
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+_LABEL = re.compile(r"^\s*(?:\*\*)?([A-Z][\w ,'&/-]{0,40}?)(?:\*\*)?:\s+(?=\S)")
+
+
+def sentences(text: str) -> list[str]:
+    """Lines, bullets and sentences of a rewrite, with a leading bullet marker removed.
+
+    >>> sentences("What changed: A. B!\\n- c")
+    ['What changed: A.', 'B!', 'c']
+    """
+    out: list[str] = []
+    for line in text.splitlines():
+        body = _BULLET.sub("", line).strip()
+        if body:
+            out.extend(p.strip() for p in _SENT.split(body) if p.strip())
+    return out
+
+
+# --------------------------------------------------------------------------- fragment rules
+
+_DOUBLED = re.compile(
+    r"(?<![.!?])[!?;:,]\s*[.!;:,](?!\[)|(?<!\.)\.\s*[!?;:,](?!\[)|(?<!\.)\.\.(?!\.)"
+)
+
+
+def doubled_punctuation(s: str) -> str:
+    """Two stops in a row, not an ellipsis. 'Great work!.' -> '!.'; 'Wait...' -> ''; an image's
+    '![' is markup, not punctuation."""
+    m = _DOUBLED.search(_strip_urls(s))
+    return m.group(0) if m else ""
+
+
+# Words a sentence cannot end on: subject pronouns, articles, conjunctions and prepositions
+# that need an object. Object forms ("it", "them", "for whom") and particles ("log in") can.
+_DANGLE_WORDS = (
+    "i we they he she the a an our my their your its and or but nor because although while "
+    "than whose of to with from into onto including via"
+)
+_DANGLING = re.compile(rf"(?:^|\s)((?:{'|'.join(_DANGLE_WORDS.split())}))\s*[.!?]$", re.I)
+
+
+def dangling_end(s: str) -> str:
+    """A sentence that stops on a subject, article, conjunction or preposition.
+
+    'Over the last three weeks I.' -> 'I.'; 'A vendor merge and.' -> 'and.'; 'for whom?' -> ''
+    """
+    body = re.sub(r"<[^<>]*>", "", s).strip().rstrip("\"')]*_")
+    if len(body.split()) < 2 or body.endswith("..."):
+        return ""
+    m = _DANGLING.search(body)
+    return m.group(0).strip() if m else ""
+
+
+_COLON_WORDS = (
+    "i we they he she has have had is are was were am be been will would can could "
+    "should did does do also then when where while because primarily mostly mainly just "
+    "really and or but the a an of to for with in on at by from that which who under"
+)
+_COLON = re.compile(rf"(?:^|[\s(])((?:{'|'.join(_COLON_WORDS.split())})|\w+ly):\s+(?=\S)", re.I)
+
+
+def colon_garble(s: str) -> str:
+    """A colon where a verb was cut out: 'Test Valley has: the highest ...', 'I primarily: the
+    modified views', 'When: out, I thought'. A label such as 'Status: done' is fine."""
+    m = _COLON.search(_strip_urls(s))
+    return m.group(0).strip() if m else ""
+
+
+def _strip_urls(s: str) -> str:
+    return re.sub(r"https?://\S+", "URL", s)
+
+
+FRAGMENT_RULES: dict[str, Callable[[str], str]] = {
+    "doubled_punctuation": doubled_punctuation,
+    "dangling_end": dangling_end,
+    "colon_garble": colon_garble,
+}
+
+
+# --------------------------------------------------------------------------- markup rules
+
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_ENTITY = re.compile(r"&(?:#x?[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+_QUOTE = re.compile(r"(?:^|(?<=[\s:.]))>\s+(?=[^\s\d=<>])|^>$")
+_REFERENCE = re.compile(r"\]\s?\[[^\]]{0,40}\]|^\s*\[[^\]]{1,40}\]:\s*\S")
+_NUMBERING = re.compile(r"(?:^|[.;:]\s)\d{1,2}[.)]\s+\d{1,2}[.)]\s|(?<=[a-z,;])\s\d{1,2}\.\t")
+_HASHES = re.compile(r"(?:^|\s)#{1,6}\s")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)?|```")
+
+
+def html_tag(s: str) -> str:
+    """'<p>Done</p>' -> '<p>'. A '<' in prose ('< 5 ms') is not a tag."""
+    m = _TAG.search(s)
+    return m.group(0) if m else ""
+
+
+def entity(s: str) -> str:
+    """'Hello&#x20;world' -> '&#x20;'; '&amp;' -> '&amp;'."""
+    m = _ENTITY.search(s)
+    return m.group(0) if m else ""
+
+
+def quote_marker(s: str) -> str:
+    """A Markdown quote marker shown to the reader: '> We shipped it' -> '> '."""
+    m = _QUOTE.search(s)
+    return m.group(0) if m else ""
+
+
+def reference_residue(s: str) -> str:
+    """Link syntax left behind: 'the docs][2]' -> '][2]'; '[1]: https://...'; '](url)'."""
+    m = _REFERENCE.search(s)
+    return m.group(0) if m else ""
+
+
+def list_residue(s: str) -> str:
+    """List numbering inside prose: 'Done. 2. 3. Next' -> '. 2. 3. '."""
+    m = _NUMBERING.search(s)
+    return m.group(0) if m else ""
+
+
+def markdown_residue(s: str) -> str:
+    """Markdown that cannot render: an unpaired bold marker ('Mission**: Scalable'), heading
+    hashes inside a sentence, an image ('![A pumpkin](...)'), a code fence. '**bold**' is fine."""
+    if s.count("**") % 2:
+        return "**"
+    m = _HASHES.search(s) or _IMAGE.search(s)
+    return m.group(0).strip() if m else ""
+
+
+MARKUP_RULES: dict[str, Callable[[str], str]] = {
+    "html_tag": html_tag,
+    "entity": entity,
+    "quote_marker": quote_marker,
+    "reference_residue": reference_residue,
+    "list_residue": list_residue,
+    "markdown_residue": markdown_residue,
+}
+
+
+# --------------------------------------------------------------------------- source-aware rule
+
+
+def _norm(s: str) -> str:
+    return " ".join(re.findall(r"[\w#/-]+(?:\.\w+)*", s.lower()))
+
+
+_VERBISH = re.compile(
+    r"^(?:i|we|they|he|she|the team)\b|\b(?:\w{2,}ed|ran|held|met|led|built|made|set|wrote|did|"
+    r"got|took|gave|spent|began|sent|kept|put|fix|add|remove|update|create|start|finish|"
+    r"review|merge|write|run|hold)\b"
+)
+
+
+def cut_from_verb(sentence: str, source_units: Iterable[str]) -> str:
+    """A sentence that is a source unit with its verb (and subject) cut off, e.g. the rewrite
+    says 'a couple of bugs in PR #575' where the author wrote 'Fixed a couple of bugs in PR
+    #575'. Returns the words that were cut, or ''."""
+    whole = _norm(sentence)
+    body = _norm(re.sub(r"^[A-Z][\w ]{0,30}:\s+", "", sentence))
+    if len(body.split()) < 3:
+        return ""
+    for unit in source_units:
+        src = _norm(_BULLET.sub("", unit))
+        if (
+            src in (body, whole)
+            or not src.endswith(body)
+            or (src.endswith(whole) and whole != body)
+        ):
+            continue
+        cut = src[: len(src) - len(body)].strip()
+        if cut and len(cut.split()) <= 4 and _VERBISH.search(cut):
+            return cut
+    return ""
+
+
+def _in_source(sentence: str, hit: str, source_norm: str, relaxed: bool = False) -> bool:
+    """Whether the author wrote this stretch themselves (then it is not the rewrite's garble)."""
+    at = sentence.find(hit)
+    context = " ".join((sentence[max(0, at - 15) : at + len(hit)] if at >= 0 else hit).split())
+    if context.lower() in source_norm or not relaxed:
+        return context.lower() in source_norm
+    # "Here's what we've been up to." where the author wrote "up to:" before a list.
+    bare = re.escape(context.lower().rstrip(".!?;: "))
+    return bool(bare) and re.search(bare + r"\s*[.!?:;]", source_norm) is not None
+
+
+# --------------------------------------------------------------------------- the detector
+
+
+def find_garbles(text: str, source: str | None = None) -> list[Garble]:
+    """Every garble in `text`. With `source`, also sentences cut from their verb, and a
+    fragment the author wrote themselves ('Contributions are welcome!.' in the source) is not
+    counted against the rewrite. Markup always counts: the reader sees it either way."""
+    found: list[Garble] = []
+    src_units = _source_units(source) if source else []
+    src_norm = " ".join(source.split()).lower() if source else ""
+    for s in sentences(text):
+        for name, rule in MARKUP_RULES.items():
+            if hit := rule(s):
+                found.append(Garble("markup", name, s, hit))
+        for name, rule in FRAGMENT_RULES.items():
+            hit = rule(_LABEL.sub("", s) if name == "colon_garble" else s)
+            if hit and not (src_norm and _in_source(s, hit, src_norm, name == "dangling_end")):
+                found.append(Garble("fragment", name, s, hit))
+        if src_units and (hit := cut_from_verb(s, src_units)):
+            found.append(Garble("fragment", "cut_from_verb", s, hit))
+    return found
+
+
+def _source_units(source: str) -> list[str]:
+    out = []
+    for s in sentences(source):
+        out.append(s)
+        out.extend(p for p in re.split(r"(?<=[;:])\s+", s)[1:])
+    return out
+
+
+def garble_counts(text: str, source: str | None = None) -> dict[str, int]:
+    """{"fragments": n, "markup": n} for one rewrite."""
+    found = find_garbles(text, source)
+    return {
+        "fragments": sum(1 for g in found if g.kind == "fragment"),
+        "markup": sum(1 for g in found if g.kind == "markup"),
+    }
+
+
+__all__ = ["FRAGMENT_RULES", "MARKUP_RULES", "Garble", "find_garbles", "garble_counts"]

@@ -1,0 +1,232 @@
+"""The real-updates dataset as an eval dataset: load any directory of that schema.
+
+A directory holds `updates.jsonl` and `units.jsonl` (required) and, optionally, `strategy/`
+and `grounding*.jsonl`; a missing optional file only skips the section that needs it. Nothing
+here assumes which organisations exist: hidden sets from other organisations run through the
+same code. Silver unit labels are corrected by an overlay kept in this repo
+(eval/real/label_fixes.jsonl, keyed by update id + a hash of the unit text), never by editing
+or copying the dataset, whose texts may carry unknown licences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coach.errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "real-updates"
+LABEL_FIXES = ROOT / "eval" / "real" / "label_fixes.jsonl"
+UNIT_LABELS = ("process", "outcome", "mixed", "other")
+UPDATE_LABELS = ("process-heavy", "mixed", "outcome-already")
+OTHER_FOLD = "other"
+# An organisation with fewer updates than this is pooled into the "other" fold with org null.
+MIN_FOLD_UPDATES = 8
+
+
+@dataclass(frozen=True)
+class RealUpdate:
+    id: str
+    org: str | None
+    text: str
+    label: str
+    facts: tuple[str, ...] = ()
+    outcome: str | None = None
+    licence: str = "unknown"
+
+
+@dataclass(frozen=True)
+class RealUnit:
+    update_id: str
+    text: str
+    label: str  # after the overlay
+    silver: str  # as the dataset has it
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RealDataset:
+    path: Path
+    updates: tuple[RealUpdate, ...]
+    units: tuple[RealUnit, ...]
+    fixes_applied: int = 0
+    fixes_unmatched: int = 0
+    strategy_dir: Path | None = None
+    grounding: tuple[dict[str, Any], ...] = ()
+    grounding_updates: tuple[dict[str, Any], ...] = ()
+    folds: dict[str, str] = field(default_factory=dict)  # update id -> fold name
+
+    @property
+    def orgs(self) -> Counter[str]:
+        return Counter(u.org or "(none)" for u in self.updates)
+
+    def update(self, update_id: str) -> RealUpdate:
+        for u in self.updates:
+            if u.id == update_id:
+                return u
+        raise KeyError(update_id)
+
+    def fingerprint(self) -> str:
+        """A short hash of the unit texts: says whether a shipped model was trained on this set."""
+        h = hashlib.sha256()
+        for u in self.units:
+            h.update(f"{u.update_id}\0{u.text}\n".encode())
+        return h.hexdigest()[:16]
+
+
+def unit_hash(text: str) -> str:
+    """The overlay's key for a unit: whitespace-normalised text, sha256, 12 hex digits."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
+
+
+def resolve_path(data: str | os.PathLike[str] | None = None) -> Path:
+    """--data, else COACH_REAL_DATA, else ../shared/datasets/real-updates beside the repo."""
+    chosen = data or os.environ.get("COACH_REAL_DATA") or DEFAULT_DATA
+    return Path(chosen).expanduser()
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror}.") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path.name} line {n} is not valid JSON ({exc.msg}).") from None
+        if not isinstance(row, dict):
+            raise InputError(f"{path.name} line {n}: expected a JSON object.")
+        rows.append(row)
+    return rows
+
+
+def _update(row: dict[str, Any], where: str) -> RealUpdate:
+    for key in ("id", "text"):
+        if not isinstance(row.get(key), str) or not row[key].strip():
+            raise InputError(f"{where}: {key!r} must be a non-empty string.")
+    label = row.get("label") or ""
+    if label and label not in UPDATE_LABELS:
+        raise InputError(f"{where}: unknown label {label!r}; use {', '.join(UPDATE_LABELS)}.")
+    facts = row.get("facts") or []
+    if not isinstance(facts, list) or not all(isinstance(f, str) for f in facts):
+        raise InputError(f"{where}: 'facts' must be a list of strings.")
+    outcome = row.get("outcome")
+    org = row.get("org")
+    return RealUpdate(
+        id=row["id"],
+        org=str(org) if org else None,
+        text=row["text"],
+        label=label,
+        facts=tuple(facts),
+        outcome=str(outcome).strip() if outcome and str(outcome).strip() else None,
+        licence=str(row.get("licence") or "unknown"),
+    )
+
+
+def load_fixes(path: Path = LABEL_FIXES) -> dict[tuple[str, str], str]:
+    """(update id, unit hash) -> corrected label, from the overlay file (absent = no fixes)."""
+    if not path.is_file():
+        return {}
+    out = {}
+    for row in _jsonl(path):
+        if row.get("label") not in UNIT_LABELS:
+            raise InputError(f"{path.name}: label must be one of {', '.join(UNIT_LABELS)}.")
+        out[(str(row["update_id"]), str(row["unit_sha"]))] = str(row["label"])
+    return out
+
+
+def assign_folds(updates: tuple[RealUpdate, ...], min_updates: int = MIN_FOLD_UPDATES) -> dict:
+    """Leave-one-organisation-out folds: each org with >= min_updates updates is its own fold,
+    the rest (and org null) are pooled into one "other" fold, so no fold is a handful of units."""
+    counts = Counter(u.org for u in updates if u.org)
+    for floor in (min_updates, 3, 1):  # a hidden set of small orgs still gets >= 3 folds
+        big = {o for o, n in counts.items() if n >= floor}
+        if len(big) + (len(big) < len(counts) or any(not u.org for u in updates)) >= 3:
+            break
+    return {u.id: (u.org if u.org in big else OTHER_FOLD) for u in updates}
+
+
+def load_real(
+    data: str | os.PathLike[str] | None = None, fixes: Path | None = LABEL_FIXES
+) -> RealDataset:
+    """The dataset at `data` (see resolve_path) with the label overlay applied."""
+    path = resolve_path(data)
+    if not (path / "updates.jsonl").is_file():
+        raise InputError(
+            f"No real-updates dataset at {path}: it needs updates.jsonl (and units.jsonl); "
+            "pass --data DIR or set COACH_REAL_DATA."
+        )
+    updates = tuple(
+        _update(r, f"updates.jsonl line {n}")
+        for n, r in enumerate(_jsonl(path / "updates.jsonl"), 1)
+    )
+    ids = {u.id for u in updates}
+    overlay = load_fixes(fixes) if fixes else {}
+    units: list[RealUnit] = []
+    used: set[tuple[str, str]] = set()
+    if (path / "units.jsonl").is_file():
+        for n, r in enumerate(_jsonl(path / "units.jsonl"), 1):
+            text, silver = r.get("unit"), r.get("label")
+            if not isinstance(text, str) or silver not in UNIT_LABELS:
+                raise InputError(f"units.jsonl line {n}: needs a 'unit' text and a unit label.")
+            if r.get("update_id") not in ids:
+                raise InputError(f"units.jsonl line {n}: unknown update_id {r.get('update_id')!r}.")
+            key = (str(r["update_id"]), unit_hash(text))
+            label = overlay.get(key, silver)
+            if key in overlay:
+                used.add(key)
+            terms = tuple(str(t) for t in r.get("terms") or ())
+            units.append(RealUnit(r["update_id"], text, label, silver, terms))
+    strategy = path / "strategy"
+    return RealDataset(
+        path=path,
+        updates=updates,
+        units=tuple(units),
+        fixes_applied=sum(1 for u in units if u.label != u.silver),
+        fixes_unmatched=len(set(overlay) - used) if overlay else 0,
+        strategy_dir=strategy if strategy.is_dir() else None,
+        grounding=tuple(_jsonl(path / "grounding.jsonl"))
+        if (path / "grounding.jsonl").is_file()
+        else (),
+        grounding_updates=tuple(_jsonl(path / "grounding_updates.jsonl"))
+        if (path / "grounding_updates.jsonl").is_file()
+        else (),
+        folds=assign_folds(updates),
+    )
+
+
+def strategy_files(ds: RealDataset, org: str | None) -> list[Path]:
+    """The organisation's own strategy documents (strategy/<org>/*.md minus SOURCES.md)."""
+    if ds.strategy_dir is None or not org:
+        return []
+    folder = ds.strategy_dir / org
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix in (".md", ".txt") and p.name.upper() != "SOURCES.MD"
+    )
+
+
+__all__ = [
+    "DEFAULT_DATA",
+    "RealDataset",
+    "RealUnit",
+    "RealUpdate",
+    "assign_folds",
+    "load_real",
+    "resolve_path",
+    "strategy_files",
+    "unit_hash",
+]
