@@ -250,11 +250,18 @@ def ensure_onnx(cache_dir: str | os.PathLike[str] | None = None, *, rebuild: boo
 # --------------------------------------------------------------------------- the embedder
 
 
-def _cores() -> int:
+def cores() -> int:
+    """The cores this process may use (a worker process is given its share)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _threads() -> int:
+    """COACH_EMBED_THREADS (a batch worker's share of the cores), else every core."""
+    raw = os.environ.get("COACH_EMBED_THREADS", "")
+    return max(1, int(raw)) if raw.strip().isdigit() else cores()
 
 
 class MiniLM:
@@ -276,7 +283,7 @@ class MiniLM:
 
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = _cores()
+        options.intra_op_num_threads = _threads()
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # warnings about unused initialisers are noise here
         try:

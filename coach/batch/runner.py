@@ -12,10 +12,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from coach.analysis import analyze
+from coach.batch.blocks import blocks, prefetch, run_blocks
 from coach.batch.formats import Record, open_format
 from coach.batch.journal import Journal, idempotency_key
 from coach.batch.ratelimit import RateLimiter, estimate_tokens
@@ -72,6 +74,14 @@ def row_payload(coach: Any, text: str, opts: Options) -> tuple[dict[str, Any], b
     except Exception as exc:  # a bug in one row must not take the others down
         return failed(f"Unexpected {type(exc).__name__}: {exc}"), False
     return result_payload(r, opts.metrics), True
+
+
+def block_payloads(
+    coach: Any, texts: list[str], opts: Options
+) -> list[tuple[dict[str, Any], bool]]:
+    """A block of offline rows: their units (and sources) embedded in one call, then each row."""
+    prefetch(coach, texts, opts.collection, sources=opts.metrics)
+    return [row_payload(coach, t, opts) for t in texts]
 
 
 def failed(reason: str) -> dict[str, Any]:
@@ -167,12 +177,16 @@ def run_batch(
     column: str | None = None,
     options: Options | None = None,
     concurrency: int = 1,
+    workers: int = 1,
     resume: bool = False,
     journal_path: str | Path | None = None,
     progress: Progress | None = None,
     report_path: str | Path | None = None,
 ) -> Summary:
-    """Rewrite a whole file into `output_path` (same format, same order); see the module doc."""
+    """Rewrite a whole file into `output_path` (same format, same order); see the module doc.
+
+    An engine without a model runs its rows in blocks (coach.batch.blocks), in `workers`
+    processes; a model engine runs `concurrency` rows at a time in threads, paced."""
     started = time.perf_counter()
     opts = options or Options()
     out = Path(output_path)
@@ -186,6 +200,7 @@ def run_batch(
         limiter = RateLimiter(coach.settings.rpm, coach.settings.tpm)
     s = Summary(total=total)
     done = 0
+    twins: dict[str, list[Record]] = {}  # rows repeating a row of this run still in flight
 
     def tick(status: str) -> None:
         nonlocal done
@@ -219,16 +234,28 @@ def run_batch(
                 s.reused += 1
                 tick(same["status"])
                 continue
+            if key in twins:  # answered when its first row is, whatever the block or worker
+                twins[key].append(rec)
+                continue
+            twins[key] = []
             yield (rec, key), rec.text
 
     def work(text: str) -> tuple[dict[str, Any], bool]:
         return row_payload(coach, text, opts)
 
+    if limiter is None and concurrency <= 1:
+        results = run_blocks(coach, partial(block_payloads, opts=opts), blocks(jobs()), workers)
+    else:
+        results = execute(work, jobs(), concurrency, limiter)
     try:
-        for (rec, key), (payload, final) in execute(work, jobs(), concurrency, limiter):
+        for (rec, key), (payload, final) in results:
             journal.record(rec.index, key, payload, final=final)
             s.calls += 1
             tick(payload["status"])
+            for twin in twins.pop(key, ()):
+                journal.record(twin.index, key, payload, final=final)
+                s.reused += 1
+                tick(payload["status"])
         fmt.write(out, ((r, None if r.skip else journal.get(r.index)) for r in fmt.records()))
         counts = journal.counts()
         s.ok, s.fallback, s.failed = counts["ok"], counts["fallback"], counts["failed"]
@@ -280,9 +307,19 @@ def rewrite_many(
         status = "fallback" if r.fell_back else "ok"
         return {"status": status, "result": r, "error": ""}
 
+    def block_work(c: Any, block: list[str]) -> list[dict[str, Any]]:
+        prefetch(c, block, opts.collection, sources=False)
+        return [work(t) for t in block]
+
+    if limiter is None and concurrency <= 1:  # in this process: results are live objects
+        results: Iterable[tuple[int, dict[str, Any]]] = run_blocks(
+            coach, block_work, blocks(enumerate(texts))
+        )
+    else:
+        results = execute(work, enumerate(texts), concurrency, limiter)
     buffer: dict[int, dict[str, Any]] = {}
     nxt = 0
-    for i, item in execute(work, enumerate(texts), concurrency, limiter):
+    for i, item in results:
         buffer[i] = {"index": i, **item}
         while nxt in buffer:
             out = buffer.pop(nxt)

@@ -25,6 +25,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--column", help="CSV/XLSX/JSONL: the column holding the update text")
     p.add_argument("--engine", choices=engines.choices(), help="which engine to use")
     p.add_argument("--concurrency", type=int, default=4, help="LLM requests in flight (default 4)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="offline engine: worker processes (default 1; 2 uses both cores of a 2-core machine)",
+    )
     p.add_argument("--resume", action="store_true", help="finish an interrupted batch")
     p.add_argument("--journal", help="journal file (default OUTPUT.journal)")
     p.add_argument("--report", help="write a report: .md (with a .png chart) or .html")
@@ -46,6 +52,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     if args.concurrency < 1:
         raise InputError("--concurrency must be at least 1.")
+    if args.workers < 1:
+        raise InputError("--workers must be at least 1.")
     coach = make_coach(args)
     bar = None
     progress = None
@@ -75,6 +83,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             column=args.column,
             options=opts,
             concurrency=concurrency,
+            workers=args.workers,
             resume=args.resume,
             journal_path=args.journal,
             progress=progress,

@@ -1,0 +1,139 @@
+"""Offline batch rows in blocks: embed a block's units in one call, then rewrite its rows.
+
+A block of BLOCK rows is pre-embedded in one large embedding call (every unit of every row,
+and each row's source text when per-row metrics need it), which fills the vector cache, so the
+rewrites that follow embed nothing but their own new text. With `workers` > 1 the blocks run in
+spawned worker processes: the blocks are the same whatever the worker count, so every vector
+and every row's output is the same as with one worker. Only the parent writes the journal,
+which keeps it exact and kill -9 safe.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, TypeVar
+
+from coach.errors import CoachError
+
+BLOCK = 16  # rows per embedding call: big enough to fill buckets, small enough to stream
+T = TypeVar("T")
+
+
+def prefetch(coach: Any, texts: Sequence[str], collection: str | None, sources: bool) -> None:
+    """Embed, in one call, every text the block's rewrites (and their metrics) will embed."""
+    from coach.analysis import analyze
+    from coach.injection import quarantine
+    from coach.text import clean_input
+
+    name = collection or coach.settings.collection
+    grounded = coach.store.count(name) > 0  # no corpus: the rewrite embeds no unit
+    items: list[str] = []
+    for text in texts:
+        try:
+            clean = clean_input(text, coach.settings.max_input_chars)
+        except CoachError:
+            continue  # the row fails on its own, with its reason
+        if grounded:
+            data = quarantine(clean.text).text
+            items.extend([u.text for u in analyze(data, coach.rules).units] or [data])
+        if sources:
+            items.append(clean.text)
+    if items:
+        coach.retriever.embedder.embed(items)
+
+
+def blocks(items: Iterable[T], size: int = BLOCK) -> Iterator[list[T]]:
+    block: list[T] = []
+    for item in items:
+        block.append(item)
+        if len(block) == size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+# --------------------------------------------------------------------------- worker processes
+
+_COACH: Any = None
+
+
+def _die_with(parent: int) -> None:
+    """A worker must not outlive a parent killed with -9 (nothing else would stop it): the
+    kernel's parent-death signal where there is one, and a watchdog thread everywhere."""
+    import signal
+    import threading
+    import time
+
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="coach-worker-watchdog", daemon=True).start()
+
+
+def _start(settings: Any, rules: Any, threads: int, parent: int) -> None:
+    """Each worker: its own Coach on the same settings and rules, and its share of the cores."""
+    global _COACH
+    _die_with(parent)
+    os.environ["COACH_EMBED_THREADS"] = str(threads)
+    from coach.core import Coach
+
+    _COACH = Coach(settings)
+    _COACH.rules = rules
+
+
+def _run(work: Callable[[Any, list[str]], list[Any]], texts: list[str]) -> list[Any]:
+    return work(_COACH, texts)
+
+
+def run_blocks(
+    coach: Any,
+    work: Callable[[Any, list[str]], list[Any]],
+    jobs: Iterable[list[tuple[T, str]]],
+    workers: int = 1,
+) -> Iterator[tuple[T, Any]]:
+    """(tag, result) for every job, block by block; `work(coach, texts)` returns one result per
+    text. One worker runs in this process; more run in spawned processes (never forked: the
+    ONNX session's threads and SQLite handles do not survive a fork)."""
+    if workers <= 1:
+        for block in jobs:
+            for (tag, _), result in zip(block, work(coach, [t for _, t in block]), strict=True):
+                yield tag, result
+        return
+    import multiprocessing
+
+    from coach.embeddings import cores
+
+    threads = max(1, cores() // workers)
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start,
+        initargs=(coach.settings, coach.rules, threads, os.getpid()),
+    ) as pool:
+        pending: dict[Future[list[Any]], list[tuple[T, str]]] = {}
+        for block in jobs:
+            while len(pending) >= 2 * workers:
+                yield from _finished(pending)
+            pending[pool.submit(_run, work, [t for _, t in block])] = block
+        while pending:
+            yield from _finished(pending)
+
+
+def _finished(pending: dict[Future[list[Any]], list[tuple[T, str]]]) -> Iterator[tuple[T, Any]]:
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for fut in done:
+        block = pending.pop(fut)
+        for (tag, _), result in zip(block, fut.result(), strict=True):
+            yield tag, result
