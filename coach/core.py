@@ -18,6 +18,7 @@ from coach.injection import quarantine
 from coach.log import text_ref
 from coach.options import RewriteOptions
 from coach.rules import Rules, load_rules
+from coach.scoring import score
 from coach.settings import Settings
 from coach.text import clean_input
 from coach.types import Citation, RewriteResult
@@ -146,7 +147,18 @@ class Coach:
         chosen = self.engine(opts.engine)
         draft = chosen.rewrite(request)  # a model engine falls back inside (engines/fallback.py)
         tag = draft.engine or chosen.name
-        facts = check_facts(data, draft.text, [c.context for c in citations])
+        passages = [c.context for c in citations]
+        facts = draft.facts or check_facts(data, draft.text, passages)
+        scores = score(
+            data,
+            draft.text,
+            passages,
+            before=analysis,
+            facts=facts,
+            rules=self.rules,
+            embedder=self.retriever.embedder if opts.metrics else None,
+            metrics=opts.metrics,
+        )
         used = [c for c in citations if c.id in draft.cited] or citations
         log.info(  # the update by length and hash only: status text never reaches a log
             "rewrote %s with %s (%d finding(s))", text_ref(clean.text), tag, len(findings)
@@ -163,6 +175,7 @@ class Coach:
             findings=tuple(findings) + draft.findings,
             changes=draft.changes,
             fell_back=draft.fell_back,
+            scores=scores,
             prompt_version=draft.prompt_version,
             model=draft.model,
             collection=name,

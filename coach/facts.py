@@ -440,4 +440,5 @@ def check_facts(source: str, rewrite: str, allowed: Iterable[str] = ()) -> FactC
         added=tuple(added),
         kept=len(src) - len(missing),
         total=len(src),
+        found=len(out),
     )

@@ -105,10 +105,21 @@ class FactCheck(_Serialisable):
     added: tuple[str, ...] = ()
     kept: int = 0
     total: int = 0
+    found: int = 0  # facts in the rewrite (kept, allowed from passages, or added)
 
     @property
     def ok(self) -> bool:
         return not self.missing and not self.added
+
+    @property
+    def recall(self) -> float:
+        """Share of the update's facts the rewrite kept (1.0 for an update with none)."""
+        return self.kept / self.total if self.total else 1.0
+
+    @property
+    def precision(self) -> float:
+        """Share of the rewrite's facts that are not invented (1.0 for a rewrite with none)."""
+        return 1 - len(self.added) / self.found if self.found else 1.0
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -135,6 +146,27 @@ class UnitChange(_Serialisable):
 
 
 @dataclass(frozen=True)
+class Scores(_Serialisable):
+    """Figures about one rewrite, computed once with it (coach/scoring.py) and read by the page,
+    batch and eval; None where a figure was not computed (embeddings off) or does not apply."""
+
+    facts_recall: float = 1.0
+    facts_precision: float = 1.0
+    process_density_before: float = 0.0
+    process_density_after: float = 0.0
+    outcome_signals_before: tuple[str, ...] = ()
+    outcome_signals_after: tuple[str, ...] = ()
+    grade_level: float = 0.0
+    grade_level_source: float = 0.0
+    avg_sentence_words: float = 0.0
+    words_source: int = 0
+    words_rewrite: int = 0
+    length_ratio: float | None = None
+    content_preservation: float | None = None  # cosine of source and rewrite (MiniLM)
+    link_support: float | None = None  # strategy-claim sentences vs the passages they cite
+
+
+@dataclass(frozen=True)
 class RewriteResult(_Serialisable):
     """A rewrite with everything needed to trust it: facts, citations, questions, findings."""
 
@@ -149,6 +181,7 @@ class RewriteResult(_Serialisable):
     findings: tuple[str, ...] = ()  # guard findings and fallback reasons
     changes: tuple[UnitChange, ...] = ()  # per source unit, what it became (llm engine)
     fell_back: bool = False  # the chosen engine failed; `engine` names the fallback that wrote it
+    scores: Scores = field(default_factory=Scores)
     prompt_version: str = ""
     model: str = ""
     collection: str = ""
@@ -172,6 +205,7 @@ class RewriteResult(_Serialisable):
             "findings": list(self.findings),
             "changes": [c.to_dict() for c in self.changes],
             "fell_back": self.fell_back,
+            "scores": self.scores.to_dict(),
             "prompt_version": self.prompt_version,
             "model": self.model,
             "collection": self.collection,

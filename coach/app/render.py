@@ -142,34 +142,21 @@ def alignment(result: RewriteResult) -> str:
 
 
 def scores(result: RewriteResult) -> dict[str, Any]:
-    """The scorecard's figures: coach.evals.metrics.score when present, else from the result."""
-    try:
-        from coach.evals.metrics import score
+    """The scorecard's figures: the result's own scores (computed with the rewrite) and the
+    eval gates they fail."""
+    from coach.evals.metrics import score_result
 
-        m = score(result.source, result.text, [c.context for c in result.citations])
-        return {
-            "facts_kept": m["facts"]["kept"],
-            "facts_total": m["facts"]["total"],
-            "facts_ok": bool(m["facts_ok"]),
-            "process_before": m["process_density_before"],
-            "process_after": m["process_density_after"],
-            "grade_level": m.get("grade_level"),
-            "content_preservation": m.get("content_preservation"),
-            "failed_gates": list(m.get("failed_gates") or []),
-        }
-    except ImportError:  # the eval package is optional for the page
-        from coach.analysis import analyze
-
-        return {
-            "facts_kept": result.facts.kept,
-            "facts_total": result.facts.total,
-            "facts_ok": result.facts.ok,
-            "process_before": result.analysis.process_density,
-            "process_after": analyze(result.text).process_density,
-            "grade_level": None,
-            "content_preservation": None,
-            "failed_gates": [],
-        }
+    s = result.scores
+    return {
+        "facts_kept": result.facts.kept,
+        "facts_total": result.facts.total,
+        "facts_ok": result.facts.ok,
+        "process_before": s.process_density_before,
+        "process_after": s.process_density_after,
+        "grade_level": s.grade_level,
+        "content_preservation": s.content_preservation,
+        "failed_gates": list(score_result(result)["failed_gates"]),
+    }
 
 
 def scorecard(result: RewriteResult, figures: dict[str, Any]) -> str:

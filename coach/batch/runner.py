@@ -16,7 +16,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from coach.analysis import analyze
 from coach.batch.blocks import blocks, prefetch, run_blocks
 from coach.batch.formats import Record, open_format
 from coach.batch.journal import Journal, idempotency_key
@@ -90,29 +89,19 @@ def failed(reason: str) -> dict[str, Any]:
 
 def result_payload(r: Any, metrics: bool = True) -> dict[str, Any]:
     """What the journal keeps of a RewriteResult: enough for every output format and the report."""
-    scores: dict[str, Any]
+    s = r.scores
+    scores: dict[str, Any] = {
+        "content_preservation": s.content_preservation,
+        "facts_recall": s.facts_recall,
+        "facts_precision": s.facts_precision,
+        "process_density_before": s.process_density_before,
+        "process_density_after": s.process_density_after,
+        "grade_level": s.grade_level,
+    }
     if metrics:
-        from coach.evals.metrics import score
+        from coach.evals.metrics import score_result
 
-        m = score(r.source, r.text, [c.context for c in r.citations])
-        keep = (
-            "content_preservation",
-            "facts_recall",
-            "facts_precision",
-            "process_density_before",
-            "process_density_after",
-            "grade_level",
-            "verdict",
-        )
-        scores = {k: m.get(k) for k in keep}
-    else:
-        f = r.facts
-        scores = {
-            "content_preservation": None,
-            "facts_recall": round(f.kept / f.total, 4) if f.total else 1.0,
-            "process_density_before": round(r.analysis.process_density, 4),
-            "process_density_after": round(analyze(r.text).process_density, 4),
-        }
+        scores["verdict"] = score_result(r)["verdict"]
     return {
         "status": "fallback" if r.fell_back else "ok",
         "engine": r.engine,

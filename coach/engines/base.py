@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from coach.types import Analysis, Citation, UnitChange
+from coach.types import Analysis, Citation, FactCheck, UnitChange
 
 Audience = Literal["executive", "team", "client"]
 Length = Literal["brief", "standard"]
@@ -60,6 +60,7 @@ class Draft:
     changes: tuple[UnitChange, ...] = ()  # what each source unit became
     mode: str = ""  # the structured-output mode the model answered in (llm)
     fell_back: bool = False  # the primary engine failed and this is the fallback's draft
+    facts: FactCheck | None = None  # the code fact check, when the fallback engine ran it
 
 
 class Engine(Protocol):

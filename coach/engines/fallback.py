@@ -15,20 +15,21 @@ from coach.engines.base import Draft, Engine, Request
 from coach.errors import GuardError, ModelAuthError, ModelError
 from coach.facts import check_facts
 
-Check = Callable[[Request, Draft], str | None]  # a reason to reject the draft, or None
+Check = Callable[[Request, Draft], tuple[Draft, str | None]]  # (draft, reason to reject it)
 
 
-def facts_kept(request: Request, draft: Draft) -> str | None:
-    """Facts in = facts out, checked in code on the primary's draft (the guard's last word)."""
+def facts_kept(request: Request, draft: Draft) -> tuple[Draft, str | None]:
+    """Facts in = facts out, checked in code on the primary's draft (the guard's last word);
+    the check rides on the draft, so the core does not run it again."""
     facts = check_facts(request.text, draft.text, [c.context for c in request.citations])
     if facts.ok:
-        return None
+        return replace(draft, facts=facts), None
     parts = []
     if facts.missing:
         parts.append("dropped " + ", ".join(facts.missing[:5]))
     if facts.added:
         parts.append("added " + ", ".join(facts.added[:5]))
-    return "The model's rewrite failed the facts guard (" + "; ".join(parts) + ")"
+    return draft, "The model's rewrite failed the facts guard (" + "; ".join(parts) + ")"
 
 
 class FallbackEngine:
@@ -63,7 +64,9 @@ class FallbackEngine:
         except self.fallback_on as exc:
             reason = str(exc) if isinstance(exc, GuardError) else f"Model failed ({exc})"
         else:
-            rejected = self.check(request, draft) if self.check else None
+            if self.check is None:
+                return draft
+            draft, rejected = self.check(request, draft)
             if rejected is None:
                 return draft
             reason = rejected

@@ -34,15 +34,18 @@ def syllables(word: str) -> int:
     return max(1, count)
 
 
-def sentences(text: str) -> int:
+def count_sentences(text: str) -> int:
     """Sentences and bullets as the analyser's segmenter sees them (headings excluded)."""
     return max(1, len(segment(text))) if text.strip() else 0
 
 
-def readability(text: str) -> dict[str, float]:
-    """Grade level (Flesch-Kincaid), words, sentences and average sentence length."""
+def readability(text: str, sentences: int | None = None) -> dict[str, float]:
+    """Grade level (Flesch-Kincaid), words, sentences and average sentence length.
+
+    `sentences`: the count when the caller has segmented the text already (an analysis)."""
     ws = words(text)
-    n_sent = sentences(text)
+    n_sent = sentences if sentences is not None else count_sentences(text)
+    n_sent = max(1, n_sent) if text.strip() else 0
     if not ws or not n_sent:
         return {"grade_level": 0.0, "words": 0, "sentences": 0, "avg_sentence_words": 0.0}
     syl = sum(syllables(w) for w in ws)

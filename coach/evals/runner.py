@@ -13,7 +13,7 @@ from typing import Any
 from coach import engines
 from coach.errors import CoachError
 from coach.evals.dataset import Case
-from coach.evals.metrics import GATES, score
+from coach.evals.metrics import GATES, score_result
 from coach.evals.suite import Suite
 from coach.options import RewriteOptions
 
@@ -85,11 +85,8 @@ def run_case(
     except CoachError as exc:
         item.update(verdict="error", error=str(exc), failed_gates=["error"], gates_passed=[])
         return item
-    passages = [c.context for c in result.citations]
-    metrics = score(
-        result.source,
-        result.text,
-        passages,
+    metrics = score_result(
+        result,
         citations_valid(result.text, result.citations, known_ids),
         required_facts=case.facts,
         canary=case.canary,
