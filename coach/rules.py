@@ -83,6 +83,16 @@ class Rules:
     categories: tuple[Category, ...]
     signals: dict[str, re.Pattern[str]]
     preferred: dict[str, str] = field(default_factory=dict)
+    # Term -> why it is process talk, where the category's sentence would be wrong for it.
+    explain: dict[str, str] = field(default_factory=dict)
+    # The analyzer's English patterns (result links, the outcome finder, plans...), compiled once
+    # from the `patterns` section; an organisation's file adds alternatives to any of them.
+    patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+    triggers: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    # Each pattern's alternatives compiled on their own: the learned layer's features.
+    parts: dict[str, tuple[re.Pattern[str], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     source: str = "default"
     lexicon: Lexicon = field(default_factory=lambda: Lexicon([]), compare=False, repr=False)
     signal_lexicon: Lexicon = field(default_factory=lambda: Lexicon([]), compare=False, repr=False)
@@ -132,7 +142,11 @@ def _read_yaml(path: Path | None) -> dict[str, Any]:
 
 def _check(data: dict[str, Any], where: str) -> None:
     """An organisation's file is user input: a wrong shape is one clear sentence, not a traceback."""
-    for key in ("categories", "signals", "preferred"):
+    for name, spec in (data.get("patterns") or {}).items():
+        alts = spec.get("any") if isinstance(spec, dict) else spec
+        if not isinstance(alts or [], list):
+            raise ConfigError(f"In the rules file {where}, pattern `{name}` must be a list.")
+    for key in ("categories", "signals", "preferred", "patterns", "explain"):
         if not isinstance(data.get(key) or {}, dict):
             raise ConfigError(f"In the rules file {where}, `{key}` must be a mapping.")
     if not isinstance(data.get("banned") or [], list):
@@ -159,12 +173,42 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         out["categories"][name] = target
     for name, terms in (extra.get("signals") or {}).items():
         out.setdefault("signals", {})[name] = list(out["signals"].get(name, [])) + list(terms)
+    for name, spec in (extra.get("patterns") or {}).items():
+        alts = spec.get("any", []) if isinstance(spec, dict) else spec
+        target = dict(out.setdefault("patterns", {}).get(name) or {"wrap": "{}", "any": []})
+        target["any"] = list(target.get("any", [])) + [str(a) for a in alts or []]
+        if isinstance(spec, dict) and spec.get("triggers"):
+            target["triggers"] = list(target.get("triggers", [])) + list(spec["triggers"])
+        out["patterns"][name] = target
     out["preferred"] = {**(base.get("preferred") or {}), **(extra.get("preferred") or {})}
+    out["explain"] = {**(base.get("explain") or {}), **(extra.get("explain") or {})}
     for term in [*(extra.get("banned") or []), *(extra.get("preferred") or {})]:
         out["categories"].setdefault(
             "banned",
             {"explanation": "Your organisation asks not to use this term.", "terms": []},
         )["terms"].append(term)
+    return out
+
+
+def _parts(data: dict[str, Any]) -> dict[str, tuple[re.Pattern[str], ...]]:
+    out = {}
+    for name, spec in (data.get("patterns") or {}).items():
+        wrap = str(spec.get("wrap", "{}"))
+        out[name] = tuple(re.compile(wrap.replace("{}", str(a))) for a in spec.get("any", []))
+    return out
+
+
+def _patterns(data: dict[str, Any], where: str) -> dict[str, re.Pattern[str]]:
+    """Each pattern is `wrap` (a template with {}) around its `any` alternatives joined by |."""
+    out = {}
+    for name, spec in (data.get("patterns") or {}).items():
+        alts = [str(a) for a in spec.get("any", [])]
+        if not alts:
+            continue
+        try:
+            out[name] = re.compile(str(spec.get("wrap", "{}")).replace("{}", "|".join(alts)))
+        except re.error as exc:
+            raise ConfigError(f"Pattern `{name}` in {where} is not a valid regex: {exc}.") from None
     return out
 
 
@@ -200,7 +244,17 @@ def load_rules(path: str | None = None) -> Rules:
         categories=tuple(cats),
         signals=signals,
         preferred={str(k).lower(): str(v) for k, v in (data.get("preferred") or {}).items()},
+        explain={
+            " ".join(str(k).lower().split()): str(v) for k, v in (data.get("explain") or {}).items()
+        },
         source=path or "default",
+        patterns=_patterns(data, path or "the default rules"),
+        parts=_parts(data),
+        triggers={
+            name: frozenset(str(t) for t in spec["triggers"])
+            for name, spec in (data.get("patterns") or {}).items()
+            if spec.get("triggers")
+        },
         lexicon=Lexicon([(t, c.name) for c in ordered for t in c.terms]),
         signal_lexicon=Lexicon([(t, n) for n, terms in signal_terms.items() for t in terms]),
     )

@@ -13,11 +13,16 @@ from coach.rules import load_rules
     ("text", "label"),
     [
         ("Closed 40 tickets in sprint 14.", "process"),
-        ("Released v2.0.", "process"),
+        # A release is a milestone reached and an approval a decision made (issue 12's outcome
+        # finder): with the activity verb in the unit, that is `mixed`, not pure process.
+        ("Released v2.0.", "mixed"),
         ("Fixed bug JIRA-88.", "process"),
         ("Held 4 standups and a retro.", "process"),
         ("Made good progress on the data platform.", "process"),
-        ("Traffic management plan approved by the network manager.", "process"),
+        ("Traffic management plan approved by the network manager.", "outcome"),
+        ("Crate owners can now trigger rebuilds without a new release.", "outcome"),
+        ("The council decided to cancel the elections and run them again.", "outcome"),
+        ("We will launch the new service next month.", "other"),
         ("Support backlog down from 120 to 40, so customers wait 2 days less.", "outcome"),
         ("Nurses now spend 25 minutes less per shift on observations.", "outcome"),
         ("Login-related calls to the contact centre are down 26% week on week.", "outcome"),

@@ -71,3 +71,30 @@ def test_bad_org_file_is_one_clear_error(tmp_path: Path, body: str) -> None:
 def test_missing_org_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="Cannot read"):
         load_rules(str(tmp_path / "nope.yaml"))
+
+
+def test_patterns_are_data_an_org_file_extends(tmp_path: Path) -> None:
+    """The analyzer's English patterns live in the rules YAML; an org adds alternatives."""
+    from coach.analysis import label_unit
+
+    text = "The Larkspur rota is now in force across the trust."
+    assert label_unit(text).label != "outcome"
+    path = tmp_path / "org.yaml"
+    path.write_text("patterns:\n  outcome:\n    any: ['in force across']\n")
+    rules = load_rules(str(path))
+    assert "outcome" in rules.patterns and len(rules.parts["outcome"]) == 5
+    assert label_unit(text, rules).label == "outcome"
+
+
+def test_bad_pattern_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("patterns:\n  outcome:\n    any: ['(unclosed']\n")
+    with pytest.raises(ConfigError, match="not a valid regex"):
+        load_rules(str(path))
+
+
+def test_terms_explain_themselves_where_the_category_would_not() -> None:
+    a = analyze("Closed 40 tickets and updated the RAID log.")
+    why = {s.text: s.explanation for s in a.spans}
+    assert "work items" in why["tickets"] and "document" not in why["tickets"]
+    assert "document" in why["RAID log"]

@@ -92,8 +92,14 @@ def unit_vectors(texts: Sequence[str], cache: Path | None = CACHE) -> np.ndarray
     return vecs
 
 
+RULES = "rules (the shipped eye)"
+SHIPPED = "learned layer, shipped weights"
+LOGO = "learned layer, leave-one-org-out"
+
+
 def predictions(ds: RealDataset, vectors: np.ndarray | None) -> dict[str, list[str]]:
-    """Each eye's label for every unit: rules, shipped eye, learned recipe (LOGO), naive."""
+    """Each eye's label for every unit: naive baseline, rules, shipped learned layer, and the
+    learned recipe (shipped settings) retrained leave-one-organisation-out."""
     from coach import classifier
     from coach.analysis import label_unit
 
@@ -101,29 +107,31 @@ def predictions(ds: RealDataset, vectors: np.ndarray | None) -> dict[str, list[s
     lexical = [label_unit(t) for t in texts]
     out: dict[str, list[str]] = {
         "naive 20-word lexicon": [naive_label(t) for t in texts],
-        "rules (lexicon only)": [u.label for u in lexical],
+        RULES: [u.label for u in lexical],
     }
-    if vectors is None:
-        return out
     with contextlib.suppress(ValueError):  # weights of an older feature set: not scored
-        out["shipped eye"] = classifier.predict(lexical, vectors)
+        out[SHIPPED] = classifier.predict(lexical, vectors)
+    params = classifier.shipped_info().get("params", {})
     folds = np.array([ds.folds[u.update_id] for u in ds.units])
+    if len(set(folds)) < 2:
+        return out
     gold = [u.label for u in ds.units]
     logo = [""] * len(texts)
     for f in sorted(set(folds)):
         test = folds == f
+        train_idx, test_idx = np.flatnonzero(~test), np.flatnonzero(test)
         model = classifier.train(
-            [u for u, t in zip(lexical, ~test, strict=True) if t],
-            vectors[~test],
-            [g for g, t in zip(gold, ~test, strict=True) if t],
+            [lexical[i] for i in train_idx],
+            None if vectors is None else vectors[train_idx],
+            [gold[i] for i in train_idx],
+            **params,
         )
-        for i, lab in zip(
-            np.flatnonzero(test),
-            model.predict([lexical[i] for i in np.flatnonzero(test)], vectors[test]),
-            strict=True,
-        ):
+        got = model.predict(
+            [lexical[i] for i in test_idx], None if vectors is None else vectors[test_idx]
+        )
+        for i, lab in zip(test_idx, got, strict=True):
             logo[i] = lab
-    out["learned eye, leave-one-org-out"] = logo
+    out[LOGO] = logo
     return out
 
 
@@ -131,7 +139,9 @@ def eye_section(ds: RealDataset, *, learned: bool = True) -> dict[str, Any]:
     """Scores per eye, overall and per held-out organisation, plus the worst misses."""
     if not ds.units:
         return {"skipped": "no units.jsonl"}
-    vectors = unit_vectors([u.text for u in ds.units]) if learned else None
+    from coach.classifier import needs_vectors
+
+    vectors = unit_vectors([u.text for u in ds.units]) if learned and needs_vectors() else None
     preds = predictions(ds, vectors)
     gold = [u.label for u in ds.units]
     folds = [ds.folds[u.update_id] for u in ds.units]
@@ -142,7 +152,7 @@ def eye_section(ds: RealDataset, *, learned: bool = True) -> dict[str, Any]:
             idx = [i for i, x in enumerate(folds) if x == f]
             per_fold[f] = binary([gold[i] for i in idx], [pred[i] for i in idx])
         eyes[name] = {"all": binary(gold, pred), "by_org": per_fold}
-    best = next((n for n in preds if n.startswith("learned")), "rules (lexicon only)")
+    best = RULES  # the misses listed are the shipped eye's
     misses = [
         {"update_id": u.update_id, "gold": u.label, "eye": p, "unit": u.text[:240]}
         for u, p in zip(ds.units, preds[best], strict=True)

@@ -161,6 +161,9 @@ def summary_text(report: dict[str, Any]) -> str:
         f"real dataset {report['dataset']}: {report['updates']} updates, {report['units']} units, "
         f"{report['label_fixes_applied']} silver labels fixed by the overlay",
     ]
+    eye = report.get("eye", {})
+    if eye.get("shipped_trained_on_this_set"):
+        lines.append("  (the shipped learned layer was trained on this set: read its LOGO row)")
     width = max((len(r[0]) for r in headline(report)), default=10)
     for name, value, target in headline(report):
         lines.append(f"  {name:<{width}}  {_fmt(value):>7}   target {_fmt(target)}")
