@@ -5,6 +5,7 @@ from coach.core import Coach
 from coach.errors import (
     CoachError,
     ConfigError,
+    GuardError,
     IngestError,
     InputError,
     ModelAuthError,
@@ -12,8 +13,19 @@ from coach.errors import (
     StoreError,
     StoreLockedError,
 )
+from coach.options import RewriteOptions
 from coach.settings import Settings
-from coach.types import Alignment, Analysis, Citation, FactCheck, RewriteResult, Span, Unit
+from coach.types import (
+    Alignment,
+    Analysis,
+    Citation,
+    FactCheck,
+    RewriteResult,
+    Scores,
+    Span,
+    Unit,
+    UnitChange,
+)
 
 __version__ = "0.1.0"
 
@@ -25,16 +37,20 @@ __all__ = [
     "CoachError",
     "ConfigError",
     "FactCheck",
+    "GuardError",
     "IngestError",
     "InputError",
     "ModelAuthError",
     "ModelError",
+    "RewriteOptions",
     "RewriteResult",
+    "Scores",
     "Settings",
     "Span",
     "StoreError",
     "StoreLockedError",
     "Unit",
+    "UnitChange",
     "__version__",
     "analyze",
 ]

@@ -1,15 +1,14 @@
 """The batch report: per-row scores and a summary, as Markdown or HTML with a chart.
 
 The summary answers what a PMO asks of a batch: how much process talk went, were the facts
-kept, which work maps to no strategic pillar. The chart (matplotlib, Agg backend) compares
-process density before and after.
+kept, which work maps to no strategic pillar. The chart (drawn by coach.evals.report)
+compares process density before and after.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import io
 from pathlib import Path
 from typing import Any
 
@@ -54,23 +53,9 @@ def summarise(journal: Any) -> dict[str, Any]:
 
 
 def chart_png(before: list[float], after: list[float]) -> bytes:
-    import matplotlib
+    from coach.evals.report import before_after_png  # matplotlib lives behind the eval report
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 3), dpi=100)
-    bins = [i / 10 for i in range(11)]
-    ax.hist([before, after], bins=bins, label=["before", "after"], color=["#c0504d", "#4f81bd"])
-    ax.set_xlabel("share of units that are process talk")
-    ax.set_ylabel("rows")
-    ax.set_title("Process talk per row, before and after")
-    ax.legend()
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()
+    return before_after_png(before, after, "rows")
 
 
 def _row_cells(idx: int, p: dict[str, Any]) -> list[str]:

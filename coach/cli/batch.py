@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from coach import engines
-from coach.cli.common import add_collection, make_coach
+from coach.cli.common import add_collection, make_coach, progress_bar
 from coach.options import AUDIENCES, DEFAULT_AUDIENCE, DEFAULT_LENGTH, LENGTHS, RewriteOptions
 
 
@@ -58,9 +57,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     bar = None
     progress = None
     if not args.quiet:
-        from tqdm import tqdm
-
-        bar = tqdm(unit="row", file=sys.stderr, dynamic_ncols=True)
+        bar = progress_bar("row", dynamic_ncols=True)
 
         def progress(done: int, total: int, status: str) -> None:
             if bar.total != total:

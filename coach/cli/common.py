@@ -45,3 +45,10 @@ def make_coach(args: argparse.Namespace, **extra: Any) -> Any:
 
 def print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def progress_bar(unit: str, total: int | None = None, **kwargs: Any) -> Any:
+    """A tqdm bar on stderr (the one tqdm import): stdout stays clean for the command's output."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, file=sys.stderr, **kwargs)

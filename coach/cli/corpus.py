@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from coach.cli.common import add_collection, make_coach, print_json, read_text
+from coach.cli.common import add_collection, make_coach, print_json, progress_bar, read_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -41,9 +41,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     def progress(done: int, total: int, name: str) -> None:
         nonlocal bar
         if bar is None:
-            from tqdm import tqdm
-
-            bar = tqdm(total=total, unit="file", file=sys.stderr, leave=False)
+            bar = progress_bar("file", total, leave=False)
         bar.set_postfix_str(name[-40:], refresh=False)
         bar.update(1)
 

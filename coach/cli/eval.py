@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="dataset directory (default $COACH_REAL_DATA or ../shared/datasets/real-updates)",
     )
     r.add_argument("--out", help="report folder (default runs/real-<timestamp>/)")
-    r.add_argument("--engine", default="offline", choices=["offline", "llm"])
+    r.add_argument("--engine", default=engines.FALLBACK, choices=engines.names())
     r.add_argument(
         "--only",
         choices=["eye", "rewrites", "grounding"],

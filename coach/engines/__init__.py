@@ -128,6 +128,7 @@ __all__ = [
     "DEFAULT_AUDIENCE",
     "DEFAULT_LENGTH",
     "ENGINES",
+    "FALLBACK",
     "LENGTHS",
     "Capabilities",
     "Draft",

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from coach import engines
 from coach.evals.real import RealDataset, load_real
 
 TARGETS = {
@@ -31,7 +32,7 @@ def run_real(
     data: str | None = None,
     *,
     out: Path | None = None,
-    engine: str = "offline",
+    engine: str = engines.FALLBACK,  # the deterministic engine
     sections: tuple[str, ...] = ("eye", "rewrites", "grounding"),
     progress: Callable[[int, int, str], None] | None = None,
 ) -> dict[str, Any]:

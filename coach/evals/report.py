@@ -27,6 +27,23 @@ def _save(fig: Any, path: Path) -> None:
     plt.close(fig)
 
 
+def before_after_png(before: Sequence[float], after: Sequence[float], what: str) -> bytes:
+    """Process density before and after as a histogram PNG (the batch report's chart)."""
+    import io
+
+    fig, ax = plt.subplots(figsize=(6, 3), dpi=100)
+    bins = [i / 10 for i in range(11)]
+    ax.hist([before, after], bins=bins, label=["before", "after"], color=["#c0504d", "#4f81bd"])
+    ax.set(xlabel="share of units that are process talk", ylabel=what)
+    ax.set_title(f"Process talk per {what.rstrip('s')}, before and after")
+    ax.legend()
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
 def charts(items: Sequence[dict[str, Any]], summary: dict[str, Any], folder: Path) -> list[Path]:
     """Four PNGs: process density before/after, facts kept, content preservation, gate rates."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from coach import engines
 from coach.evals.garble import find_garbles, sentences
 from coach.evals.real import RealDataset, RealUpdate, strategy_files
 
@@ -185,7 +186,7 @@ def _collections(coach: Any, ds: RealDataset) -> dict[str | None, str]:
 def rewrite_all(
     ds: RealDataset,
     *,
-    engine: str = "offline",
+    engine: str = engines.FALLBACK,  # the deterministic engine
     home: str | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[dict[str, Any]]:
