@@ -64,23 +64,34 @@ def rewrite_row(coach: Any, text: str, opts: Options) -> Any:
 
 def row_payload(coach: Any, text: str, opts: Options) -> tuple[dict[str, Any], bool]:
     """Rewrite one row; (payload, final). Never raises except for errors that stop the batch."""
+    r = _rewrite(coach, text, opts)
+    return r if isinstance(r, tuple) else (result_payload(r, opts.metrics), True)
+
+
+def _rewrite(coach: Any, text: str, opts: Options) -> Any:
+    """The RewriteResult, or the (failed payload, final) the row ends with."""
     try:
-        r = rewrite_row(coach, text, opts)
+        return rewrite_row(coach, text, opts)
     except _FATAL:
         raise
     except CoachError as exc:
         return failed(str(exc)), isinstance(exc, InputError)
     except Exception as exc:  # a bug in one row must not take the others down
         return failed(f"Unexpected {type(exc).__name__}: {exc}"), False
-    return result_payload(r, opts.metrics), True
 
 
 def block_payloads(
     coach: Any, texts: list[str], opts: Options
 ) -> list[tuple[dict[str, Any], bool]]:
-    """A block of offline rows: their units (and sources) embedded in one call, then each row."""
+    """A block of offline rows: their units (and sources) embedded in one call, then each row
+    rewritten; with metrics, the rewrites are embedded in one call too before they are scored."""
     prefetch(coach, texts, opts.collection, sources=opts.metrics)
-    return [row_payload(coach, t, opts) for t in texts]
+    results = [_rewrite(coach, t, opts) for t in texts]
+    if opts.metrics:
+        done = [r.text for r in results if not isinstance(r, tuple) and r.text.strip()]
+        if done:
+            coach.retriever.embedder.embed(done)
+    return [r if isinstance(r, tuple) else (result_payload(r, opts.metrics), True) for r in results]
 
 
 def failed(reason: str) -> dict[str, Any]:
