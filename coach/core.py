@@ -58,8 +58,11 @@ class Coach:
     def retriever(self) -> Any:
         if self._retriever is None:
             from coach.retrieval import Retriever
+            from coach.snapshot import reader
 
-            self._retriever = Retriever(self.store)
+            # Reads come from a numpy snapshot of the collection while the store is unchanged,
+            # so a rewrite needs no Chroma import or round trip (coach/snapshot.py).
+            self._retriever = Retriever(reader(self.settings, lambda: self.store))
         return self._retriever
 
     def engine(self, name: str | None = None) -> Engine:
@@ -96,7 +99,7 @@ class Coach:
             raise InputError(f"k must be between 1 and 100, got {k}.")
         clean = clean_input(text, self.settings.max_input_chars, what="query")
         name = collection or self.settings.collection
-        if self.store.count(name) == 0:
+        if self.retriever.store.count(name) == 0:
             return []
         return self.retriever.retrieve(clean.text, k or self.settings.top_k, name)
 

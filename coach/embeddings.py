@@ -285,6 +285,9 @@ class MiniLM:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = _threads()
         options.inter_op_num_threads = 1
+        # No busy-waiting between ops: on a shared machine a spinning pool burns the cores
+        # other processes (and our own batch workers) need; measured no slower here.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # warnings about unused initialisers are noise here
         try:
             self._session = ort.InferenceSession(

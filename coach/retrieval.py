@@ -12,13 +12,15 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from coach.embeddings import get_embedder
-from coach.store import Hit, Store
 from coach.types import Alignment, Citation
+
+if TYPE_CHECKING:  # the store is handed in; importing it here would import Chroma
+    from coach.store import Hit, Store
 
 Mode = Literal["hybrid", "dense", "lexical"]
 # Cosine similarity below which a unit serves no pillar ("unmapped work"). Chosen by

@@ -28,7 +28,7 @@ def prefetch(coach: Any, texts: Sequence[str], collection: str | None, sources: 
     from coach.text import clean_input
 
     name = collection or coach.settings.collection
-    grounded = coach.store.count(name) > 0  # no corpus: the rewrite embeds no unit
+    grounded = coach.retriever.store.count(name) > 0  # no corpus: the rewrite embeds no unit
     items: list[str] = []
     for text in texts:
         try:
