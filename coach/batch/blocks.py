@@ -35,11 +35,11 @@ def prefetch(coach: Any, texts: Sequence[str], collection: str | None, sources: 
             clean = clean_input(text, coach.settings.max_input_chars)
         except CoachError:
             continue  # the row fails on its own, with its reason
+        data = quarantine(clean.text).text  # what Coach.rewrite analyses, grounds and scores
         if grounded:
-            data = quarantine(clean.text).text
             items.extend([u.text for u in analyze(data, coach.rules).units] or [data])
         if sources:
-            items.append(clean.text)
+            items.append(data)
     if items:
         coach.retriever.embedder.embed(items)
 

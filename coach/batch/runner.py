@@ -83,15 +83,10 @@ def _rewrite(coach: Any, text: str, opts: Options) -> Any:
 def block_payloads(
     coach: Any, texts: list[str], opts: Options
 ) -> list[tuple[dict[str, Any], bool]]:
-    """A block of offline rows: their units (and sources) embedded in one call, then each row
-    rewritten; with metrics, the rewrites are embedded in one call too before they are scored."""
+    """A block of offline rows: their units (and, with metrics, sources) embedded in one call,
+    then each row rewritten and scored (its rewrite is the only new text it embeds)."""
     prefetch(coach, texts, opts.collection, sources=opts.metrics)
-    results = [_rewrite(coach, t, opts) for t in texts]
-    if opts.metrics:
-        done = [r.text for r in results if not isinstance(r, tuple) and r.text.strip()]
-        if done:
-            coach.retriever.embedder.embed(done)
-    return [r if isinstance(r, tuple) else (result_payload(r, opts.metrics), True) for r in results]
+    return [row_payload(coach, t, opts) for t in texts]
 
 
 def failed(reason: str) -> dict[str, Any]:
