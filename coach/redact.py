@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from coach.engines.base import Draft, Engine, Request
+from coach.engines.base import Draft, Request, Wrapper
 from coach.types import UnitChange
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
@@ -110,24 +110,12 @@ def restore(text: str, mapping: dict[str, str]) -> str:
 
 
 # -- the model boundary -------------------------------------------------------------------------
-class RedactingEngine:
+class RedactingEngine(Wrapper):
     """Wraps a model engine: personal data becomes placeholders on the way in, and comes back.
 
     The guard and the answer cache inside the wrapped engine see only the redacted text, so
     neither the model server nor the cache file ever holds an email, phone or card number.
     """
-
-    def __init__(self, inner: Engine) -> None:
-        self.inner = inner
-        self.name = inner.name
-
-    @property
-    def prompt_version(self) -> str:
-        return str(getattr(self.inner, "prompt_version", ""))
-
-    @property
-    def model_name(self) -> str:
-        return str(getattr(self.inner, "model_name", ""))
 
     def rewrite(self, request: Request) -> Draft:
         r = Redactor()

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 Label = Literal["process", "outcome", "mixed", "other"]
 EngineTag = str  # the engine's name, or "<fallback>-fallback" (see coach/engines/fallback.py)
 
 
 class _Serialisable:
+    _derived: ClassVar[tuple[str, ...]] = ()  # properties that to_dict adds to the fields
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload, no-any-return]
+        d: dict[str, Any] = asdict(self)  # type: ignore[call-overload]
+        for name in self._derived:
+            value = getattr(self, name)
+            d[name] = round(value, 4) if isinstance(value, float) else value
+        return d
 
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
@@ -51,6 +57,7 @@ class Analysis(_Serialisable):
 
     text: str
     units: tuple[Unit, ...]
+    _derived = ("process_density", "counts")
 
     @property
     def spans(self) -> tuple[Span, ...]:
@@ -70,12 +77,6 @@ class Analysis(_Serialisable):
         for u in self.units:
             out[u.label] += 1
         return out
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["process_density"] = round(self.process_density, 4)
-        d["counts"] = self.counts
-        return d
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class FactCheck(_Serialisable):
     kept: int = 0
     total: int = 0
     found: int = 0  # facts in the rewrite (kept, allowed from passages, or added)
+    _derived = ("ok",)
 
     @property
     def ok(self) -> bool:
@@ -120,11 +122,6 @@ class FactCheck(_Serialisable):
     def precision(self) -> float:
         """Share of the rewrite's facts that are not invented (1.0 for a rewrite with none)."""
         return 1 - len(self.added) / self.found if self.found else 1.0
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["ok"] = self.ok
-        return d
 
 
 @dataclass(frozen=True)

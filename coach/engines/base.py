@@ -69,3 +69,20 @@ class Engine(Protocol):
     name: str
 
     def rewrite(self, request: Request) -> Draft: ...
+
+
+class Wrapper:
+    """An engine around another one (fallback, redaction): it answers to the inner engine's name
+    and reports its prompt and model, so caches and batch journals key on what really ran."""
+
+    def __init__(self, inner: Engine) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    @property
+    def prompt_version(self) -> str:
+        return str(getattr(self.inner, "prompt_version", ""))
+
+    @property
+    def model_name(self) -> str:
+        return str(getattr(self.inner, "model_name", ""))

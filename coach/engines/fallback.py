@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from coach.engines.base import Draft, Engine, Request
+from coach.engines.base import Draft, Engine, Request, Wrapper
 from coach.errors import GuardError, ModelAuthError, ModelError
 from coach.facts import check_facts
 
@@ -32,7 +32,7 @@ def facts_kept(request: Request, draft: Draft) -> tuple[Draft, str | None]:
     return draft, "The model's rewrite failed the facts guard (" + "; ".join(parts) + ")"
 
 
-class FallbackEngine:
+class FallbackEngine(Wrapper):
     """Try `primary`; on an error in `fallback_on` (not in `never`) or a rejected draft, use `fallback`."""
 
     def __init__(
@@ -44,17 +44,9 @@ class FallbackEngine:
         never: tuple[type[Exception], ...] = (ModelAuthError,),
         check: Check | None = facts_kept,
     ) -> None:
+        super().__init__(primary)
         self.primary, self.fallback = primary, fallback
         self.fallback_on, self.never, self.check = fallback_on, never, check
-        self.name = primary.name
-
-    @property
-    def prompt_version(self) -> str:
-        return str(getattr(self.primary, "prompt_version", ""))
-
-    @property
-    def model_name(self) -> str:
-        return str(getattr(self.primary, "model_name", ""))
 
     def rewrite(self, request: Request) -> Draft:
         try:
