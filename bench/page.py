@@ -32,35 +32,6 @@ def _load_ms(browser, url: str, selector: str, n: int = 5) -> float:  # type: ig
     return statistics.median(times)
 
 
-def paste_rows(coach) -> list[dict]:  # type: ignore[no-untyped-def]
-    """A 4,000-line paste through the page's handler vs the API call, same run, same coach.
-
-    Each call's text differs in one letter per line, so no call reuses another's vectors."""
-    from coach.app import handlers
-
-    text = (ROOT / "tests/bad_inputs/files/many-tiny-lines.txt").read_text(encoding="utf-8")
-    handlers.handle_rewrite(coach, "Closed 4 tickets.")  # warm the page's imports
-    api, page = [], []
-    for letter in "yzvw":  # alternate, fresh text each call; best of two each
-        t = time.perf_counter()
-        if letter in "yv":
-            coach.rewrite(text.replace("x", letter))
-            api.append((time.perf_counter() - t) * 1000)
-        else:
-            handlers.handle_rewrite(coach, text.replace("x", letter))
-            page.append((time.perf_counter() - t) * 1000)
-    return [
-        {
-            "metric": "4,000-line paste through the page handler",
-            "value": min(page),
-            "unit": "ms",
-            "reference": "same paste through Coach.rewrite (target: ratio >= 1/1.3)",
-            "reference_value": min(api),
-            "higher_is_better": False,
-        }
-    ]
-
-
 def run(n: int = 20) -> list[dict]:
     sys.path.insert(0, str(ROOT))
     import gradio as gr
@@ -74,7 +45,6 @@ def run(n: int = 20) -> list[dict]:
     home = Path(tempfile.mkdtemp(prefix="coach-bench-page-"))
     coach = Coach(home=home, engine="offline")
     coach.ingest([ROOT / "corpus"])
-    pasted = paste_rows(coach)
     app, url = serve("127.0.0.1", free_port(), coach, block=False)
     with gr.Blocks() as bare:
         gr.Textbox(elem_id="bare")
@@ -112,7 +82,6 @@ def run(n: int = 20) -> list[dict]:
         app.close()
         bare.close()
     return [
-        *pasted,
         {
             "metric": f"click to rewrite shown, browser p50 of {n}",
             "value": statistics.median(clicks),
