@@ -128,14 +128,14 @@ class Coach:
         findings: list[str] = []
         findings.extend(clean.findings)  # hidden characters are named, never dropped silently
         findings.extend(held.findings)
-        citations, alignment = self.retriever.ground(
+        citations, alignment, suggestion = self.retriever.ground(
             data,
             [u.text for u in analysis.units],
             self.settings.top_k,
             name,
             aligned=[u.label != "other" for u in analysis.units],
         )
-        if not citations:
+        if not citations and suggestion is None:
             findings.append(f"No strategy passages in collection {name!r}: run `coach ingest`.")
         request = Request(
             data,
@@ -183,6 +183,7 @@ class Coach:
             model=draft.model,
             collection=name,
             elapsed_ms=(time.perf_counter() - started) * 1000,
+            suggestion=suggestion,
         )
 
     def rewrite_stream(

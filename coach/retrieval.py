@@ -1,155 +1,83 @@
-"""Find the strategy passages an update serves, and map each unit of work to a pillar.
+"""Find the strategy passages an update serves, and say so only when the link is clear.
 
-Hybrid retrieval: dense MiniLM (through the store) and BM25 over the collection's chunks, fused
-with reciprocal rank fusion. Measured on eval/retrieval.jsonl by eval/measure_retrieval.py, where
-it beats dense alone (figures in the README). A citation's score is the cosine similarity of
-query and passage, so it means the same whichever list found the passage.
+Retrieval is dense MiniLM through the store (BM25 fusion stays available as a mode: on the real
+updates it did not beat dense, see docs/grounding.md). The update is searched as one text; each
+unit of work is searched on its own for the alignment map.
+
+A citation is *earned* only when its normalised score clears a threshold calibrated on the real
+gold (coach/data/grounding.json). Raw cosines are not comparable across corpora and queries (a
+long technical update is close to every technical passage), so the score subtracts how close the
+passage and the query each are to generic status-update sentences (coach/data/background.txt):
+what is left is how much closer they are to each other than to boilerplate. Below the threshold
+nothing is cited; the closest passage is returned as a suggestion, and the unit is unmapped.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter
+import hashlib
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from coach.embeddings import get_embedder
+from coach.ingest.chunking import passage_context
+from coach.lexical import BM25, tokens
 from coach.types import Alignment, Citation
 
 if TYPE_CHECKING:  # the store is handed in; importing it here would import Chroma
     from coach.store import Hit, Store
 
+__all__ = ["BM25", "Calibration", "Retriever", "calibration", "tokens"]
+
 Mode = Literal["hybrid", "dense", "lexical"]
-# Cosine similarity below which a unit serves no pillar ("unmapped work"). Chosen by
-# eval/measure_retrieval.py: the threshold that best separates the 164 labelled status items
-# (each serves a pillar) from the 104 units labelled "other" in eval/units.jsonl (greetings,
-# scheduling, thanks) by balanced accuracy; see the README for the figures.
-UNMAPPED_BELOW = 0.34
 CANDIDATES = 30  # how deep each list is read before fusion
 RRF_K = 60  # the usual reciprocal-rank-fusion constant (Cormack et al. 2009)
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "but",
-        "by",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "he",
-        "her",
-        "his",
-        "i",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "our",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "was",
-        "we",
-        "were",
-        "will",
-        "with",
-        "you",
-        "your",
-        "not",
-        "no",
-        "this",
-        "those",
-        "than",
-        "then",
-        "also",
-        "all",
-        "any",
-        "can",
-        "each",
-        "per",
-        "via",
-    ]
-)
+
+@dataclass(frozen=True)
+class Calibration:
+    """Thresholds on the normalised score, and how many background neighbours it averages."""
+
+    threshold: float  # an update earns a citation at or above this
+    unit_threshold: float  # a unit of work maps to a passage at or above this
+    background_top: int = 10
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-case word tokens without stop words, with a light plural/-ing strip."""
-    out = []
-    for t in _TOKEN.findall(text.lower()):
-        if t in _STOP or len(t) < 2:
-            continue
-        if len(t) > 5 and t.endswith("ing"):
-            t = t[:-3]
-        elif len(t) > 4 and t.endswith("s") and not t.endswith("ss"):
-            t = t[:-1]
-        out.append(t)
-    return out
+@dataclass(frozen=True)
+class Grounded:
+    """What grounding found: earned citations, alignment, suggestion, and the ranked list with
+    its normalised scores (for the eval and for inspection)."""
+
+    earned: list[Citation]
+    alignment: list[Alignment]
+    suggestion: Citation | None
+    ranked: list[Citation]
+    scores: list[float]
 
 
-class BM25:
-    """Okapi BM25 (k1=1.5, b=0.75) over a fixed list of texts; small and dependency-free.
-    Postings are numpy arrays, so a query costs a few vector operations per query term."""
+@cache
+def calibration() -> Calibration:
+    """coach/data/grounding.json, written by `python -m coach.evals.grounding --calibrate`."""
+    raw = json.loads(resources.files("coach").joinpath("data/grounding.json").read_text("utf-8"))
+    return Calibration(
+        float(raw["threshold"]), float(raw["unit_threshold"]), int(raw.get("background_top", 10))
+    )
 
-    def __init__(self, texts: Sequence[str], k1: float = 1.5, b: float = 0.75) -> None:
-        self.k1, self.b = k1, b
-        lists: dict[str, tuple[list[int], list[int]]] = {}
-        self.lengths = np.zeros(len(texts))
-        for i, text in enumerate(texts):
-            toks = tokens(text)
-            self.lengths[i] = len(toks)
-            for term, tf in Counter(toks).items():
-                docs, tfs = lists.setdefault(term, ([], []))
-                docs.append(i)
-                tfs.append(tf)
-        self.avg = float(self.lengths.mean()) if len(texts) else 0.0
-        n = len(texts)
-        self.postings = {
-            t: (np.asarray(d, dtype=np.int64), np.asarray(f, dtype=np.float64))
-            for t, (d, f) in lists.items()
-        }
-        self.idf = {
-            t: math.log(1 + (n - len(d) + 0.5) / (len(d) + 0.5)) for t, (d, _) in lists.items()
-        }
-        self.norm = self.k1 * (1 - self.b + self.b * self.lengths / (self.avg or 1.0))
 
-    def scores(self, query: str) -> np.ndarray:
-        out = np.zeros(len(self.lengths))
-        for term in set(tokens(query)):
-            posting = self.postings.get(term)
-            if posting is None:
-                continue
-            docs, tf = posting
-            out[docs] += self.idf[term] * tf * (self.k1 + 1) / (tf + self.norm[docs])
-        return out
+@cache
+def background_texts(name: str = "background.txt") -> tuple[str, ...]:
+    """Background sentences (background.txt) or unrelated updates (background_updates.txt)."""
+    text = resources.files("coach").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return tuple(t for t in text.splitlines() if t.strip() and not t.startswith("#"))
 
-    def top(self, query: str, n: int) -> list[int]:
-        s = self.scores(query)
-        order = np.argsort(-s, kind="stable")[:n]
-        return [int(i) for i in order if s[i] > 0]
+
+# Kept for callers that want a plain cosine floor (eval/measure_retrieval.py's sample corpus).
+UNMAPPED_BELOW = 0.34
 
 
 def to_citation(hit: Hit, score: float) -> Citation:
@@ -169,20 +97,89 @@ def to_citation(hit: Hit, score: float) -> Citation:
 
 def embed_text(hit: Hit) -> str:
     """The text BM25 sees: heading path and passage, as for the dense vectors."""
-    m = hit.metadata
-    head = " > ".join(str(x) for x in (m.get("title"), m.get("section")) if x)
-    return f"{head}\n{hit.text}" if head else hit.text
+    return passage_context(hit.metadata, hit.text)
+
+
+def label(c: Citation) -> str:
+    """What the alignment map calls a passage: its pillar id, else its heading path."""
+    return c.pillar or c.section or c.title or c.source
 
 
 class Retriever:
-    """Hybrid retrieval over one store; the embedder is shared process-wide."""
+    """Retrieval over one store; the embedder is shared process-wide."""
 
-    def __init__(self, store: Store, mode: Mode = "hybrid") -> None:
+    def __init__(
+        self, store: Store, mode: Mode = "dense", calibrated: Calibration | None = None
+    ) -> None:
         self.store = store
         self.mode = mode
+        self.calibrated = calibrated or calibration()
         self.embedder = get_embedder(str(store.settings.models_dir))
         self._lexical: dict[str, tuple[tuple[int, int], list[Hit], BM25]] = {}
+        self._hub: dict[str, float] = {}  # chunk id -> its background closeness (content-keyed)
+        self._vectors: dict[str, np.ndarray] = {}
+        self._base: dict[str, tuple[tuple[int, int], float]] = {}
 
+    # -- the background a score is normalised against ---------------------------------------
+    def background(self, name: str = "background.txt") -> np.ndarray:
+        """Vectors of a background file, embedded once and kept on disk by content hash."""
+        if name not in self._vectors:
+            texts = list(background_texts(name))
+            key = hashlib.sha256("\n".join([self.embedder.model_id, *texts]).encode()).hexdigest()
+            path = self.store.settings.models_dir / f"background-{key[:16]}.npy"
+            try:
+                vectors = np.load(path)
+            except (OSError, ValueError):
+                vectors = np.asarray(self.embedder.embed(texts), dtype=np.float32)
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = path.with_name(f".{path.stem}.{id(self)}.npy")
+                    np.save(tmp, vectors)
+                    tmp.replace(path)
+                except OSError:
+                    pass  # a read-only home: embed again next time
+            self._vectors[name] = vectors
+        return self._vectors[name]
+
+    def base(self, collection: str, n: int | None = None) -> float:
+        """The median normalised score unrelated updates get against this collection: a corpus
+        every text resembles (a technical one, say) needs a clearer link before it is cited."""
+        n = self.store.count(collection) if n is None else n
+        key = (self.store.generation, n)
+        cached = self._base.get(collection)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        ids = self.store.ids(collection)
+        found = self.store.embeddings(collection, ids) if ids else {}
+        if not found:
+            return 0.0
+        keys = list(found)
+        matrix = np.asarray([found[i] for i in keys], dtype=np.float32)
+        hub = self._passage_closeness(collection, keys)
+        unrelated = self.background("background_updates.txt")
+        sims = unrelated @ matrix.T - np.asarray([hub[i] for i in keys])[None, :]
+        value = float(np.median(sims.max(axis=1) - self.closeness(unrelated)))
+        self._base[collection] = (key, value)
+        return value
+
+    def closeness(self, vectors: np.ndarray) -> np.ndarray:
+        """Mean cosine of each vector to its top-k background sentences."""
+        top = self.calibrated.background_top
+        sims = np.asarray(vectors, dtype=np.float32) @ self.background().T
+        k = min(top, sims.shape[1])
+        return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+
+    def _passage_closeness(self, collection: str, ids: Sequence[str]) -> dict[str, float]:
+        missing = [i for i in dict.fromkeys(ids) if i not in self._hub]
+        if missing:
+            found = self.store.embeddings(collection, missing)
+            if found:
+                keys = list(found)
+                values = self.closeness(np.asarray([found[i] for i in keys]))
+                self._hub.update(zip(keys, map(float, values), strict=True))
+        return {i: self._hub.get(i, 0.0) for i in ids}
+
+    # -- ranking ---------------------------------------------------------------------------------
     def lexical(self, collection: str, count: int | None = None) -> tuple[list[Hit], BM25]:
         """The collection's BM25 index, rebuilt when the collection changed."""
         n = self.store.count(collection) if count is None else count
@@ -207,7 +204,7 @@ class Retriever:
         mode: Mode | None = None,
         count: int | None = None,
     ) -> list[list[Citation]]:
-        """Top-k passages for each text: one embedding batch, one store query, one BM25 index."""
+        """Top-k passages for each text (ranked, not thresholded): one embedding batch."""
         if not texts:
             return []
         mode = mode or self.mode
@@ -262,34 +259,54 @@ class Retriever:
                 cosine[i] = float(np.dot(np.asarray(v), vector))
         return [to_citation(by_id[i], cosine[i]) for i in best]
 
-    def align(
-        self, units: Sequence[str], collection: str, threshold: float = UNMAPPED_BELOW
-    ) -> list[Alignment]:
-        """For each unit, the pillar of its best pillar-tagged passage; weak matches are unmapped."""
-        return self.alignments(units, self.retrieve_many(units, 8, collection), threshold)
+    # -- calibrated claims -----------------------------------------------------------------------
+    def normalised(
+        self, collection: str, vectors: np.ndarray, lists: Sequence[Sequence[Citation]]
+    ) -> list[list[float]]:
+        """Each candidate's cosine minus the passage's and the query's background closeness,
+        minus the collection's base (what unrelated updates score against it)."""
+        ids = [c.id for found in lists for c in found]
+        if not ids:
+            return [[] for _ in lists]
+        hub = self._passage_closeness(collection, ids)
+        mine = self.closeness(vectors)
+        base = self.base(collection)
+        return [
+            [c.score - hub[c.id] - float(q) - base for c in found]
+            for found, q in zip(lists, mine, strict=True)
+        ]
 
-    @staticmethod
-    def alignments(
-        units: Sequence[str],
-        ranked_lists: Sequence[Sequence[Citation]],
-        threshold: float = UNMAPPED_BELOW,
+    def align(
+        self, units: Sequence[str], collection: str, threshold: float | None = None
     ) -> list[Alignment]:
-        """The pillar follows the retrieval ranking; the score (and so the unmapped test) is the
-        best cosine similarity of the unit to any passage of that pillar."""
+        """For each unit, the passage it serves, or unmapped ("") when no link is clear."""
+        n = self.store.count(collection)
+        if not units or n == 0:
+            return [Alignment(unit=u, pillar="", score=0.0) for u in units]
+        vectors = self.embedder.embed(list(units))
+        lists = self._search(units, vectors, 1, collection, self.mode, n)
+        return self._alignments(units, vectors, lists, collection, threshold)
+
+    def _alignments(
+        self,
+        units: Sequence[str],
+        vectors: np.ndarray,
+        lists: Sequence[Sequence[Citation]],
+        collection: str,
+        threshold: float | None = None,
+    ) -> list[Alignment]:
+        floor = self.calibrated.unit_threshold if threshold is None else threshold
+        scores = self.normalised(collection, vectors, [found[:1] for found in lists])
         out: list[Alignment] = []
-        for unit, found in zip(units, ranked_lists, strict=True):
-            ranked = [c for c in found if c.pillar]
-            if not ranked:
+        for unit, found, score in zip(units, lists, scores, strict=True):
+            if not found:
                 out.append(Alignment(unit=unit, pillar="", score=0.0))
                 continue
-            best = ranked[0]
-            score = max(c.score for c in ranked if c.pillar == best.pillar)
-            if score < threshold:
-                out.append(Alignment(unit=unit, pillar="", score=score))
+            best, s = found[0], round(score[0], 4)
+            if s < floor:
+                out.append(Alignment(unit=unit, pillar="", score=s, passage=best.id))
             else:
-                out.append(
-                    Alignment(unit=unit, pillar=best.pillar, score=score, source=best.source)
-                )
+                out.append(Alignment(unit, label(best), s, best.source, passage=best.id))
         return out
 
     def ground(
@@ -299,32 +316,32 @@ class Retriever:
         k: int,
         collection: str,
         aligned: Sequence[bool] | None = None,
-    ) -> tuple[list[Citation], list[Alignment]]:
-        """Citations for a whole update and the alignment of its work items, in one pass.
+    ) -> tuple[list[Citation], list[Alignment], Citation | None]:
+        """Earned citations for a whole update, the alignment of its work items, and the
+        closest passage as a suggestion when nothing is earned: one embedding batch.
 
-        The update's vector is the normalised mean of its items' vectors, so the update is
-        embedded once, item by item (short sequences), instead of once more as one long text:
-        on the 138 eval cases both give the same pillar hit@1 (0.725), and the long pass was
-        half the cost of a rewrite. `aligned` picks the items that get an alignment (work
-        items, not thanks or plans)."""
+        `aligned` picks the items that get an alignment (work items, not thanks or plans)."""
         n = self.store.count(collection)
         if n == 0:
-            return [], []
+            return [], [], None
         items = list(items)
         aligned = list(aligned) if aligned is not None else [True] * len(items)
-        vectors = self.embedder.embed(items or [text])
-        whole = vectors.mean(axis=0)
-        whole = whole / (np.linalg.norm(whole) or 1.0)
-        work = [i for i, a in enumerate(aligned) if a]
-        texts = [text, *(items[i] for i in work)]
-        stacked = np.vstack([whole[None, :], vectors[work]]) if work else whole[None, :]
-        lists = self._search(texts, stacked, max(k, 20), collection, self.mode, n)
-        citations = lists[0][:k]
-        if not any(c.pillar for c in citations):
-            # An impact claim needs a strategy passage: add the best pillar-tagged one (k+1
-            # citations) when guides or charters fill the top k, without displacing them.
-            tagged = [c for c in lists[0][k:] if c.pillar]
-            if tagged:
-                citations = [*citations, tagged[0]]
-        units = [items[i] for i in work]
-        return citations, self.alignments(units, [x[:8] for x in lists[1:]]) if units else []
+        work = [items[i] for i, a in enumerate(aligned) if a]
+        texts = [text, *work]
+        got = self.ground_vectors(texts, self.embedder.embed(texts), k, collection, n)
+        return got.earned, got.alignment, got.suggestion
+
+    def ground_vectors(
+        self, texts: Sequence[str], vectors: np.ndarray, k: int, collection: str, n: int
+    ) -> Grounded:
+        """`ground` on texts already embedded: [update, *work units] (the eval reuses vectors
+        across collections through this, so it measures exactly what a rewrite does)."""
+        lists = self._search(texts, vectors, max(k, 1), collection, self.mode, n)
+        ranked = lists[0][:k]
+        scores = self.normalised(collection, vectors[:1], [ranked])[0] if ranked else []
+        floor = self.calibrated.threshold
+        earned = [c for c, s in zip(ranked, scores, strict=True) if s >= floor]
+        suggestion = ranked[0] if ranked and not earned else None
+        units = texts[1:]
+        alignment = self._alignments(units, vectors[1:], lists[1:], collection) if units else []
+        return Grounded(earned, alignment, suggestion, ranked, scores)

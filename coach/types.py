@@ -130,8 +130,9 @@ class Alignment(_Serialisable):
 
     unit: str
     pillar: str
-    score: float
+    score: float  # the calibrated (normalised) score of the closest passage
     source: str = ""
+    passage: str = ""  # id of the closest passage, mapped or not
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class RewriteResult(_Serialisable):
     engine: EngineTag
     source: str
     analysis: Analysis
-    citations: tuple[Citation, ...] = ()
+    citations: tuple[Citation, ...] = ()  # earned: above the calibrated threshold only
     questions: tuple[str, ...] = ()
     facts: FactCheck = field(default_factory=FactCheck)
     alignment: tuple[Alignment, ...] = ()
@@ -183,6 +184,8 @@ class RewriteResult(_Serialisable):
     model: str = ""
     collection: str = ""
     elapsed_ms: float = 0.0
+    # The closest passage when none earned a citation: a weaker hint, never cited in the text.
+    suggestion: Citation | None = None
 
     @property
     def unmapped(self) -> tuple[str, ...]:
@@ -207,4 +210,5 @@ class RewriteResult(_Serialisable):
             "model": self.model,
             "collection": self.collection,
             "elapsed_ms": round(self.elapsed_ms, 2),
+            "suggestion": self.suggestion.to_dict() if self.suggestion else None,
         }

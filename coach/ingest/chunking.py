@@ -1,4 +1,10 @@
-"""From a document's sections to chunks: paragraph-packed, with title, heading path and pillar.
+"""From a document's sections to chunks: one passage per priority, with title and heading path.
+
+A passage is a paragraph, a bullet (with its sub-bullets) or a table row: the size of one
+strategic priority, so a citation points at the goal a piece of work serves rather than at a
+whole section that covers several. Blocks too short to stand alone ("Here is a subset:") join
+the next block. Chosen on the real-updates gold (docs/grounding.md): block-level passages beat
+the old 1,000-character sections on update hit@1.
 
 Every loader produces Sections, so chunk sizes, ids and metadata are the same for every format.
 Ids come from content (source, section, text): an unchanged document gives the same ids.
@@ -12,13 +18,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Bump when chunking or embedded text changes: files indexed by an older version are re-chunked.
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 # MiniLM reads 256 word pieces (about 1,000 characters of English); longer text is cut off.
 MAX_CHUNK_CHARS = 1000
-# A piece shorter than this is merged into its neighbour in the same section.
-MIN_CHUNK_CHARS = 200
+# Blocks are packed together up to this many characters (0: every block is its own passage).
+PACK_CHARS = 600
+# A block shorter than this joins its neighbour in the same section.
+MIN_CHUNK_CHARS = 60
 _PILLAR_ID = re.compile(r"\s*\{#([\w-]+)\}\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_BULLET = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
+_LINK_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*\S+\s*$")
+# A block that is all bold (an OKR table's objective row, a bold run-in line) opens a group:
+# it starts a new passage, so one objective's key results are not packed with the next one's.
+_LEAD = re.compile(r"(\*\*|__)[^*_\n]+(\*\*|__)[:.]?")
 
 
 @dataclass(frozen=True)
@@ -30,9 +44,15 @@ class Chunk:
     @property
     def embed_text(self) -> str:
         """What is embedded and searched: the heading path gives a short passage its topic."""
-        m = self.metadata
-        head = " > ".join(x for x in (m.get("title"), m.get("section")) if x)
-        return f"{head}\n{self.text}" if head else self.text
+        return passage_context(self.metadata, self.text)
+
+
+def passage_context(meta: dict[str, Any], text: str) -> str:
+    """Title > section, then the passage: the text dense and lexical retrieval both read."""
+    head = " > ".join(str(x) for x in (meta.get("title"), meta.get("section")) if x)
+    if head and meta.get("section") == meta.get("title"):
+        head = str(meta.get("title"))
+    return f"{head}\n{text}" if head else text
 
 
 @dataclass
@@ -60,13 +80,10 @@ def split_heading(text: str) -> tuple[str, str]:
     return text[: m.start()].strip(), m.group(1)
 
 
-def chunk_document(doc: Document, source: str) -> list[Chunk]:
+def chunk_document(doc: Document, source: str, pack: int = PACK_CHARS) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: set[str] = set()
     for sec in doc.sections:
-        body = "\n".join(sec.lines).strip()
-        if not body:
-            continue
         names = [h for h, _ in sec.heads if h and h != doc.title]
         section = " > ".join(names) or doc.title
         pillar = next((pid for _, pid in reversed(sec.heads) if pid), "")
@@ -76,12 +93,13 @@ def chunk_document(doc: Document, source: str) -> list[Chunk]:
             "source": source,
             "title": doc.title,
             "section": section,
+            "heading": names[-1] if names else "",
             "pillar": pillar,
             "doc_type": doc.doc_type,
         }
         if sec.page is not None:
             meta["page"] = sec.page
-        for piece in split_text(body):
+        for piece in split_text("\n".join(sec.lines), pack=pack):
             cid = chunk_id(source, section, piece, sec.page)
             if cid in seen:  # the same paragraph twice under one heading: index it once
                 continue
@@ -90,18 +108,63 @@ def chunk_document(doc: Document, source: str) -> list[Chunk]:
     return chunks
 
 
-def split_text(body: str, limit: int = MAX_CHUNK_CHARS) -> list[str]:
-    """Paragraph-packed pieces of at most `limit` characters; long paragraphs split at sentences."""
-    paras: list[str] = []
-    for p in re.split(r"\n\s*\n", body):
-        p = p.strip()
-        if not p:
+def blocks(body: str) -> list[str]:
+    """Paragraphs, bullets (sub-bullets stay with their parent) and table rows, in order.
+
+    >>> blocks("Intro.\\n\\n- one\\n  - one.a\\n- two\\n\\n| **A** | x |\\n|-|-|\\n| B | y |")
+    ['Intro.', '- one\\n  - one.a', '- two', '**A** | x', 'B | y']
+    """
+    out: list[str] = []
+    cur: list[str] = []
+    base = -1  # indent of the bullet that opened the current block (-1: prose)
+
+    def flush() -> None:
+        nonlocal cur, base
+        text = "\n".join(cur).strip()
+        if text:
+            out.append(text)
+        cur, base = [], -1
+
+    for line in body.splitlines():
+        if not line.strip():
+            flush()
             continue
-        paras.extend(_split_long(p, limit) if len(p) > limit else [p])
+        if _TABLE_RULE.match(line) and "-" in line:
+            continue
+        if _LINK_DEF.match(line):
+            continue
+        if line.lstrip().startswith("|"):
+            flush()
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            cur = [" | ".join(c for c in cells if c)]
+            flush()
+            continue
+        m = _BULLET.match(line)
+        if m and (base < 0 or len(m.group(1)) <= base):
+            flush()
+            base = len(m.group(1))
+        cur.append(line.rstrip())
+    flush()
+    return out
+
+
+def split_text(body: str, limit: int = MAX_CHUNK_CHARS, pack: int = PACK_CHARS) -> list[str]:
+    """Passages of at most `limit` characters: blocks packed up to `pack` characters, a
+    block shorter than MIN_CHUNK_CHARS joined to the next, long blocks split at sentences."""
+    pieces: list[str] = []
+    for b in blocks(body):
+        pieces.extend(_split_long(b, limit) if len(b) > limit else [b])
     out: list[str] = []
     cur = ""
-    for p in paras:
-        if cur and len(cur) + len(p) + 2 > limit:
+    for p in pieces:
+        short = cur and len(cur) < MIN_CHUNK_CHARS
+        if cur and _LEAD.fullmatch(p) and not (short and _LEAD.fullmatch(cur)):
+            out.append(cur)
+            cur = p
+        elif cur and not short and len(cur) + len(p) + 2 > max(pack, 1):
+            out.append(cur)
+            cur = p
+        elif cur and len(cur) + len(p) + 2 > limit:
             out.append(cur)
             cur = p
         else:

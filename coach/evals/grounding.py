@@ -1,0 +1,316 @@
+"""Grounding metrics on any directory of the real-updates schema, with organisation-grouped CV.
+
+    python -m coach.evals.grounding --data DIR [--calibrate] [--json]
+
+DIR holds strategy/<org>/*.md (any format coach ingests; SOURCES.md and README.md are skipped),
+strategy/ITEMS.jsonl, updates.jsonl, grounding.jsonl and grounding_updates.jsonl. Each
+organisation's strategy is indexed into its own collection, the sample corpus into another, in a
+temporary store, and every update goes through `Retriever.ground_vectors`: the code a rewrite runs.
+
+Positives: an update against its own organisation's strategy, where it has a gold item. Negatives:
+every update against the sample corpus and against the other organisations' strategies. The
+threshold is a quantile of the negatives' normalised scores (precision first), so it transfers to a
+corpus it was not fitted on; leave-one-organisation-out folds fit it without the held-out
+organisation (neither its updates nor its strategy) and score it on that organisation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coach.evals.gold import item_passages
+
+SAMPLE = "sample"
+FPR = 0.05  # the share of unrelated pairs allowed over the threshold on the training folds
+SKIP = {"SOURCES.md", "README.md"}
+BASELINE_FLOOR = 0.34  # main's raw-cosine "unmapped" floor, for the dense-only baseline
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+
+
+def _sample_corpus() -> Path:
+    from coach.resources import data_path
+
+    return data_path("corpus")
+
+
+def _index(coach: Any, data_dir: Path, sample: Path | None) -> dict[str, str]:
+    """Collection per organisation (and the sample corpus): {org: collection name}."""
+    from coach.ingest import SUPPORTED
+
+    out: dict[str, str] = {}
+    for folder in sorted(p for p in (data_dir / "strategy").iterdir() if p.is_dir()):
+        files = [f for f in sorted(folder.rglob("*")) if f.suffix.lower() in SUPPORTED]
+        files = [f for f in files if f.name not in SKIP]
+        if files:
+            out[folder.name] = f"strategy-{folder.name}"
+            coach.ingest(files, collection=out[folder.name])
+    if sample is not None:
+        out[SAMPLE] = "strategy-sample-corpus"
+        coach.ingest([sample], collection=out[SAMPLE])
+    return out
+
+
+def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) -> dict[str, Any]:
+    """Score every update against every collection once; return the raw rows for `metrics`."""
+    from coach import Coach
+
+    data_dir = Path(data_dir)
+    with tempfile.TemporaryDirectory(prefix="coach-grounding-") as tmp:
+        coach = Coach(home=str(home or tmp))
+        cols = _index(coach, data_dir, sample if sample is not None else _sample_corpus())
+        store, retriever = coach.store, coach.retriever
+        passages = {org: store.all(c) for org, c in cols.items()}
+        counts = {org: len(p) for org, p in passages.items()}
+        items = _jsonl(data_dir / "strategy" / "ITEMS.jsonl")
+        gold_ids = {
+            it["item_id"]: item_passages(it, passages.get(it["org"], [])) for it in items
+        }
+        gold_updates = {g["update_id"]: g for g in _jsonl(data_dir / "grounding_updates.jsonl")}
+        rows = []
+        for u in _jsonl(data_dir / "updates.jsonl"):
+            analysis = coach.analyze(u["text"])
+            work = [x.text for x in analysis.units if x.label != "other"]
+            texts = [u["text"], *work]
+            vectors = retriever.embedder.embed(texts)
+            g = gold_updates.get(u["id"])
+            gold = set().union(*(gold_ids.get(i, set()) for i in g["gold_items"])) if g else set()
+            for org, col in cols.items():
+                got = retriever.ground_vectors(texts, vectors, 3, col, counts[org])
+                hyb = retriever._search(texts[:1], vectors[:1], 3, col, "hybrid", counts[org])
+                rows.append(
+                    {
+                        "update": u["id"],
+                        "org": u.get("org"),
+                        "collection": org,
+                        "own": org == u.get("org"),
+                        "gold": sorted(gold) if org == u.get("org") else [],
+                        "has_gold": bool(g and g["gold_items"]) and org == u.get("org"),
+                        "ranked": [c.id for c in got.ranked],
+                        "hybrid": [c.id for c in hyb[0]],
+                        "scores": got.scores,
+                        "cosine": [c.score for c in got.ranked],
+                        "top": got.ranked[0].text[:90] if got.ranked else "",
+                    }
+                )
+        units = _units(coach, data_dir, cols, counts, gold_ids)
+    return {"rows": rows, "units": units, "chunks": counts}
+
+
+def _units(
+    coach: Any,
+    data_dir: Path,
+    cols: dict[str, str],
+    counts: dict[str, int],
+    gold_ids: dict[str, set[str]],
+) -> list[dict[str, Any]]:
+    """Each gold unit against its own organisation's strategy: best passage and its scores."""
+    retriever = coach.retriever
+    out: list[dict[str, Any]] = []
+    labelled = [g for g in _jsonl(data_dir / "grounding.jsonl") if g.get("org") in cols]
+    for org, col in cols.items():
+        mine = [g for g in labelled if g["org"] == org]
+        if not mine:
+            continue
+        texts = [g["unit"] for g in mine]
+        vectors = retriever.embedder.embed(texts)
+        lists = retriever._search(texts, vectors, 1, col, "dense", counts[org])
+        scores = retriever.normalised(col, vectors, [x[:1] for x in lists])
+        for g, found, s in zip(mine, lists, scores, strict=True):
+            gold = set().union(*(gold_ids.get(i, set()) for i in g["gold"]))
+            out.append(
+                {
+                    "org": org,
+                    "unit": g["unit"],
+                    "gold": bool(g["gold"]),
+                    "hit": bool(found) and found[0].id in gold,
+                    "score": s[0] if s else -9.0,
+                    "cosine": found[0].score if found else 0.0,
+                }
+            )
+    return out
+
+
+def _best(row: dict[str, Any]) -> float:
+    return max(row["scores"], default=-9.0)
+
+
+def _cites_gold(row: dict[str, Any], t: float) -> bool:
+    return any(s >= t and i in row["gold"] for i, s in zip(row["ranked"], row["scores"]))
+
+
+def fit(rows: Sequence[dict[str, Any]], fpr: float = FPR) -> float:
+    """Precision first: the (1 - fpr) quantile of the unrelated pairs' best normalised score."""
+    neg = [_best(r) for r in rows if not r["own"]]
+    return float(np.quantile(neg, 1 - fpr)) if neg else 0.0
+
+
+def fit_units(units: Sequence[dict[str, Any]]) -> float:
+    """The unit threshold with the best accuracy ("none" a class) on these units."""
+    if not units:
+        return 0.0
+    grid = np.unique([u["score"] for u in units])
+    return float(max(grid, key=lambda t: (_unit_acc(units, float(t)), t)))
+
+
+def _unit_acc(units: Sequence[dict[str, Any]], t: float, key: str = "score") -> float:
+    right = [(u["hit"] and u[key] >= t) if u["gold"] else u[key] < t for u in units]
+    return float(np.mean(right)) if right else 0.0
+
+
+def summarise(raw: dict[str, Any], t: float, tu: float) -> dict[str, Any]:
+    """The Done-when figures at thresholds (t, tu) over all rows."""
+    rows, units = raw["rows"], raw["units"]
+    pos = [r for r in rows if r["own"] and r["has_gold"]]
+    neg = [r for r in rows if not r["own"]]
+
+    def hit(r: dict[str, Any], k: int, key: str = "ranked") -> bool:
+        return any(i in r["gold"] for i in r[key][:k])
+
+    out: dict[str, Any] = {
+        "updates_with_gold": len(pos),
+        "hit@1": _mean([hit(r, 1) for r in pos]),
+        "hit@3": _mean([hit(r, 3) for r in pos]),
+        "hybrid hit@1": _mean([hit(r, 1, "hybrid") for r in pos]),
+        "hybrid hit@3": _mean([hit(r, 3, "hybrid") for r in pos]),
+        "own cites gold": _mean([_cites_gold(r, t) for r in pos]),
+        "own cites anything": _mean([_best(r) >= t for r in pos]),
+        "unrelated pairs": len(neg),
+        "unrelated cite anything": _mean([_best(r) >= t for r in neg]),
+        "unit accuracy (none a class)": _unit_acc(units, tu),
+        "unit accuracy, dense cosine >= 0.34 baseline": _unit_acc(units, BASELINE_FLOOR, "cosine"),
+        "unit accuracy, all none": _mean([not u["gold"] for u in units]),
+    }
+    for org in sorted({r["org"] for r in pos}):
+        mine = [r for r in pos if r["org"] == org]
+        out[f"{org}: hit@1 / hit@3 / cites gold (n)"] = (
+            f"{_mean([hit(r, 1) for r in mine]):.2f} / {_mean([hit(r, 3) for r in mine]):.2f}"
+            f" / {_mean([_cites_gold(r, t) for r in mine]):.2f} ({len(mine)})"
+        )
+    for col in sorted({r["collection"] for r in neg}):
+        out[f"unrelated vs {col}: cite anything"] = _mean(
+            [_best(r) >= t for r in neg if r["collection"] == col]
+        )
+    return out
+
+
+def logo(raw: dict[str, Any], fpr: float = FPR) -> list[dict[str, Any]]:
+    """Leave one organisation out: thresholds fitted without it, scored on it."""
+    rows, units = raw["rows"], raw["units"]
+    folds = []
+    for org in sorted({r["org"] for r in rows if r["own"] and r["has_gold"]}):
+        train = [r for r in rows if r["org"] != org and r["collection"] != org]
+        test_pos = [r for r in rows if r["own"] and r["has_gold"] and r["org"] == org]
+        test_neg = [r for r in rows if not r["own"] and (r["org"] == org or r["collection"] == org)]
+        t = fit(train, fpr)
+        tu = fit_units([u for u in units if u["org"] != org])
+        folds.append(
+            {
+                "held out": org,
+                "threshold": round(t, 4),
+                "unit threshold": round(tu, 4),
+                "own cites gold": _mean([_cites_gold(r, t) for r in test_pos]),
+                "unrelated cite anything": _mean([_best(r) >= t for r in test_neg]),
+                "unit accuracy": _unit_acc([u for u in units if u["org"] == org], tu),
+                "unit accuracy, dense baseline": _unit_acc(
+                    [u for u in units if u["org"] == org], BASELINE_FLOOR, "cosine"
+                ),
+            }
+        )
+    return folds
+
+
+def _mean(xs: Sequence[bool | float]) -> float:
+    return round(float(np.mean(xs)), 3) if len(xs) else 0.0
+
+
+def failures(raw: dict[str, Any], t: float, n: int = 4) -> list[str]:
+    """A few examples of each kind of miss, for the report."""
+    rows = raw["rows"]
+    out = []
+    wrong = [r for r in rows if r["own"] and r["has_gold"] and r["ranked"][:1] != [] and r["ranked"][0] not in r["gold"]]
+    out += [f"wrong top passage: {r['update']} -> {r['top']!r}" for r in wrong[:n]]
+    false = sorted((r for r in rows if not r["own"] and _best(r) >= t), key=_best, reverse=True)
+    out += [f"cited an unrelated strategy: {r['update']} vs {r['collection']} ({_best(r):+.3f}) -> {r['top']!r}" for r in false[:n]]
+    silent = [r for r in rows if r["own"] and r["has_gold"] and not _cites_gold(r, t)]
+    out += [f"no earned citation for its own strategy: {r['update']} (best {_best(r):+.3f})" for r in silent[:n]]
+    return out
+
+
+def evaluate_grounding(
+    data_dir: str | Path,
+    *,
+    sample: str | Path | None = None,
+    calibrate: bool = False,
+) -> dict[str, Any]:
+    """Every grounding figure for `data_dir`: at the shipped calibration (or, with `calibrate`,
+    at thresholds fitted on all of it, written to coach/data/grounding.json), and LOGO folds."""
+    from coach.retrieval import calibration
+
+    raw = run(Path(data_dir), Path(sample) if sample else None)
+    cal = calibration()
+    t, tu = cal.threshold, cal.unit_threshold
+    if calibrate:
+        t, tu = round(fit(raw["rows"]), 4), round(fit_units(raw["units"]), 4)
+        write_calibration({"threshold": t, "unit threshold": tu})
+    return {
+        "threshold": t,
+        "unit threshold": tu,
+        "chunks": raw["chunks"],
+        "summary": summarise(raw, t, tu),
+        "logo": logo(raw),
+        "fitted on all": {"threshold": round(fit(raw["rows"]), 4), "unit threshold": round(fit_units(raw["units"]), 4)},
+        "failures": failures(raw, t),
+    }
+
+
+def format_report(result: dict[str, Any]) -> str:
+    """The grounding section of `coach eval real`, as plain text."""
+    lines = [
+        f"Grounding (threshold {result['threshold']:+.3f} update, {result['unit threshold']:+.3f} unit; "
+        f"passages per collection: {result['chunks']})"
+    ]
+    lines += [f"  {k}: {v}" for k, v in result["summary"].items()]
+    lines.append("  leave-one-organisation-out (threshold fitted without the held-out organisation):")
+    for f in result["logo"]:
+        lines.append("    " + ", ".join(f"{k} {v}" for k, v in f.items()))
+    lines.append(f"  fitted on all organisations: {result['fitted on all']}")
+    lines.append("  failure examples:")
+    lines += [f"    {x}" for x in result["failures"]]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m coach.evals.grounding", description=__doc__.split("\n")[0])
+    p.add_argument("--data", required=True, help="a directory of the real-updates schema")
+    p.add_argument("--sample", help="the unrelated sample corpus (default: coach's corpus/)")
+    p.add_argument("--calibrate", action="store_true", help="write the thresholds fitted on all of DIR")
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args(argv)
+    result = evaluate_grounding(args.data, sample=args.sample, calibrate=args.calibrate)
+    print(json.dumps(result, indent=1) if args.json else format_report(result))
+    return 0
+
+
+def write_calibration(fitted: dict[str, float]) -> None:
+    path = Path(__file__).resolve().parent.parent / "data" / "grounding.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["threshold"] = fitted["threshold"]
+    data["unit_threshold"] = fitted["unit threshold"]
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
