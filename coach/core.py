@@ -282,6 +282,26 @@ class Coach:
         names = [collection] if collection else manifest.collections()
         return {n: sorted(manifest.entries(n).values(), key=lambda e: e.source) for n in names}
 
+    def remove(self, names: Iterable[str], collection: str | None = None) -> list[str]:
+        """Remove indexed documents by name (as `corpus()` lists them) or declared id; returns
+        the sources removed. A name that matches nothing is an InputError."""
+        from coach.ingest.indexer import remove
+        from coach.manifest import Manifest
+
+        wanted = [n for n in names if n]
+        name = collection or self.settings.collection
+        store = self.store
+        with store.writing():
+            manifest = Manifest.for_store(self.settings.home, self.settings.chroma_url)
+            missing = [n for n in wanted if not manifest.find(name, n)]
+            if missing or not wanted:
+                listed = ", ".join(sorted(e.source for e in manifest.entries(name).values()))
+                raise InputError(
+                    f"No document {missing[0] if missing else ''!r} in collection {name!r}"
+                    + (f"; it holds {listed}." if listed else "; it is empty.")
+                )
+            return remove(store, manifest, name, wanted)
+
     def _lost_collections(self) -> list[str]:
         """Collections the manifest lists with chunks but the store lacks (a deleted database)."""
         from coach.manifest import Manifest

@@ -29,6 +29,13 @@ class Entry:
     chunk_ids: list[str] = field(default_factory=list)
     indexed_at: float = field(default_factory=time.time)
     chunker: str = ""  # the chunking version that made the chunks (a new one re-chunks)
+    doc_id: str = ""  # the document's declared id, if it has one
+
+    @property
+    def identity(self) -> str:
+        """What makes two files the same document in a collection: a declared id, else the
+        name the user gave it. A new version with the same identity replaces the old one."""
+        return f"id:{self.doc_id}" if self.doc_id else f"name:{self.source}"
 
 
 class Manifest:
@@ -64,6 +71,22 @@ class Manifest:
 
     def put(self, collection: str, entry: Entry) -> None:
         self._data.setdefault(collection, {})[entry.path] = entry
+
+    def same_document(self, collection: str, identity: str, besides: str) -> list[Entry]:
+        """Other files of the collection that are the same document (older versions)."""
+        return [
+            e
+            for p, e in self._data.get(collection, {}).items()
+            if p != besides and e.identity == identity
+        ]
+
+    def find(self, collection: str, name: str) -> list[Entry]:
+        """Entries whose source name, file name or declared id is `name`."""
+        return [
+            e
+            for e in self._data.get(collection, {}).values()
+            if name in (e.source, e.doc_id, Path(e.source).name)
+        ]
 
     def remove(self, collection: str, path: str) -> Entry | None:
         return self._data.get(collection, {}).pop(path, None)

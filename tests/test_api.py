@@ -28,8 +28,10 @@ def test_rewrite_result_shape(coach: Coach) -> None:
     r = coach.rewrite(UPDATE)
     assert isinstance(r.text, str) and r.text
     assert r.engine == "offline"
-    assert r.citations, "the sample corpus is indexed, so the rewrite cites a passage"
-    c = r.citations[0]
+    # Board moves and stand-ups serve no strategy passage clearly: nothing is cited, and the
+    # closest passage is only a suggestion (calibrated grounding, docs/grounding.md).
+    assert not r.citations and r.suggestion is not None
+    c = r.suggestion
     assert c.source.endswith(".md") and c.text and 0 < c.score <= 1
     assert r.analysis.units and all(
         u.label in {"process", "outcome", "mixed", "other"} for u in r.analysis.units
@@ -39,7 +41,7 @@ def test_rewrite_result_shape(coach: Coach) -> None:
     assert r.facts.total >= 3  # 4, ZenHub, GitHub Projects
     d = json.loads(json.dumps(r.to_dict()))
     assert d["engine"] == "offline" and d["facts"]["ok"] is True
-    assert d["citations"][0]["source"] == c.source
+    assert d["citations"] == [] and d["suggestion"]["source"] == c.source
     assert "alignment" in d and "unmapped" in d
 
 

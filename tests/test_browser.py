@@ -26,6 +26,7 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
 ]
 
+SERVED: dict[str, Path] = {}  # the served COACH_HOME, to read the manifest it writes
 XSS = '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=2</script>'
 
 
@@ -40,6 +41,7 @@ def _xss_model(body: dict[str, Any]) -> str:
 def server(indexed_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("browser") / "home"
     shutil.copytree(indexed_home, home)  # uploads here must not change the shared store
+    SERVED["home"] = home
     with (
         FakeOpenAI(default=_xss_model) as fake,
         coach_server(home, {"COACH_ENGINE": "offline", **fake.env()}) as url,
@@ -154,3 +156,40 @@ def test_strategy_upload_is_indexed_and_listed(page: Any, tmp_path: Path) -> Non
     page.wait_for_selector("#corpus-status >> text=Indexed", timeout=60_000)
     page.wait_for_selector("#corpus-table >> text=aurora-strategy.md", timeout=20_000)
     assert "browser-aurora" in page.inner_text("#corpus-table")
+
+
+def test_revised_upload_replaces_the_old_version_and_remove_works(
+    page: Any, tmp_path: Path
+) -> None:
+    """The same file name uploaded twice is one document (the new text), and Remove drops it."""
+    coll = "browser-revise"
+    page.get_by_role("tab", name="Strategy corpus").click()
+    page.fill("#corpus-coll textarea, #corpus-coll input", coll)
+    for n, target in enumerate(("60%", "75%")):
+        folder = tmp_path / f"v{n}"
+        folder.mkdir()
+        doc = folder / "north-plan.md"
+        doc.write_text(
+            f"# North plan\n\n## Faster care\n\nTreat {target} of patients in 18 weeks.\n"
+        )
+        page.locator("#corpus-files input[type=file]").set_input_files(str(doc))
+        page.click("#corpus-btn")
+        page.wait_for_selector("#corpus-status >> text=Indexed", timeout=60_000)
+        page.wait_for_selector("#corpus-table >> text=north-plan.md", timeout=20_000)
+        page.wait_for_function(
+            "() => !document.querySelector('#corpus-status .pending')", timeout=20_000
+        )
+    manifest = json.loads((SERVED["home"] / "manifest.json").read_text())
+    entries = list(manifest["collections"][coll].values())
+    assert [e["source"] for e in entries] == ["north-plan.md"]  # once: the old version is gone
+    assert "documents" in entries[0]["path"] and "gradio" not in entries[0]["path"]
+    assert "75%" in Path(entries[0]["path"]).read_text()
+    assert page.inner_text("#corpus-table").count("north-plan.md") == 1
+
+    page.locator("#corpus-doc input").click()
+    page.get_by_role("option", name="north-plan.md").click()
+    page.click("#corpus-remove")
+    page.wait_for_selector("#corpus-status >> text=Removed north-plan.md", timeout=30_000)
+    manifest = json.loads((SERVED["home"] / "manifest.json").read_text())
+    assert not manifest["collections"].get(coll)
+    assert "north-plan.md" not in page.inner_text("#corpus-table")

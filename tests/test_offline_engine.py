@@ -25,7 +25,8 @@ def test_process_only_update_asks_for_the_outcome(coach: Coach) -> None:
     assert r.facts.ok, r.facts
     assert r.text.startswith("What changed: not stated yet")
     assert r.questions and any("changed" in q for q in r.questions)
-    assert "[1]" in r.text and r.citations
+    # "Closed 40 tickets" serves no strategy passage clearly: nothing is cited (docs/grounding.md)
+    assert "[1]" not in r.text and not r.citations and r.suggestion is not None
 
 
 def test_outcome_comes_first_and_activity_is_demoted(coach: Coach) -> None:

@@ -6,6 +6,7 @@ whatever the browser's file picker allowed.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import time
@@ -207,14 +208,18 @@ def ingest_uploads(
     if not paths:
         raise gr.Error("Choose one or more documents to index first.", print_exception=False)
     with page_errors():
-        staged = _out_dir()
+        # Kept under COACH_HOME by collection and the name the user gave: the manifest records
+        # that name and a path that lasts, and a revised upload replaces the old version.
+        name = _choice(collection) or coach.settings.collection
+        staged = coach.settings.home / "documents" / re.sub(r"[^\w.-]", "_", name)
+        staged.mkdir(parents=True, exist_ok=True)
         files = []
         for p in paths:
             src = check_upload(p, CORPUS_TYPES, "strategy document")
             dst = staged / src.name
             shutil.copyfile(src, dst)
             files.append(dst)
-        stats = coach.ingest(files, collection=_choice(collection), progress=progress)
+        stats = coach.ingest(files, collection=name, progress=progress)
     msgs = stats.get("messages") or []
     lines = [
         "Indexed "
@@ -223,6 +228,26 @@ def ingest_uploads(
     ]
     lines += [f"- {m}" for m in msgs]
     return "\n".join(lines)
+
+
+def remove_documents(coach: Coach, names: list[str] | str | None, collection: str | None) -> str:
+    """Remove the chosen documents from a collection (the corpus tab's remove control)."""
+    chosen = [names] if isinstance(names, str) else list(names or [])
+    if not chosen:
+        raise gr.Error("Choose a document to remove first.", print_exception=False)
+    with page_errors():
+        name = _choice(collection) or coach.settings.collection
+        removed = coach.remove(chosen, collection=name)
+    return f"Removed {', '.join(removed)} from {name!r}."
+
+
+def document_names(coach: Coach, collection: str | None = None) -> list[str]:
+    """The documents of a collection, by the name the user gave them."""
+    try:
+        name = _choice(collection) or coach.settings.collection
+        return [e.source for e in coach.corpus(name).get(name, [])]
+    except CoachError:
+        return []
 
 
 def corpus_rows(coach: Coach) -> list[list[Any]]:

@@ -243,6 +243,15 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                     elem_id="corpus-table",
                 )
 
+                with gr.Row():
+                    c_doc = gr.Dropdown(
+                        choices=handlers.document_names(coach, s.collection),
+                        label="Document",
+                        scale=3,
+                        elem_id="corpus-doc",
+                    )
+                    c_rm = gr.Button("Remove", variant="stop", scale=1, elem_id="corpus-remove")
+
                 def do_ingest(paths: list[str], coll: str, progress: Any = gr.Progress()) -> tuple:  # noqa: B008
                     def cb(*args: Any) -> None:
                         if len(args) >= 3:
@@ -250,14 +259,38 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
 
                     msg = handlers.ingest_uploads(coach, paths or [], coll, progress=cb)
                     choices = handlers.collections(coach)
-                    return msg, handlers.corpus_rows(coach), gr.Dropdown(choices=choices)
+                    docs = handlers.document_names(coach, coll)
+                    return (
+                        msg,
+                        handlers.corpus_rows(coach),
+                        gr.Dropdown(choices=choices),
+                        gr.Dropdown(choices=docs, value=None),
+                    )
+
+                def do_remove(doc: str, coll: str) -> tuple:
+                    msg = handlers.remove_documents(coach, doc, coll)
+                    docs = handlers.document_names(coach, coll)
+                    return msg, handlers.corpus_rows(coach), gr.Dropdown(choices=docs, value=None)
 
                 c_go.click(
                     do_ingest,
                     inputs=[c_files, c_coll],
-                    outputs=[c_status, c_table, collection],
+                    outputs=[c_status, c_table, collection, c_doc],
                     api_visibility="private",
                     concurrency_id="coach",
+                )
+                c_rm.click(
+                    do_remove,
+                    inputs=[c_doc, c_coll],
+                    outputs=[c_status, c_table, c_doc],
+                    api_visibility="private",
+                    concurrency_id="coach",
+                )
+                c_coll.change(
+                    lambda coll: gr.Dropdown(choices=handlers.document_names(coach, coll)),
+                    inputs=[c_coll],
+                    outputs=[c_doc],
+                    api_visibility="private",
                 )
 
             with gr.Tab("Eval", id="eval"):

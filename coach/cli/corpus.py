@@ -31,6 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     lp.add_argument("--json", action="store_true")
     add_collection(lp)
     lp.set_defaults(func=cmd_corpus_list)
+    rp = csub.add_parser("remove", help="remove documents (by the name `corpus list` shows)")
+    rp.add_argument("names", nargs="+", metavar="NAME", help="document name or declared doc_id")
+    add_collection(rp)
+    rp.set_defaults(func=cmd_corpus_remove)
     p.set_defaults(func=cmd_corpus_list, json=False, collection=None)
 
 
@@ -93,4 +97,15 @@ def cmd_corpus_list(args: argparse.Namespace) -> int:
         for e in entries:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.indexed_at))
             print(f"  {e.source:<48} {len(e.chunk_ids):>5} chunks  {e.hash[:12]}  {when}")
+    return 0
+
+
+def cmd_corpus_remove(args: argparse.Namespace) -> int:
+    coach = make_coach(args)
+    removed = coach.remove(args.names)
+    print(
+        f"Removed {len(removed)} document(s) from {coach.settings.collection!r}: "
+        + ", ".join(removed)
+        + "."
+    )
     return 0

@@ -48,7 +48,9 @@ def heading_of(p: Passage) -> str:
 
 def item_passages(item: Mapping[str, Any], passages: Iterable[Passage]) -> set[str]:
     """Ids of the passages that hold `item` ({"file", "item_id", "summary", ...})."""
-    mine = [p for p in passages if PurePosixPath(str(p.metadata.get("source"))).name == item["file"]]
+    mine = [
+        p for p in passages if PurePosixPath(str(p.metadata.get("source"))).name == item["file"]
+    ]
     frag = str(item["item_id"]).split("#", 1)[-1]
     head, _, first = frag.partition("/")
     under = [p for p in mine if github_slug(heading_of(p)) == head]

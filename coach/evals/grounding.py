@@ -75,9 +75,11 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
         passages = {org: store.all(c) for org, c in cols.items()}
         counts = {org: len(p) for org, p in passages.items()}
         items = _jsonl(data_dir / "strategy" / "ITEMS.jsonl")
-        gold_ids = {
-            it["item_id"]: item_passages(it, passages.get(it["org"], [])) for it in items
-        }
+        gold_ids = {it["item_id"]: item_passages(it, passages.get(it["org"], [])) for it in items}
+        holds: dict[str, int] = {}  # passage id -> how many strategic items it holds
+        for held in gold_ids.values():
+            for i in held:
+                holds[i] = holds.get(i, 0) + 1
         gold_updates = {g["update_id"]: g for g in _jsonl(data_dir / "grounding_updates.jsonl")}
         rows = []
         for u in _jsonl(data_dir / "updates.jsonl"):
@@ -103,6 +105,7 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
                         "scores": got.scores,
                         "cosine": [c.score for c in got.ranked],
                         "top": got.ranked[0].text[:90] if got.ranked else "",
+                        "top_items": holds.get(got.ranked[0].id, 0) if got.ranked else 0,
                     }
                 )
         units = _units(coach, data_dir, cols, counts, gold_ids)
@@ -116,25 +119,28 @@ def _units(
     counts: dict[str, int],
     gold_ids: dict[str, set[str]],
 ) -> list[dict[str, Any]]:
-    """Each gold unit against its own organisation's strategy: best passage and its scores."""
+    """Each gold unit against every collection: its best passage and scores. Against its own
+    organisation's strategy it is scored on the gold; against the others it is a negative."""
     retriever = coach.retriever
     out: list[dict[str, Any]] = []
     labelled = [g for g in _jsonl(data_dir / "grounding.jsonl") if g.get("org") in cols]
+    if not labelled:
+        return out
+    texts = [g["unit"] for g in labelled]
+    vectors = retriever.embedder.embed(texts)
     for org, col in cols.items():
-        mine = [g for g in labelled if g["org"] == org]
-        if not mine:
-            continue
-        texts = [g["unit"] for g in mine]
-        vectors = retriever.embedder.embed(texts)
-        lists = retriever._search(texts, vectors, 1, col, "dense", counts[org])
+        lists = retriever._search(texts, vectors, 1, col, retriever.mode, counts[org])
         scores = retriever.normalised(col, vectors, [x[:1] for x in lists])
-        for g, found, s in zip(mine, lists, scores, strict=True):
-            gold = set().union(*(gold_ids.get(i, set()) for i in g["gold"]))
+        for g, found, s in zip(labelled, lists, scores, strict=True):
+            own = g["org"] == org
+            gold = set().union(*(gold_ids.get(i, set()) for i in g["gold"])) if own else set()
             out.append(
                 {
-                    "org": org,
+                    "org": g["org"],
+                    "collection": org,
+                    "own": own,
                     "unit": g["unit"],
-                    "gold": bool(g["gold"]),
+                    "gold": bool(g["gold"]) and own,
                     "hit": bool(found) and found[0].id in gold,
                     "score": s[0] if s else -9.0,
                     "cosine": found[0].score if found else 0.0,
@@ -148,7 +154,9 @@ def _best(row: dict[str, Any]) -> float:
 
 
 def _cites_gold(row: dict[str, Any], t: float) -> bool:
-    return any(s >= t and i in row["gold"] for i, s in zip(row["ranked"], row["scores"]))
+    return any(
+        s >= t and i in row["gold"] for i, s in zip(row["ranked"], row["scores"], strict=True)
+    )
 
 
 def fit(rows: Sequence[dict[str, Any]], fpr: float = FPR) -> float:
@@ -157,16 +165,22 @@ def fit(rows: Sequence[dict[str, Any]], fpr: float = FPR) -> float:
     return float(np.quantile(neg, 1 - fpr)) if neg else 0.0
 
 
-def fit_units(units: Sequence[dict[str, Any]]) -> float:
-    """The unit threshold with the best accuracy ("none" a class) on these units."""
-    if not units:
-        return 0.0
-    grid = np.unique([u["score"] for u in units])
-    return float(max(grid, key=lambda t: (_unit_acc(units, float(t)), t)))
+def fit_units(units: Sequence[dict[str, Any]], fpr: float = FPR) -> float:
+    """Precision first, as for updates: the (1 - fpr) quantile of unrelated units' scores."""
+    neg = [u["score"] for u in units if not u["own"]]
+    return float(np.quantile(neg, 1 - fpr)) if neg else 0.0
+
+
+def _best_accuracy(units: Sequence[dict[str, Any]]) -> float:
+    """The unit threshold with the best accuracy ("none" a class), for comparison only."""
+    own = [u for u in units if u["own"]]
+    grid = np.unique([u["score"] for u in own]) if own else np.zeros(1)
+    return float(max(grid, key=lambda t: (_unit_acc(own, float(t)), t)))
 
 
 def _unit_acc(units: Sequence[dict[str, Any]], t: float, key: str = "score") -> float:
-    right = [(u["hit"] and u[key] >= t) if u["gold"] else u[key] < t for u in units]
+    """Accuracy with "none" a class, over units scored against their own strategy."""
+    right = [(u["hit"] and u[key] >= t) if u["gold"] else u[key] < t for u in units if u["own"]]
     return float(np.mean(right)) if right else 0.0
 
 
@@ -183,6 +197,9 @@ def summarise(raw: dict[str, Any], t: float, tu: float) -> dict[str, Any]:
         "updates_with_gold": len(pos),
         "hit@1": _mean([hit(r, 1) for r in pos]),
         "hit@3": _mean([hit(r, 3) for r in pos]),
+        "items held by the top passage (specificity; 1 is one priority)": _mean(
+            [r["top_items"] for r in pos]
+        ),
         "hybrid hit@1": _mean([hit(r, 1, "hybrid") for r in pos]),
         "hybrid hit@3": _mean([hit(r, 3, "hybrid") for r in pos]),
         "own cites gold": _mean([_cites_gold(r, t) for r in pos]),
@@ -191,7 +208,11 @@ def summarise(raw: dict[str, Any], t: float, tu: float) -> dict[str, Any]:
         "unrelated cite anything": _mean([_best(r) >= t for r in neg]),
         "unit accuracy (none a class)": _unit_acc(units, tu),
         "unit accuracy, dense cosine >= 0.34 baseline": _unit_acc(units, BASELINE_FLOOR, "cosine"),
-        "unit accuracy, all none": _mean([not u["gold"] for u in units]),
+        "unit accuracy, all none": _mean([not u["gold"] for u in units if u["own"]]),
+        "unit top passage is gold (units with gold)": _mean([u["hit"] for u in units if u["gold"]]),
+        "units mapped, own / unrelated": f"{_mean([u['score'] >= tu for u in units if u['own']])}"
+        f" / {_mean([u['score'] >= tu for u in units if not u['own']])}",
+        "unit accuracy at its best threshold (in-sample)": _unit_acc(units, _best_accuracy(units)),
     }
     for org in sorted({r["org"] for r in pos}):
         mine = [r for r in pos if r["org"] == org]
@@ -215,7 +236,7 @@ def logo(raw: dict[str, Any], fpr: float = FPR) -> list[dict[str, Any]]:
         test_pos = [r for r in rows if r["own"] and r["has_gold"] and r["org"] == org]
         test_neg = [r for r in rows if not r["own"] and (r["org"] == org or r["collection"] == org)]
         t = fit(train, fpr)
-        tu = fit_units([u for u in units if u["org"] != org])
+        tu = fit_units([u for u in units if u["org"] != org and u["collection"] != org])
         folds.append(
             {
                 "held out": org,
@@ -240,12 +261,22 @@ def failures(raw: dict[str, Any], t: float, n: int = 4) -> list[str]:
     """A few examples of each kind of miss, for the report."""
     rows = raw["rows"]
     out = []
-    wrong = [r for r in rows if r["own"] and r["has_gold"] and r["ranked"][:1] != [] and r["ranked"][0] not in r["gold"]]
+    wrong = [
+        r
+        for r in rows
+        if r["own"] and r["has_gold"] and r["ranked"][:1] != [] and r["ranked"][0] not in r["gold"]
+    ]
     out += [f"wrong top passage: {r['update']} -> {r['top']!r}" for r in wrong[:n]]
     false = sorted((r for r in rows if not r["own"] and _best(r) >= t), key=_best, reverse=True)
-    out += [f"cited an unrelated strategy: {r['update']} vs {r['collection']} ({_best(r):+.3f}) -> {r['top']!r}" for r in false[:n]]
+    out += [
+        f"cited an unrelated strategy: {r['update']} vs {r['collection']} ({_best(r):+.3f}) -> {r['top']!r}"
+        for r in false[:n]
+    ]
     silent = [r for r in rows if r["own"] and r["has_gold"] and not _cites_gold(r, t)]
-    out += [f"no earned citation for its own strategy: {r['update']} (best {_best(r):+.3f})" for r in silent[:n]]
+    out += [
+        f"no earned gold citation from its own strategy: {r['update']} (best {_best(r):+.3f})"
+        for r in silent[:n]
+    ]
     return out
 
 
@@ -271,7 +302,10 @@ def evaluate_grounding(
         "chunks": raw["chunks"],
         "summary": summarise(raw, t, tu),
         "logo": logo(raw),
-        "fitted on all": {"threshold": round(fit(raw["rows"]), 4), "unit threshold": round(fit_units(raw["units"]), 4)},
+        "fitted on all": {
+            "threshold": round(fit(raw["rows"]), 4),
+            "unit threshold": round(fit_units(raw["units"]), 4),
+        },
         "failures": failures(raw, t),
     }
 
@@ -283,7 +317,9 @@ def format_report(result: dict[str, Any]) -> str:
         f"passages per collection: {result['chunks']})"
     ]
     lines += [f"  {k}: {v}" for k, v in result["summary"].items()]
-    lines.append("  leave-one-organisation-out (threshold fitted without the held-out organisation):")
+    lines.append(
+        "  leave-one-organisation-out (threshold fitted without the held-out organisation):"
+    )
     for f in result["logo"]:
         lines.append("    " + ", ".join(f"{k} {v}" for k, v in f.items()))
     lines.append(f"  fitted on all organisations: {result['fitted on all']}")
@@ -293,10 +329,14 @@ def format_report(result: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m coach.evals.grounding", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(
+        prog="python -m coach.evals.grounding", description=__doc__.split("\n")[0]
+    )
     p.add_argument("--data", required=True, help="a directory of the real-updates schema")
     p.add_argument("--sample", help="the unrelated sample corpus (default: coach's corpus/)")
-    p.add_argument("--calibrate", action="store_true", help="write the thresholds fitted on all of DIR")
+    p.add_argument(
+        "--calibrate", action="store_true", help="write the thresholds fitted on all of DIR"
+    )
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     result = evaluate_grounding(args.data, sample=args.sample, calibrate=args.calibrate)
@@ -314,3 +354,10 @@ def write_calibration(fitted: dict[str, float]) -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def real_section(ds: Any) -> dict[str, Any]:
+    """The grounding section of `coach eval real` (coach/evals/realrun.py): figures + text."""
+    result = evaluate_grounding(ds.path)
+    result["text"] = format_report(result)
+    return result

@@ -171,6 +171,8 @@ def summary_text(report: dict[str, Any]) -> str:
     g = report.get("grounding", {})
     if g.get("skipped"):
         lines.append(f"  grounding: skipped ({g['skipped']})")
+    elif g.get("text"):
+        lines.append(g["text"])
     return "\n".join(lines)
 
 

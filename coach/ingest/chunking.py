@@ -70,6 +70,7 @@ class Document:
     sections: list[Section]
     pillars: list[str] = field(default_factory=list)  # document-level pillar ids
     doc_type: str = ""
+    doc_id: str = ""  # a declared identity (front matter `doc_id`): a new version replaces it
 
 
 def split_heading(text: str) -> tuple[str, str]:
@@ -96,6 +97,7 @@ def chunk_document(doc: Document, source: str, pack: int = PACK_CHARS) -> list[C
             "heading": names[-1] if names else "",
             "pillar": pillar,
             "doc_type": doc.doc_type,
+            "doc_id": doc.doc_id,
         }
         if sec.page is not None:
             meta["page"] = sec.page
@@ -158,13 +160,11 @@ def split_text(body: str, limit: int = MAX_CHUNK_CHARS, pack: int = PACK_CHARS) 
     cur = ""
     for p in pieces:
         short = cur and len(cur) < MIN_CHUNK_CHARS
-        if cur and _LEAD.fullmatch(p) and not (short and _LEAD.fullmatch(cur)):
-            out.append(cur)
-            cur = p
-        elif cur and not short and len(cur) + len(p) + 2 > max(pack, 1):
-            out.append(cur)
-            cur = p
-        elif cur and len(cur) + len(p) + 2 > limit:
+        if (
+            (cur and _LEAD.fullmatch(p) and not (short and _LEAD.fullmatch(cur)))
+            or (cur and not short and len(cur) + len(p) + 2 > max(pack, 1))
+            or (cur and len(cur) + len(p) + 2 > limit)
+        ):
             out.append(cur)
             cur = p
         else:

@@ -100,6 +100,7 @@ def load_markdown(data: bytes, name: str) -> Document:
         sections=sections,
         pillars=[str(p) for p in pillars] if isinstance(pillars, list) else [str(pillars)],
         doc_type=str(meta.get("doc_type") or ""),
+        doc_id=str(meta.get("doc_id") or ""),
     )
 
 

@@ -39,6 +39,7 @@ def index(
         "removed": 0,
         "skipped_files": 0,
         "pruned_files": 0,
+        "replaced": 0,
         "errors": 0,
         "messages": [],
     }
@@ -69,6 +70,21 @@ def index(
     finally:
         manifest.save()
     return stats
+
+
+def remove(store: Any, manifest: Manifest, collection: str, names: Sequence[str]) -> list[str]:
+    """Remove documents (by source name, file name or declared id) from a collection: their
+    chunks leave the store unless another document holds the same passage. Returns the sources
+    removed; the caller holds the write lock."""
+    removed: list[str] = []
+    for name in names:
+        for entry in manifest.find(collection, name):
+            manifest.remove(collection, entry.path)
+            stale = set(entry.chunk_ids) - manifest.ids_in_use(collection, entry.path)
+            store.delete(collection, sorted(stale))
+            removed.append(entry.source)
+    manifest.save()
+    return removed
 
 
 def _index_file(
@@ -114,13 +130,20 @@ def _index_file(
         )
         existing.update(c.id for c in part)
     stats["added"] += len(new)
-    if old:
-        keep = {c.id for c in chunks} | manifest.ids_in_use(collection, key)
-        stale = sorted(set(old.chunk_ids) - keep)
+    ids = [c.id for c in chunks]
+    doc_id = str(chunks[0].metadata.get("doc_id") or "") if chunks else ""
+    entry = Entry(key, str(root), source, digest, ids, time.time(), CHUNKER_VERSION, doc_id)
+    # Older versions: this path's last index, and any other file that is the same document
+    # (same declared id, or same name in this collection: a re-uploaded revision).
+    olds = [old] if old else []
+    for other in manifest.same_document(collection, entry.identity, besides=key):
+        manifest.remove(collection, other.path)
+        olds.append(other)
+        stats["replaced"] += 1
+    if olds:
+        keep = set(ids) | manifest.ids_in_use(collection, key)
+        stale = sorted({i for o in olds for i in o.chunk_ids} - keep)
         store.delete(collection, stale)
         existing.difference_update(stale)
         stats["removed"] += len(stale)
-    ids = [c.id for c in chunks]
-    manifest.put(
-        collection, Entry(key, str(root), source, digest, ids, time.time(), CHUNKER_VERSION)
-    )
+    manifest.put(collection, entry)
