@@ -38,7 +38,8 @@ def test_rewrite_json_from_stdin(indexed_home: Path) -> None:
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     assert d["engine"] == "offline" and d["facts"]["ok"]
-    assert "40" in d["text"] and d["citations"]
+    # stand-ups and tickets serve no strategy passage clearly: a suggestion, no citation
+    assert "40" in d["text"] and d["citations"] == [] and d["suggestion"]["text"]
 
 
 def test_analyze_text(indexed_home: Path) -> None:

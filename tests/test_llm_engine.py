@@ -58,7 +58,11 @@ def edited(change: Any) -> Any:
 def test_grounded_rewrite_records_prompt_and_spotlights_the_data(
     indexed_home: Path, fake_llm: FakeOpenAI
 ) -> None:
-    text = unique()
+    # A clear link to the sample strategy (East Wing, O15), so the passage is earned and cited.
+    text = unique(
+        "Held 4 standups. East Wing: structural completion reached, within the £212 million "
+        "budget, no RIDDOR incidents on site; 40 snags closed."
+    )
     result = make(indexed_home, fake_llm).rewrite(text)
     assert result.engine == "llm"
     assert result.prompt_version == "rewrite@v2"
