@@ -18,23 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from coach.batch.columns import ADDED, added_cells
 from coach.batch.encoding import Detected, detect_encoding, safe_cell
 from coach.errors import InputError
 
 TEXT_COLUMNS = ("update", "text", "status", "status update", "body", "summary", "description")
-ADDED = (
-    "coach_rewrite",
-    "coach_status",
-    "coach_engine",
-    "coach_content_preservation",
-    "coach_facts_recall",
-    "coach_facts_ok",
-    "coach_facts_missing",
-    "coach_process_before",
-    "coach_process_after",
-    "coach_questions",
-    "coach_error",
-)
 csv.field_size_limit(64 * 1024 * 1024)  # very long cells are row errors, not file errors
 
 
@@ -56,26 +44,6 @@ class Format(Protocol):
     def records(self) -> Iterator[Record]: ...
 
     def write(self, out: Path, pairs: Iterable[tuple[Record, dict[str, Any] | None]]) -> None: ...
-
-
-def added_cells(p: dict[str, Any] | None) -> list[object]:
-    """The coach_* columns of one row (blank for rows that were not rewritten)."""
-    if p is None:
-        return [""] * len(ADDED)
-    s = p.get("scores", {})
-    return [
-        p.get("rewrite", ""),
-        p.get("status", ""),
-        p.get("engine", ""),
-        s.get("content_preservation", ""),
-        s.get("facts_recall", ""),
-        "" if p.get("status") == "failed" else bool(p.get("facts_ok")),
-        "; ".join(p.get("facts_missing", [])),
-        s.get("process_density_before", ""),
-        s.get("process_density_after", ""),
-        "\n".join(p.get("questions", [])),
-        p.get("error", ""),
-    ]
 
 
 @contextmanager

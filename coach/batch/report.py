@@ -12,6 +12,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from coach.batch.columns import REPORT_HEAD, report_cells
 from coach.batch.formats import atomic_path
 
 
@@ -58,29 +59,6 @@ def chart_png(before: list[float], after: list[float]) -> bytes:
     return before_after_png(before, after, "rows")
 
 
-def _row_cells(idx: int, p: dict[str, Any]) -> list[str]:
-    s = p.get("scores", {})
-
-    def f(v: Any) -> str:
-        return "" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)
-
-    return [
-        str(idx + 1),
-        p["status"],
-        p.get("engine", ""),
-        f(s.get("process_density_before")),
-        f(s.get("process_density_after")),
-        f(s.get("content_preservation")),
-        f"{p.get('facts_kept', 0)}/{p.get('facts_total', 0)}" if p["status"] != "failed" else "",
-        str(len(p.get("unmapped", []))) if p["status"] != "failed" else "",
-        p.get("error", ""),
-    ]
-
-
-HEAD = ["row", "status", "engine", "process before", "process after", "content", "facts",
-        "unmapped", "reason"]  # fmt: skip
-
-
 def write_report(journal: Any, path: str | Path, summary: Any) -> Path:
     """Markdown for .md, HTML (chart inlined) for .html/.htm; the chart PNG sits beside .md."""
     out = Path(path)
@@ -105,9 +83,9 @@ def write_report(journal: Any, path: str | Path, summary: Any) -> Path:
             fh.write("<h1>Batch report</h1>\n<ul>")
             fh.writelines(f"<li>{html.escape(x)}</li>" for x in lines)
             fh.write(f"</ul>\n<img alt='process talk chart' src='data:image/png;base64,{b64}'>\n")
-            fh.write("<table><tr>" + "".join(f"<th>{h}</th>" for h in HEAD) + "</tr>\n")
+            fh.write("<table><tr>" + "".join(f"<th>{h}</th>" for h in REPORT_HEAD) + "</tr>\n")
             for idx, p in journal.payloads():
-                tds = "".join(f"<td>{html.escape(c)}</td>" for c in _row_cells(idx, p))
+                tds = "".join(f"<td>{html.escape(c)}</td>" for c in report_cells(idx, p))
                 fh.write(f"<tr>{tds}</tr>\n")
             fh.write("</table>\n")
         else:
@@ -115,8 +93,8 @@ def write_report(journal: Any, path: str | Path, summary: Any) -> Path:
             chart.write_bytes(png)
             fh.write("# Batch report\n\n" + "\n".join(f"- {x}" for x in lines) + "\n\n")
             fh.write(f"![process talk before and after]({chart.name})\n\n")
-            fh.write("| " + " | ".join(HEAD) + " |\n|" + "---|" * len(HEAD) + "\n")
+            fh.write("| " + " | ".join(REPORT_HEAD) + " |\n|" + "---|" * len(REPORT_HEAD) + "\n")
             for idx, p in journal.payloads():
-                cells = [c.replace("|", "\\|").replace("\n", " ") for c in _row_cells(idx, p)]
+                cells = [c.replace("|", "\\|").replace("\n", " ") for c in report_cells(idx, p)]
                 fh.write("| " + " | ".join(cells) + " |\n")
     return out
