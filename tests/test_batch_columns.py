@@ -19,7 +19,7 @@ OK = {
 
 
 def test_sheet_and_report_columns_come_from_the_table() -> None:
-    assert ADDED == tuple(c.sheet for c in COLUMNS if c.sheet)
+    assert tuple(c.sheet for c in COLUMNS if c.sheet) == ADDED
     assert len(added_cells(OK)) == len(ADDED) == len(added_cells(None))
     assert len(report_cells(0, OK)) == len(REPORT_HEAD)
     row = dict(zip(ADDED, added_cells(OK), strict=True))
