@@ -48,13 +48,13 @@ _PROCESS_CATS = (
 _ACTIVITY_CATS = {"tool", "ceremony", "activity", "banned"}
 
 
-def analyze(text: str, rules: Rules | None = None, *, learned: bool = False) -> Analysis:
+def analyze(text: str, rules: Rules | None = None, *, learned: bool = True) -> Analysis:
     """Analyse an update: units in order, each with a label, spans and outcome signals.
 
-    `learned=True` lets the learned layer (coach/classifier.py, trained on real units, chosen
-    by leave-one-organisation-out CV) set the labels from what the rules saw. It is off by
-    default: it gains 0.01 balanced accuracy on real units but reads plans ("Next week: demo")
-    and template lines as process (docs/quality.md). Spans and signals are always the rules'."""
+    `learned` (default) lets the learned layer (coach/classifier.py, trained on real units,
+    chosen by leave-one-organisation-out CV) decide process vs outcome/mixed from what the
+    rules saw; what the rules call `other` (plans, asks, thanks) stays `other` unless the layer
+    finds an outcome. Spans and signals, which explain why, are always the rules'."""
     rules = rules or load_rules()
     units = [_unit(text, seg.start, seg.end, seg.kind, rules) for seg in segment(text)]
     if learned and units:
@@ -76,6 +76,8 @@ def _learned(units: list[Unit], rules: Rules) -> list[Unit]:
         vectors = get_embedder().embed([u.text for u in units])
     out = []
     for u, lab in zip(units, predict(units, vectors), strict=True):
+        if u.label == "other" and lab == "process":
+            lab = "other"  # plans, asks and greetings stay where the rules put them
         if lab != u.label:
             u = replace(
                 u, label=lab, question=_question(u.spans, rules) if lab == "process" else ""

@@ -37,8 +37,8 @@ DEFAULTS: dict[str, Any] = {
 
 # Which of the rules' patterns fire, alternative by alternative (coach/rules/default.yaml).
 PATTERN_FEATURES = (
-    ("outcome", 4),
-    ("benefit", 3),
+    ("outcome", 5),
+    ("benefit", 4),
     ("ongoing", 3),
     ("result_link", 0),
     ("future", 0),

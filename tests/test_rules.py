@@ -82,7 +82,7 @@ def test_patterns_are_data_an_org_file_extends(tmp_path: Path) -> None:
     path = tmp_path / "org.yaml"
     path.write_text("patterns:\n  outcome:\n    any: ['in force across']\n")
     rules = load_rules(str(path))
-    assert "outcome" in rules.patterns and len(rules.parts["outcome"]) == 5
+    assert len(rules.parts["outcome"]) == len(load_rules().parts["outcome"]) + 1
     assert label_unit(text, rules).label == "outcome"
 
 
