@@ -1,21 +1,32 @@
-"""Split an update into units: sentences and bullets, with offsets; headings are skipped."""
+"""Split an update into units: sentences and bullets, with offsets; headings are kept apart.
+
+Works on blocks, not lines: a paragraph hard-wrapped over several lines, or a bullet that runs
+on to the next line, is one piece of prose before it is cut into sentences, so a sentence is
+never cut at a line break ("decides how" / "it is going to use ..."). Link-reference
+definitions, image-only lines, table separator rows and fenced code are not prose and are left
+out; table rows are units of their own.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-_HEADING = re.compile(
-    r"^\s{0,3}(?:#{1,6}\s+.*|[^\n]{1,80}:\s*)$|^\s*<h[1-6][^>]*>.*</h[1-6]>\s*$", re.I
-)
-_BULLET = re.compile(r"^(\s*)(?:[-*+•▪◦‣]|\d{1,3}[.)]|[a-z][.)])\s+(\[[ xX]\]\s+)?")
+from coach.markup import is_link_definition
+
+_BULLET = re.compile(r"^(\s*)(?:[-*+•▪◦‣]|\d{1,3}[.)]|[a-z][.)])[ \t]+(\[[ xX]\][ \t]+)?")
 _HTML_LI = re.compile(r"<li[^>]*>(.*?)</li>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
-# A sentence ends at . ! ? followed by space and an upper-case letter, digit or quote; not after
-# common abbreviations or single initials.
-_SENT_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(£$€“])")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
+_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# A sentence ends at . ! ? followed by space and an upper-case letter, digit, quote or the start
+# of a link or emphasis; not after common abbreviations or single initials.
+_SENT_END = re.compile(r"(?<=[.!?])[\"'’”)\]*_]*\s+(?=[A-Z0-9\"'(£$€“‘\[*`])")
 _ABBREV = re.compile(
-    r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|Mr|Ms|Mrs|Dr|St|No|Inc|Ltd|Co|cf|al)\.|\b[A-Z]\.)$"
+    r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|Mr|Ms|Mrs|Dr|St|No|Inc|Ltd|Co|cf|al|ca)\.|\b[A-Z]\.)"
+    r"[\"'’”)\]*_]*$"
 )
 
 
@@ -24,68 +35,141 @@ class Segment:
     text: str
     start: int
     end: int
-    kind: str  # sentence | bullet | checkbox
+    kind: str  # sentence | bullet | checkbox | row (table) | heading (from `parse` only)
 
 
 def segment(text: str) -> list[Segment]:
-    """Units in order; each one's text is exactly text[start:end]."""
+    """Units in order; each one's text is exactly text[start:end]. Headings are left out."""
+    return [s for s in parse(text) if s.kind != "heading"]
+
+
+def parse(text: str) -> list[Segment]:
+    """Units and headings in order, so a caller can tell which heading a unit sits under."""
     out: list[Segment] = []
+    item: list[int] | None = None  # [content start, end] of the open paragraph or bullet
+    kind = "sentence"
+    fenced = False
+
+    def flush() -> None:
+        nonlocal item
+        if item is not None:
+            out.extend(_split(text, item[0], item[1], kind))
+        item = None
+
     pos = 0
     for line in text.splitlines(keepends=True):
         line_start = pos
         pos += len(line)
         body = line.rstrip("\r\n")
-        if not body.strip():
+        line_end = line_start + len(body)
+        if _FENCE.match(body):
+            flush()
+            fenced = not fenced
+            continue
+        if fenced or not body.strip():
+            flush()
             continue
         if "<li" in body.lower():
+            flush()
             for li in _HTML_LI.finditer(body):
                 inner = li.group(1)
-                lead = len(inner) - len(inner.lstrip())
-                s = line_start + li.start(1) + lead
+                s = line_start + li.start(1) + len(inner) - len(inner.lstrip())
                 content = inner.strip()
                 if _TAG.sub("", content).strip():
                     out.append(Segment(content, s, s + len(content), "bullet"))
             continue
         if _is_heading(body):
+            flush()
+            s = line_start + len(body) - len(body.lstrip())
+            out.append(Segment(body.strip(), s, s + len(body.strip()), "heading"))
+            continue
+        if is_link_definition(body) or _TABLE_RULE.match(body) or not _has_words(body):
+            flush()
+            continue
+        if _TABLE_ROW.match(body):
+            flush()
+            s = line_start + len(body) - len(body.lstrip())
+            out.append(Segment(body.strip(), s, s + len(body.strip()), "row"))
             continue
         m = _BULLET.match(body)
-        kind = "sentence"
-        offset = 0
         if m:
+            flush()
             kind = "checkbox" if m.group(2) else "bullet"
-            offset = m.end()
-        content = body[offset:]
-        lead = len(content) - len(content.lstrip())
-        s0 = line_start + offset + lead
-        for s, e in _sentences(content.strip()):
-            piece = text[s0 + s : s0 + e]
-            if _TAG.sub("", piece).strip(" \t-*•"):
-                out.append(Segment(piece, s0 + s, s0 + e, kind))
+            item = [line_start + m.end(), line_end]
+        elif item is None or _new_paragraph(text, item, kind, body):
+            flush()
+            kind = "sentence"
+            item = [line_start + len(body) - len(body.lstrip()), line_end]
+        else:  # a wrapped line: the open paragraph or bullet goes on
+            item[1] = line_end
+    flush()
+    return out
+
+
+def _new_paragraph(text: str, item: list[int], kind: str, line: str) -> bool:
+    """After a finished bullet ("... fixed (5%)"), or before a bold line, an unindented line
+    starts new prose; otherwise it is the bullet running on."""
+    if kind == "sentence" or line[:1].isspace():
+        return False
+    return text[item[1] - 1] in ".!?)" or line.startswith(("**", "__"))
+
+
+def _has_words(line: str) -> bool:
+    """False for lines that are only images, tags or punctuation (HTML wrappers, dividers)."""
+    rest = _TAG.sub("", _IMAGE.sub("", line))
+    return bool(re.search(r"\w", rest))
+
+
+def _split(text: str, start: int, end: int, kind: str) -> list[Segment]:
+    content = text[start:end]
+    lead = len(content) - len(content.lstrip())
+    s0 = start + lead
+    body = content.strip()
+    out = []
+    for s, e in _sentences(body):
+        piece = text[s0 + s : s0 + e]
+        if _TAG.sub("", _IMAGE.sub("", piece)).strip(" \t\r\n-*•"):
+            out.append(Segment(piece, s0 + s, s0 + e, kind))
     return out
 
 
 def _is_heading(line: str) -> bool:
     stripped = line.strip()
-    if stripped.startswith("#") and re.match(r"^#{1,6}\s", stripped):
+    if re.match(r"^#{1,6}\s", stripped):
         return True
     if re.match(r"^<h[1-6][^>]*>.*</h[1-6]>$", stripped, re.I):
         return True
-    if re.match(r"^\*\*[^*]{1,60}\*\*:?$", stripped) or re.match(r"^__[^_]{1,60}__:?$", stripped):
+    emphasised = r"^(\*\*|__)[^*_]{1,60}(?<![.!?])\1:?$"
+    if re.match(emphasised, stripped):
         return True
     # "This week:" style labels with no sentence after them.
-    return bool(re.match(r"^[A-Z][\w /&()-]{0,40}:$", stripped))
+    return bool(re.match(r"^[A-Z][\w /&()'’-]{0,40}:$", stripped))
 
 
 def _sentences(s: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENT_END.finditer(s):
-        if _ABBREV.search(s[start : m.start()]):
+        stop = m.start() + _closing(s, m.start())
+        piece = s[start:stop]
+        if _ABBREV.search(piece) or _open_bracket(piece):
             continue
-        piece = s[start : m.start()]
         if piece.strip():
-            spans.append((start, m.start()))
+            spans.append((start, stop))
         start = m.end()
     if s[start:].strip():
         spans.append((start, len(s)))
     return spans
+
+
+def _closing(s: str, pos: int) -> int:
+    """Closing quotes, brackets and emphasis marks after the stop belong to the sentence."""
+    n = 0
+    while pos + n < len(s) and s[pos + n] in "\"'’”)]*_":
+        n += 1
+    return n
+
+
+def _open_bracket(piece: str) -> bool:
+    """A stop inside a link text or parenthesis does not end the sentence: "[v1.2. Notes](u)"."""
+    return piece.count("[") > piece.count("]") or piece.count("(") > piece.count(")")

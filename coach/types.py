@@ -137,10 +137,13 @@ class Alignment(_Serialisable):
 
 @dataclass(frozen=True)
 class UnitChange(_Serialisable):
-    """What one unit of the update became in the rewrite (reported by the llm engine)."""
+    """What one unit of the update became in the rewrite.
+
+    `how` (offline engine): kept, moved, condensed, folded or set aside."""
 
     source: str
     became: str
+    how: str = ""
 
 
 @dataclass(frozen=True)

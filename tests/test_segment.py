@@ -41,3 +41,52 @@ def test_html_list_items() -> None:
 
 def test_empty_and_whitespace() -> None:
     assert segment("") == [] and segment(" \n\t\n") == []
+
+
+def test_wrapped_lines_are_one_sentence_and_link_definitions_are_not_units() -> None:
+    t = (
+        "Every fourth Friday, the Rust compiler team decides how\nit is going to use its "
+        "meeting time. (We did not file a\nproposal.) Next one.\n\n"
+        "[jan-28-mtg]: https://github.com/rust-lang/compiler-team/issues/479\n"
+    )
+    assert _texts(t) == [
+        "Every fourth Friday, the Rust compiler team decides how\nit is going to use its "
+        "meeting time.",
+        "(We did not file a\nproposal.)",
+        "Next one.",
+    ]
+
+
+def test_bullets_run_on_and_stop_at_a_new_paragraph() -> None:
+    t = "- Lucinda improved the prototype\n  of the flood app.\n- Sophie met the hub\nlike:\n\tnothing"
+    assert _texts(t)[:2] == [
+        "Lucinda improved the prototype\n  of the flood app.",
+        "Sophie met the hub\nlike:\n\tnothing",
+    ]
+    t = " * 3 are fixed (5%)\nWe also reviewed 12 more."
+    assert _texts(t) == ["3 are fixed (5%)", "We also reviewed 12 more."]
+
+
+def test_tables_fences_and_images() -> None:
+    t = (
+        "| Date | Topic |\n|---|---|\n| 14 Jan | Planning |\n\n```\ncode here\n```\n"
+        "![A photo](https://x.org/a.jpg)\n<div>\n<progress value=3></progress>\n</div>\nDone."
+    )
+    segs = segment(t)
+    assert [(s.text, s.kind) for s in segs] == [
+        ("| Date | Topic |", "row"),
+        ("| 14 Jan | Planning |", "row"),
+        ("Done.", "sentence"),
+    ]
+    assert all(t[s.start : s.end] == s.text for s in segs)
+
+
+def test_parse_keeps_headings_apart() -> None:
+    from coach.segment import parse
+
+    t = "## What's next\n- Ship it\n**Shipped v2 today.**"
+    assert [(s.kind, s.text) for s in parse(t)] == [
+        ("heading", "## What's next"),
+        ("bullet", "Ship it"),
+        ("sentence", "**Shipped v2 today.**"),
+    ]

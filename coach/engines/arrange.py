@@ -1,0 +1,232 @@
+"""Arrange the offline rewrite from sorted items: outcomes first, the earned strategic link,
+then risks, asks and next steps, then the supporting activity; and record what each unit became.
+
+Every sentence is an author's whole sentence or bullet (markup cleaned) or a fixed label from
+prompts/offline.yaml. Audience and length decide what is shown and how:
+
+- executive: outcomes, the link, risks and asks, next steps, and the activity folded into one
+  line of evidence at the end (routine with no fact in it is set aside);
+- client: like executive, with next steps before risks and asks;
+- team: everything with content: activity and next steps as lists, thanks that name people;
+- brief: the shortest honest version: outcomes, risks and asks, then one "Also:" line with the
+  other items that carry a fact; nothing without a fact, a result or an ask is kept.
+
+A fold joins whole units with semicolons: "Supporting work: held 4 standups; migrated the
+board to GitHub Projects." Only a unit's final stop goes and, mid-line, the capital of a first
+word that the update also writes in lower case; nothing inside a unit is cut.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coach.engines.sections import Item, template
+from coach.types import Citation, UnitChange
+
+_END = re.compile(r"[.!?…:;]['\"’”)\]*_]*$")
+_STOP = re.compile(r"\s*(?:\.{3}|…|[.!;:,])+$")
+_FIRST_WORD = re.compile(r"[a-z]+\b")
+_TITLE_WORD = re.compile(r"([A-Z][a-z]+)\b")
+_VERB_FORM = re.compile(r"[A-Z][a-z]{2,}(?:ed|ing)")  # "Created", "Reviewing": verbs, not names
+_BARE_URL_END = re.compile(r"https?://\S+$")
+
+
+def sentence(text: str) -> str:
+    """The author's text as a sentence: a full stop added when it has none; a plain lower-case
+    first word capitalised ("our ideal way to learn" -> "Our ideal way to learn.")."""
+    text = text.strip().rstrip(",;")
+    if not text:
+        return text
+    m = _FIRST_WORD.match(text)
+    if m and (m.end() >= len(text) or text[m.end()] in " ,;:"):
+        text = text[0].upper() + text[1:]
+    return text if _END.search(text) else text + "."
+
+
+def render_item(item: Item, as_list: bool = False) -> str:
+    """One item in the author's words. A lead-in and its bullets: short bullets join the lead-in
+    as one sentence ("We used it to: create pages; publish notes."); longer ones follow it as
+    their own sentences, or as a nested list in a list section."""
+    parts = [sentence(p) for p in (item.parts or (item.text,))]
+    if not item.members:
+        return " ".join(parts)
+    lead = " ".join(parts).rstrip()
+    lead = lead if lead.endswith(":") else lead.rstrip(".") + ":"
+    if _short_members(item):
+        return sentence(lead + " " + "; ".join(_bare(m) for m in item.members))
+    if as_list:
+        return lead + "".join(f"\n  - {sentence(m)}" for m in item.members)
+    return lead + " " + " ".join(sentence(m) for m in item.members)
+
+
+def _short_members(item: Item, words: int = 15) -> bool:
+    """Bullets short enough to join their lead-in with semicolons: one clause each, no URL at
+    the end (a URL would swallow the semicolon)."""
+    return all(
+        len(m.split()) <= words
+        and not re.search(r"[.!?]\s+\S", m)
+        and not _BARE_URL_END.search(_bare(m))
+        for m in item.members
+    )
+
+
+def _bare(text: str) -> str:
+    """A unit without its final stop, for joining: 'Closed 40 tickets.' -> 'Closed 40 tickets'."""
+    return _STOP.sub("", text.strip())
+
+
+def fold(items: list[Item], lower_ok: set[str]) -> str:
+    """Whole units joined into one line with semicolons. Mid-line, a first word loses its
+    capital only when the update also writes it in lower case (so names keep theirs)."""
+    pieces: list[str] = []
+    for it in items:
+        parts = list(it.parts or (it.text,))
+        if it.members:
+            members = ", ".join(_bare(m) for m in it.members)
+            parts[-1] = _bare(parts[-1]) + ": " + members
+        pieces.extend(_bare(p) for p in parts if _bare(p))
+    out = []
+    for k, p in enumerate(pieces):
+        m = _TITLE_WORD.match(p)
+        if k and m and (m.group(1).lower() in lower_ok or _VERB_FORM.fullmatch(m.group(1))):
+            p = p[0].lower() + p[1:]
+        out.append(p)
+    return sentence("; ".join(out)) if out else ""
+
+
+def _foldable(it: Item) -> bool:
+    """A lead-in with long bullets reads better as its own sentences than inside a fold; a unit
+    that ends on a bare URL cannot take a semicolon after it (the URL would swallow it)."""
+    ends = [*(it.parts or (it.text,)), *it.members]
+    if any(_BARE_URL_END.search(_bare(p)) for p in ends):
+        return False
+    return not it.members or _short_members(it, words=8)
+
+
+def lower_case_words(source: str) -> set[str]:
+    """Words that may lose their capital mid-line: common first words (prompts/offline.yaml)
+    and words the update itself writes in lower case somewhere (so they are not names)."""
+    common = {str(w) for w in template()["sections"]["lower_mid_line"]}
+    return common | set(re.findall(r"(?<![\w.'’-])([a-z]+)\b", source))
+
+
+def compose(
+    items: list[Item],
+    citations: tuple[Citation, ...],
+    audience: str,
+    length: str,
+    context: list[str],
+    source: str,
+) -> tuple[str, tuple[str, ...], list[tuple[int, str, str]]]:
+    """(text, cited ids, [(item index, how, became)]) for one update."""
+    labels = template()["labels"]
+    lower_ok = lower_case_words(source)
+    by_role: dict[str, list[int]] = {}
+    for i, it in enumerate(items):
+        by_role.setdefault(it.role, []).append(i)
+    outcomes = by_role.get("outcome", [])
+    asks = sorted(by_role.get("risk", []) + by_role.get("ask", []))
+    activity = by_role.get("activity", [])
+    plans = by_role.get("plan", [])
+    thanks = [i for i in by_role.get("thanks", []) if items[i].facts]
+
+    blocks: list[str] = []
+    fates: dict[int, tuple[str, str]] = {}
+    order: list[int] = []  # item indexes in the order the rewrite shows them
+
+    def prose(label: str, idx: list[int]) -> None:
+        if not idx:
+            return
+        line = " ".join(render_item(items[i]) for i in idx)
+        blocks.append(f"{label} {line}")
+        for i in idx:
+            fates[i] = ("kept", render_item(items[i]))
+        order.extend(idx)
+
+    def listed(label: str, idx: list[int]) -> None:
+        if len(idx) < 2:
+            return prose(label, idx)
+        lines = [render_item(items[i], as_list=True) for i in idx]
+        blocks.append(label + "\n" + "\n".join(f"- {line}" for line in lines))
+        for i, line in zip(idx, lines, strict=True):
+            fates[i] = ("kept", line)
+        order.extend(idx)
+
+    def folded(label: str, idx: list[int]) -> None:
+        whole = [i for i in idx if not _foldable(items[i])]
+        idx = [i for i in idx if _foldable(items[i])]
+        if len(idx) == 1:
+            whole, idx = sorted(whole + idx), []
+        if idx:
+            line = fold([items[i] for i in idx], lower_ok)
+            blocks.append(f"{label} {line}")
+            for i in idx:
+                fates[i] = ("folded", line)
+            order.extend(idx)
+        if whole:
+            text = " ".join(render_item(items[i]) for i in whole)
+            blocks.append(text if idx else f"{label} {text}")
+            for i in whole:
+                fates[i] = ("kept", render_item(items[i]))
+            order.extend(whole)
+
+    prose(labels["outcomes"], outcomes)
+    link = _earned(citations)
+    if link is not None:
+        blocks.append(f"{labels['link']} {_link_line(link)}")
+    routine = {i for i in activity if items[i].routine}
+    if length == "brief":
+        prose(labels["risks"], asks)
+        folded(labels["also"], sorted(i for i in activity + plans + thanks if items[i].facts))
+    elif audience == "team":
+        listed(labels["activity"]["team"], activity)
+        listed(labels["plans"], plans)
+        prose(labels["risks"], asks)
+        prose(labels["thanks"], thanks)
+    else:
+        if audience == "client":
+            prose(labels["plans"], plans)
+        prose(labels["risks"], asks)
+        if audience != "client":
+            prose(labels["plans"], plans)
+        folded(labels["activity"][audience], [i for i in activity if i not in routine])
+        prose(labels["thanks"], thanks)
+    if context:
+        blocks.append(f"{labels['context']} " + sentence("; ".join(context)))
+
+    shown = sorted(order)
+    out: list[tuple[int, str, str]] = []
+    for i in range(len(items)):
+        if i not in fates:
+            out.append((i, "set aside", ""))
+            continue
+        how, became = fates[i]
+        if how == "kept" and order.index(i) != shown.index(i):
+            how = "moved"
+        out.append((i, how, became))
+    return "\n\n".join(blocks), ((link.id,) if link else ()), out
+
+
+def _earned(citations: tuple[Citation, ...]) -> Citation | None:
+    """The best earned citation: retrieval hands over only passages above its threshold."""
+    if not citations:
+        return None
+    return sorted(citations, key=lambda c: (not c.pillar, -c.score))[0]
+
+
+def _link_line(c: Citation) -> str:
+    name = c.section.split(" > ")[-1] if c.section else (c.title or c.source)
+    where = c.title or c.source
+    return str(template()["link_line"]).format(name=name, where=where, n=1)
+
+
+def changes(items: list[Item], fates: list[tuple[int, str, str]]) -> tuple[UnitChange, ...]:
+    """Each source unit beside what it became; a lead-in's bullets go where it goes."""
+    out: list[UnitChange] = []
+    for i, how, became in fates:
+        it = items[i]
+        for part in it.parts or (it.text,):
+            out.append(UnitChange(source=part, became=became, how=how))
+        for m in it.members:
+            out.append(UnitChange(source=m, became=became, how="folded" if became else how))
+    return tuple(out)

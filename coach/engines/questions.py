@@ -1,0 +1,77 @@
+"""Questions that coach: at most three, each about something the update does not say.
+
+Never repeated; never about an outcome the update states; never anchored on a fragment: when a
+question points at a unit it quotes the whole unit (short ones only), never a word cut out of
+it. The wording is in prompts/offline.yaml.
+"""
+
+from __future__ import annotations
+
+from coach.engines.sections import Item, template
+from coach.facts import extract_facts
+from coach.markup import plain
+
+
+def questions(items: list[Item], earned_link: bool, words: int, length: str) -> tuple[str, ...]:
+    """The questions for one update, most important first."""
+    q = template()["questions"]
+    roles = {it.role for it in items}
+    outcomes = [it for it in items if it.role == "outcome"]
+    work = [it for it in items if it.role in ("activity", "outcome", "plan")]
+    out: list[str] = []
+    if work and not outcomes:
+        out.append(q["outcome"])
+    if work and not earned_link:
+        out.append(q["goal"])
+    if (
+        outcomes
+        and not any("measure" in u.signals for it in outcomes for u in it.units)
+        and not any(f.kind in ("number", "percent", "money") for it in outcomes for f in _facts(it))
+    ):
+        out.append(q["measure"])
+    activity = [it for it in items if it.role == "activity" and it.units[0].label == "process"]
+    activity.sort(key=lambda it: -max(u.score for u in it.units))  # the most process-heavy first
+    quote = _quotable(activity, q["quote_max_words"])
+    if quote and outcomes:
+        out.append(q["activity_quoted"].format(quote=quote))
+    plans = [it for it in items if it.role == "plan" and not _dated(it)]
+    plans = [it for it in plans if not any(c.isdigit() for c in it.text)]
+    quote = _quotable(plans, q["quote_max_words"])
+    if quote:
+        out.append(q["plan_quoted"].format(quote=quote))
+    if "risk" in roles and "ask" not in roles:
+        out.append(q["risk_ask"])
+    seen: set[str] = set()
+    unique = []
+    for one in out:
+        key = " ".join(one.lower().split())
+        if key not in seen:
+            seen.add(key)
+            unique.append(one)
+    short = length == "brief" or words < q["short_words"]
+    return tuple(unique[: q["max_short"] if short else q["max"]])
+
+
+def _facts(it: Item) -> list:  # type: ignore[type-arg]
+    return extract_facts(" ".join((it.text, *it.members)))
+
+
+def _dated(it: Item) -> bool:
+    return any(f.kind == "date" for f in _facts(it))
+
+
+_ANAPHORA = {"this", "that", "these", "those", "it", "they", "he", "she", "which", "also", "both"}
+
+
+def _quotable(candidates: list[Item], max_words: int) -> str:
+    """The first whole unit short enough to quote, without its final stop."""
+    for it in candidates:
+        if it.members:
+            continue
+        text = plain(it.text).rstrip(".!;:, ")
+        first = text.split()[0].lower() if text.split() else ""
+        if first in _ANAPHORA:  # "This will be done ...": the quote would need its context
+            continue
+        if 5 <= len(text.split()) <= max_words and '"' not in text:
+            return text
+    return ""

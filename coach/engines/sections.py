@@ -1,0 +1,226 @@
+"""Which section each unit of an update belongs in: outcome, activity, plan, risk, ask,
+greeting, thanks or chatter, decided from the analysis label, the heading the unit sits under
+and a small vocabulary (prompts/offline.yaml). Label-agnostic where it can be: the analysis
+says outcome or not; layout and a few function words say plan, risk, ask, greeting, thanks.
+
+Units are also grouped: a lead-in sentence that ends with a colon owns the bullets under it
+("We used it to:" + "- create pages"), so neither is ever shown without the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from coach.facts import extract_facts
+from coach.markup import clean_unit, link_definitions, plain
+from coach.resources import data_path
+from coach.segment import parse
+from coach.types import Unit
+
+ROLES = ("outcome", "activity", "plan", "risk", "ask", "greeting", "thanks", "chatter")
+
+
+@lru_cache(maxsize=1)
+def template() -> dict[str, Any]:
+    """The offline engine's wording and vocabulary (prompts/offline.yaml), loaded once."""
+    data: dict[str, Any] = yaml.safe_load(template_text())
+    return data
+
+
+@lru_cache(maxsize=1)
+def template_text() -> str:
+    return (data_path("prompts") / "offline.yaml").read_text("utf-8")
+
+
+def template_digest() -> str:
+    return hashlib.sha256(template_text().encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing the rewrite may say: a unit (or a lead-in with its bullets), cleaned."""
+
+    units: tuple[Unit, ...]
+    text: str  # the lead-in or unit, markup cleaned, in the author's words
+    members: tuple[str, ...]  # a lead-in's bullets, cleaned
+    role: str
+    heading: str  # the heading it sits under, cleaned ("" when none)
+    facts: int  # how many checkable facts it carries
+    kind: str = "sentence"
+    routine: bool = False  # only ceremony, filler or effort talk, no fact, no result
+    parts: tuple[str, ...] = ()  # the sentences of `text`, each cleaned
+
+
+def _words(key: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in template()["sections"][key])
+
+
+def _starts(text: str, key: str) -> bool:
+    low = text.lower().lstrip("\"'“‘([ ")
+    return any(low.startswith(w) and _boundary(low, len(w)) for w in _words(key))
+
+
+def _boundary(low: str, n: int) -> bool:
+    return n >= len(low) or not low[n].isalnum() or low[n - 1] in " :"
+
+
+def _has(text: str, key: str) -> bool:
+    """A word of the list, written in lower case (so "Flood Risk Team" is not a risk)."""
+    low = " " + text[:1].lower() + text[1:] + " "
+    return any(re.search(r"(?<![\w])" + re.escape(w), low) for w in _words(key))
+
+
+def _heading_is(heading: str, key: str) -> bool:
+    low = re.sub(r"^[\d.)\s]+", "", heading.lower())
+    return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", low) for w in _words(key))
+
+
+def role_of(unit: Unit, text: str, heading: str) -> str:
+    """The section one unit belongs in."""
+    facts = bool(extract_facts(text))
+    if _starts(text, "greeting_start") and not facts and unit.label not in ("outcome", "mixed"):
+        return "greeting"
+    if _starts(text, "thanks_start"):
+        return "thanks"
+    if (
+        _starts(text, "ask_start")
+        or text.rstrip().endswith("?")
+        or _heading_is(heading, "ask_headings")
+    ):
+        return "ask"
+    if _heading_is(heading, "plan_headings"):
+        return "plan"
+    if _heading_is(heading, "risk_headings"):
+        return "risk"
+    if unit.label in ("outcome", "mixed"):
+        return "outcome"
+    if _has(text, "risk_any"):
+        return "risk"
+    if _has(text, "plan_any"):
+        return "plan"
+    if unit.label == "process":
+        return "activity"
+    if not facts and not unit.signals and len(text.split()) < 8:
+        return "chatter"
+    return "activity"  # background and context: supporting material, in the author's words
+
+
+_NEW_BULLET = re.compile(r"\n[ \t]*(?:[-*+•▪◦‣]|\d{1,3}[.)]|[a-z][.)])[ \t]|<li|\n[ \t]*\n|\|")
+_BLANK = re.compile(r"\n[ \t]*\n")
+
+
+def _continues(source: str, a: Unit, b: Unit, refs: dict[str, str]) -> bool:
+    """b goes with a: the next sentence of the same bullet, or a sentence of the same paragraph
+    that leans on the one before ("She also ...", "This means ..."). Moving it away from its
+    antecedent would garble it."""
+    gap = source[a.end : b.start]
+    if a.kind in ("bullet", "checkbox") and b.kind == a.kind:
+        return not _NEW_BULLET.search(gap)
+    if a.kind == b.kind == "sentence" and not _BLANK.search(gap):
+        first = re.match(r"[\w’']+", plain(clean_unit(b.text, refs)))
+        return first is not None and first.group(0).lower() in _words("leans_on_previous")
+    return False
+
+
+def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
+    """The update's units as items in source order, each with its role and heading."""
+    refs = link_definitions(source)
+    headings = [
+        (s.start, _heading_text(s.text, refs)) for s in parse(source) if s.kind == "heading"
+    ]
+    starts = [h for h, _ in headings]
+    chunks: list[list[Unit]] = []
+    for u in units:
+        if chunks and _continues(source, chunks[-1][-1], u, refs):
+            chunks[-1].append(u)
+        else:
+            chunks.append([u])
+    out: list[Item] = []
+    i = 0
+    while i < len(chunks):
+        chunk = chunks[i]
+        u = chunk[0]
+        heading = next((h for start, h in reversed(headings) if start < u.start), "")
+        parts = tuple(p for p in (clean_unit(x.text, refs) for x in chunk) if plain(p))
+        text = " ".join(parts)
+        members: list[str] = []
+        group = list(chunk)
+        j = i + 1
+        if text.endswith(":") and u.kind == "sentence":
+            while (
+                j < len(chunks)
+                and chunks[j][0].kind in ("bullet", "checkbox")
+                and not any(group[-1].end <= h < chunks[j][0].start for h in starts)
+            ):
+                member = " ".join(clean_unit(x.text, refs) for x in chunks[j])
+                if plain(member):
+                    members.append(member)
+                group.extend(chunks[j])
+                j += 1
+        i = j
+        if not plain(text) and not members:
+            continue
+        roles = [role_of(x, clean_unit(x.text, refs), heading) for x in group]
+        role = roles[0]
+        if "outcome" in roles and role in ("activity", "greeting", "chatter", "plan"):
+            role = "outcome" if role != "plan" or roles.count("outcome") > len(roles) / 2 else role
+        elif role in ("greeting", "chatter") and len(group) > 1:
+            role = "activity"
+        count = len(extract_facts(" ".join((text, *members))))
+        kind = "row" if u.kind == "row" else ("bullet" if u.kind != "sentence" else "sentence")
+        routine = count == 0 and len(text.split()) <= 10 and all(_routine(m) for m in group)
+        out.append(
+            Item(tuple(group), text, tuple(members), role, heading, count, kind, routine, parts)
+        )
+    return _greetings_with_known_facts(out)
+
+
+def _greetings_with_known_facts(found: list[Item]) -> list[Item]:
+    """ "Here's what the Digital Team did this week" names a team the rest of the update names
+    too: a greeting whose facts are all said elsewhere goes like any greeting."""
+    out = []
+    for k, it in enumerate(found):
+        if it.role != "outcome" and not it.members and _starts(it.text, "greeting_start"):
+            rest = " ".join(
+                o.text + " " + " ".join(o.members) for j, o in enumerate(found) if j != k
+            )
+            hay = " ".join(rest.lower().split())
+            if all(f.text.lower() in hay for f in extract_facts(it.text)):
+                it = replace(it, role="greeting")
+        out.append(it)
+    return out
+
+
+_ROUTINE = {"ceremony", "filler", "effort"}
+
+
+def _routine(u: Unit) -> bool:
+    """'Attended the weekly sync', 'Lots of meetings this week': routine with nothing in it."""
+    cats = {s.category for s in u.spans}
+    return bool(cats & _ROUTINE) and cats <= _ROUTINE | {"activity"} and not u.signals
+
+
+def _heading_text(raw: str, refs: dict[str, str]) -> str:
+    return re.sub(r"[:\s]+$", "", plain(clean_unit(raw, refs)))
+
+
+def headings_with_facts(source: str, kept_text: str) -> list[str]:
+    """Headings that carry a fact the kept units do not ("## Update October 2025")."""
+    refs = link_definitions(source)
+    hay = " ".join(kept_text.lower().split())
+    out = []
+    for seg in parse(source):
+        if seg.kind != "heading":
+            continue
+        text = _heading_text(seg.text, refs)
+        text = re.sub(r"^\d{1,3}[.)]\s+", "", text)  # list numbering is layout, not a fact
+        facts = [f for f in extract_facts(text) if f.kind != "number" or len(f.text) > 1]
+        if facts and any(" ".join(f.text.lower().split()) not in hay for f in facts):
+            out.append(text)
+    return out

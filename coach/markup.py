@@ -1,0 +1,262 @@
+"""Markup cleaner for unit text: what the author wrote, without the layout it was pasted in.
+
+Real updates arrive as Markdown, HTML fragments, WordPress exports and e-mail quotes. A unit
+(one sentence or bullet) is cleaned by named passes, each a small function with an example,
+so a reader of the rewrite never sees "<p>", "&#x20;", "> ", "][2]", "1. " or a tab bullet.
+Inline links stay as Markdown links `[text](url)`: the URL is a fact the reader may need, and
+reference links are resolved to that same form. Code spans (`name`) stay: they name things.
+
+    >>> clean_unit("> **Fixed** a couple of bugs in [PR #575][2]&nbsp;", {"2": "https://x.org/575"})
+    'Fixed a couple of bugs in [PR #575](https://x.org/575)'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping
+
+_REF_DEF = re.compile(r"^\s{0,3}\[([^\]^][^\]]*)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*[\"')])?\s*$", re.M)
+
+
+def link_definitions(text: str) -> dict[str, str]:
+    """Reference-link definitions of a whole update, by lower-cased label.
+
+    >>> link_definitions("See [the list][p-high].\\n\\n[p-high]: https://x.org/issues")
+    {'p-high': 'https://x.org/issues'}
+    """
+    return {m.group(1).strip().lower(): m.group(2) for m in _REF_DEF.finditer(text)}
+
+
+def is_link_definition(line: str) -> bool:
+    """`[label]: url` lines are link targets, not prose.
+
+    >>> is_link_definition("[jan-28-mtg]: https://github.com/rust-lang/compiler-team/issues/479")
+    True
+    """
+    return bool(_REF_DEF.fullmatch(line.strip()))
+
+
+# -- passes ---------------------------------------------------------------------------------
+_BR = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr)>", re.I)
+_TAG = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+
+
+def strip_html(s: str) -> str:
+    """Tags go (a line break becomes a space); the words between them stay.
+
+    >>> strip_html("<p>Stable support <strong>landed</strong> on nightly.</p>")
+    'Stable support landed on nightly. '
+    """
+    return _TAG.sub("", _BR.sub(" ", s))
+
+
+def unescape_entities(s: str) -> str:
+    """HTML entities become the characters they stand for; non-breaking spaces become spaces.
+
+    >>> unescape_entities("Q&amp;A on 3&#x20;May&nbsp;2024")
+    'Q&A on 3 May 2024'
+    """
+    return html.unescape(s).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+_QUOTE = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
+
+
+def strip_quote_markers(s: str) -> str:
+    """E-mail and Markdown quote markers at line starts.
+
+    >>> strip_quote_markers("> > We shipped it.")
+    'We shipped it.'
+    """
+    return _QUOTE.sub("", s)
+
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
+
+
+def drop_images(s: str) -> str:
+    """Images are pictures, not prose: `![alt](src)` goes whole.
+
+    >>> drop_images("Done ![screenshot](a.png) today")
+    'Done  today'
+    """
+    return _IMAGE.sub("", s)
+
+
+_FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
+_FOOTNOTE_DEF = re.compile(r"^\s*\[\^[^\]]+\]:\s*")
+
+
+def drop_footnote_marks(s: str) -> str:
+    """Footnote references point at text the rewrite does not carry; a footnote's own text
+    loses its label.
+
+    >>> drop_footnote_marks("the crate dynosaur[^names] wraps"), drop_footnote_marks("[^1]: See")
+    ('the crate dynosaur wraps', 'See')
+    """
+    return _FOOTNOTE.sub("", _FOOTNOTE_DEF.sub("", s))
+
+
+_ARROW = re.compile(r"(?<=\S)[ \t]+(?:>|->|=>|→)[ \t]+(?=[^\d\s=<>])")
+
+
+def arrows_to_dashes(s: str) -> str:
+    """A '>' used as an arrow between two parts reads as a quote marker: it becomes a dash.
+    A comparison ('latency > 5 ms') stays.
+
+    >>> arrows_to_dashes("[CVD Guide](u) > effort is stagnating"), arrows_to_dashes("p95 > 5 ms")
+    ('[CVD Guide](u) – effort is stagnating', 'p95 > 5 ms')
+    """
+    return _ARROW.sub(" – ", s)
+
+
+_REF_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\s?\[([^\]]*)\]")
+_SHORTCUT = re.compile(r"(?<![\]!])\[([^\[\]]+)\](?![(\[:])")
+
+
+def resolve_reference_links(s: str, refs: Mapping[str, str]) -> str:
+    """`[text][ref]` and `[ref]` become `[text](url)` when defined, else plain `text`.
+
+    >>> resolve_reference_links("see [86 such issues][p-high] and [here][9]", {"p-high": "u"})
+    'see [86 such issues](u) and here'
+    """
+
+    def full(m: re.Match[str]) -> str:
+        label = (m.group(2) or m.group(1)).strip().lower()
+        url = refs.get(label)
+        return f"[{m.group(1)}]({url})" if url else m.group(1)
+
+    def shortcut(m: re.Match[str]) -> str:
+        url = refs.get(m.group(1).strip().lower())
+        if url:
+            return f"[{m.group(1)}]({url})"
+        return m.group(0) if re.fullmatch(r"[ xX]", m.group(1)) else m.group(1)
+
+    return _SHORTCUT.sub(shortcut, _REF_LINK.sub(full, s))
+
+
+_INLINE_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?[^)]*\)")
+
+
+def tidy_inline_links(s: str) -> str:
+    """Links whose text is empty or the URL itself become the bare URL.
+
+    >>> tidy_inline_links("at [](https://a.io) and [https://b.io](https://b.io)")
+    'at https://a.io and https://b.io'
+    """
+
+    def one(m: re.Match[str]) -> str:
+        text, url = m.group(1).strip(), m.group(2)
+        if not text or text == url:
+            return url
+        return f"[{text}]({url})"
+
+    return _INLINE_LINK.sub(one, s)
+
+
+_EMPHASIS = (
+    re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),
+    re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"),
+    re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])"),
+    re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])"),
+    re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"),
+)
+
+
+def strip_emphasis(s: str) -> str:
+    """Bold, italics and strike marks go; identifiers such as snake_case stay.
+
+    >>> strip_emphasis("**Return Type Notation** is _implemented_ in my_crate")
+    'Return Type Notation is implemented in my_crate'
+    """
+    for pattern in _EMPHASIS:
+        s = pattern.sub(r"\1", s)
+    return s
+
+
+_LIST_MARK = re.compile(
+    r"^[ \t]*(?:(?:[-*+•▪◦‣·o]|\d{1,3}[.)]|\(?[a-z][.)]|\(\d{1,3}\))[ \t]+)+(?:\[[ xX]\][ \t]+)?"
+)
+
+
+def strip_list_marker(s: str) -> str:
+    """Bullets, tab bullets, list numbers and checkboxes at the start of a unit.
+
+    >>> strip_list_marker("*\\tour ideal way to learn"), strip_list_marker("2. [x] Ship it")
+    ('our ideal way to learn', 'Ship it')
+    """
+    return _LIST_MARK.sub("", s)
+
+
+_HEADING_MARK = re.compile(r"^[ \t]*#{1,6}[ \t]+")
+_TABLE_PIPE = re.compile(r"^\s*\|\s*|\s*\|\s*$")
+
+
+def strip_heading_and_table(s: str) -> str:
+    """Heading hashes and table pipes (cells become a dash-separated line).
+
+    >>> strip_heading_and_table("| 14 Jan | Planning meeting |")
+    '14 Jan – Planning meeting'
+    """
+    s = _HEADING_MARK.sub("", s)
+    if s.lstrip().startswith("|") and s.count("|") >= 2:
+        cells = [c.strip() for c in _TABLE_PIPE.sub("", s).split("|")]
+        s = " – ".join(c for c in cells if c)
+    return s
+
+
+_SPACE = re.compile(r"[ \t\r\n]+")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,;:.!?)])")
+_OPEN_SPACE = re.compile(r"([(\[])\s+")
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
+
+
+def collapse_space(s: str) -> str:
+    """One space between words; none before closing punctuation; empty brackets go.
+
+    >>> collapse_space("Done  ( )\\n  today , finally")
+    'Done today, finally'
+    """
+    s = _EMPTY_BRACKETS.sub("", _SPACE.sub(" ", s))
+    s = _SPACE_BEFORE_PUNCT.sub(r"\1", _OPEN_SPACE.sub(r"\1", s))
+    return _SPACE.sub(" ", s).strip()
+
+
+PASSES: tuple[Callable[[str], str], ...] = (
+    strip_html,
+    unescape_entities,
+    strip_quote_markers,
+    drop_images,
+    drop_footnote_marks,
+    arrows_to_dashes,
+    strip_heading_and_table,
+    strip_list_marker,
+    tidy_inline_links,
+    strip_emphasis,
+    collapse_space,
+)
+
+
+def clean_unit(text: str, refs: Mapping[str, str] | None = None) -> str:
+    """A unit's words without markup, in the author's order; links kept as `[text](url)`."""
+    s = text
+    for one in PASSES[:6]:
+        s = one(s)
+    s = resolve_reference_links(s, refs or {})
+    for one in PASSES[6:]:
+        s = one(s)
+    # A second list-marker pass: "<li>1. Done</li>" only shows its number once tags are gone.
+    return collapse_space(strip_list_marker(s))
+
+
+def plain(text: str) -> str:
+    """Text for matching and measuring: clean, and links reduced to their words.
+
+    >>> plain("[Charter](https://x.org/c) published")
+    'Charter published'
+    """
+    return collapse_space(_INLINE_LINK.sub(r"\1", clean_unit(text)))
+
+
+__all__ = ["PASSES", "clean_unit", "is_link_definition", "link_definitions", "plain"]
