@@ -25,7 +25,8 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # of a link or emphasis; not after common abbreviations or single initials.
 _SENT_END = re.compile(r"(?<=[.!?])[\"'’”)\]*_]*\s+(?=[A-Z0-9\"'(£$€“‘\[*`])")
 _ABBREV = re.compile(
-    r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|Mr|Ms|Mrs|Dr|St|No|Inc|Ltd|Co|cf|al|ca)\.|\b[A-Z]\.)"
+    r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|Mr|Ms|Mrs|Dr|Prof|Sr|Jr|Rev|Hon|Gen|Col|Capt|Lt|St|Mt|"
+    r"No|Nos|Inc|Ltd|Co|Corp|cf|al|ca|Fig|fig|Vol|vol|pp|Dept|dept|Est|approx)\.|\b[A-Z]\.)"
     r"[\"'’”)\]*_]*$"
 )
 

@@ -76,8 +76,9 @@ def _bare(text: str) -> str:
 
 
 def fold(items: list[Item], lower_ok: set[str]) -> str:
-    """Whole units joined into one line with semicolons. Mid-line, a first word loses its
-    capital only when the update also writes it in lower case (so names keep theirs)."""
+    """Whole units joined with semicolons, in lines of at most `fold_words` words (a line
+    that long stays readable). Mid-line, a first word loses its capital only when it is a common
+    word or the update also writes it in lower case (so names keep theirs)."""
     pieces: list[str] = []
     for it in items:
         parts = list(it.parts or (it.text,))
@@ -85,13 +86,20 @@ def fold(items: list[Item], lower_ok: set[str]) -> str:
             members = ", ".join(_bare(m) for m in it.members)
             parts[-1] = _bare(parts[-1]) + ": " + members
         pieces.extend(_bare(p) for p in parts if _bare(p))
-    out = []
-    for k, p in enumerate(pieces):
+    budget = int(template()["fold_words"])
+    lines: list[list[str]] = []
+    size = budget
+    for p in pieces:
+        n = len(p.split())
+        if size + n > budget:
+            lines.append([])
+            size = 0
         m = _TITLE_WORD.match(p)
-        if k and m and (m.group(1).lower() in lower_ok or _VERB_FORM.fullmatch(m.group(1))):
+        if lines[-1] and m and (m.group(1).lower() in lower_ok or _VERB_FORM.fullmatch(m.group(1))):
             p = p[0].lower() + p[1:]
-        out.append(p)
-    return sentence("; ".join(out)) if out else ""
+        lines[-1].append(p)
+        size += n
+    return " ".join(sentence("; ".join(line)) for line in lines if line)
 
 
 def _foldable(it: Item) -> bool:
@@ -153,22 +161,21 @@ def compose(
         order.extend(idx)
 
     def folded(label: str, idx: list[int]) -> None:
-        whole = [i for i in idx if not _foldable(items[i])]
-        idx = [i for i in idx if _foldable(items[i])]
-        if len(idx) == 1:
-            whole, idx = sorted(whole + idx), []
-        if idx:
-            line = fold([items[i] for i in idx], lower_ok)
-            blocks.append(f"{label} {line}")
-            for i in idx:
-                fates[i] = ("folded", line)
-            order.extend(idx)
-        if whole:
-            text = " ".join(render_item(items[i]) for i in whole)
-            blocks.append(text if idx else f"{label} {text}")
-            for i in whole:
-                fates[i] = ("kept", render_item(items[i]))
-            order.extend(whole)
+        """Foldable units joined into one line; the others follow it as whole sentences."""
+        if not idx:
+            return
+        fold_idx = [i for i in idx if _foldable(items[i])]
+        if len(fold_idx) < 2:
+            fold_idx = []
+        whole = [i for i in idx if i not in fold_idx]
+        line = fold([items[i] for i in fold_idx], lower_ok)
+        rest = [render_item(items[i]) for i in whole]
+        blocks.append(f"{label} " + " ".join(x for x in (line, *rest) if x))
+        for i in fold_idx:
+            fates[i] = ("folded", line)
+        for i, text in zip(whole, rest, strict=True):
+            fates[i] = ("kept", text)
+        order.extend(fold_idx + whole)
 
     prose(labels["outcomes"], outcomes)
     link = _earned(citations)
@@ -217,7 +224,8 @@ def _earned(citations: tuple[Citation, ...]) -> Citation | None:
 def _link_line(c: Citation) -> str:
     name = c.section.split(" > ")[-1] if c.section else (c.title or c.source)
     where = c.title or c.source
-    return str(template()["link_line"]).format(name=name, where=where, n=1)
+    key = "link_line" if where != name else "link_line_same"
+    return str(template()[key]).format(name=name, where=where, n=1)
 
 
 def changes(items: list[Item], fates: list[tuple[int, str, str]]) -> tuple[UnitChange, ...]:

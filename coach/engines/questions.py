@@ -35,7 +35,9 @@ def questions(items: list[Item], earned_link: bool, words: int, length: str) -> 
     if quote and outcomes:
         out.append(q["activity_quoted"].format(quote=quote))
     plans = [it for it in items if it.role == "plan" and not _dated(it)]
-    plans = [it for it in plans if not any(c.isdigit() for c in it.text)]
+    # Only a unit that itself says it is a plan ("We will ...") is asked when; a sentence that
+    # merely sits under a "Next" heading may be a standing fact ("Our meetings are open").
+    plans = [it for it in plans if not any(c.isdigit() for c in it.text) and _says_plan(it)]
     quote = _quotable(plans, q["quote_max_words"])
     if quote:
         out.append(q["plan_quoted"].format(quote=quote))
@@ -54,6 +56,11 @@ def questions(items: list[Item], earned_link: bool, words: int, length: str) -> 
 
 def _facts(it: Item) -> list:  # type: ignore[type-arg]
     return extract_facts(" ".join((it.text, *it.members)))
+
+
+def _says_plan(it: Item) -> bool:
+    low = " " + it.text.lower() + " "
+    return any(w in low for w in template()["sections"]["plan_any"])
 
 
 def _dated(it: Item) -> bool:

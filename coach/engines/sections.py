@@ -94,7 +94,7 @@ def role_of(unit: Unit, text: str, heading: str) -> str:
         or _heading_is(heading, "ask_headings")
     ):
         return "ask"
-    if _heading_is(heading, "plan_headings"):
+    if _heading_is(heading, "plan_headings") or _starts(text, "plan_start"):
         return "plan"
     if _heading_is(heading, "risk_headings"):
         return "risk"
@@ -106,7 +106,7 @@ def role_of(unit: Unit, text: str, heading: str) -> str:
         return "plan"
     if unit.label == "process":
         return "activity"
-    if not facts and not unit.signals and len(text.split()) < 8:
+    if not facts and not unit.signals and _is_chatter(text):
         return "chatter"
     return "activity"  # background and context: supporting material, in the author's words
 
@@ -126,6 +126,15 @@ def _continues(source: str, a: Unit, b: Unit, refs: dict[str, str]) -> bool:
         first = re.match(r"[\w’']+", plain(clean_unit(b.text, refs)))
         return first is not None and first.group(0).lower() in _words("leans_on_previous")
     return False
+
+
+def _is_chatter(text: str) -> bool:
+    """A few words with nothing to hold on to: 'Work in progress!', 'Ummmm... that's it'. Any
+    digit or capitalised word after the first may be a fact the curator wants: not chatter."""
+    words = plain(text).split()
+    return len(words) <= 5 and not any(c.isdigit() for c in text) and not any(
+        w[:1].isupper() for w in words[1:]
+    )
 
 
 def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
