@@ -32,15 +32,33 @@ _BARE_URL_END = re.compile(r"https?://\S+$")
 
 
 def sentence(text: str) -> str:
-    """The author's text as a sentence: a full stop added when it has none; a plain lower-case
-    first word capitalised ("our ideal way to learn" -> "Our ideal way to learn.")."""
+    """The author's text as a sentence: a full stop added when it has none ("..." when the
+    author's text trails off on "of the"); a plain lower-case first word capitalised ("our
+    ideal way to learn" -> "Our ideal way to learn.")."""
     text = text.strip().rstrip(",;")
     if not text:
         return text
     m = _FIRST_WORD.match(text)
     if m and (m.end() >= len(text) or text[m.end()] in " ,;:"):
         text = text[0].upper() + text[1:]
-    return text if _END.search(text) else text + "."
+    if _END.search(text):
+        return text
+    last = re.findall(r"[A-Za-z]+", text[-12:])
+    return text + ("..." if last and last[-1].lower() in _words("trails_off_after") else ".")
+
+
+def _words(key: str) -> set[str]:
+    return {str(w) for w in template()["sections"][key]}
+
+
+def _join_lead(lead: str, body: str) -> str:
+    """A lead-in and its joined bullets. 'We used it to:' runs on without its colon ('We used it
+    to create bios, ...'); 'Three documents were published:' keeps it."""
+    lead = _bare(lead) if lead.rstrip().endswith(":") else lead.rstrip()
+    words = re.findall(r"[A-Za-z]+", lead)
+    if words and words[-1].lower() in _words("runs_on_after"):
+        return f"{lead} {body}"
+    return f"{lead}: {body}"
 
 
 def render_item(item: Item, as_list: bool = False) -> str:
@@ -51,9 +69,9 @@ def render_item(item: Item, as_list: bool = False) -> str:
     if not item.members:
         return " ".join(parts)
     lead = " ".join(parts).rstrip()
-    lead = lead if lead.endswith(":") else lead.rstrip(".") + ":"
     if _short_members(item):
-        return sentence(lead + " " + "; ".join(_bare(m) for m in item.members))
+        return sentence(_join_lead(lead, "; ".join(_bare(m) for m in item.members)))
+    lead = lead if lead.endswith(":") else lead.rstrip(".") + ":"
     if as_list:
         return lead + "".join(f"\n  - {sentence(m)}" for m in item.members)
     return lead + " " + " ".join(sentence(m) for m in item.members)
@@ -83,8 +101,7 @@ def fold(items: list[Item], lower_ok: set[str]) -> str:
     for it in items:
         parts = list(it.parts or (it.text,))
         if it.members:
-            members = ", ".join(_bare(m) for m in it.members)
-            parts[-1] = _bare(parts[-1]) + ": " + members
+            parts[-1] = _join_lead(parts[-1], ", ".join(_bare(m) for m in it.members))
         pieces.extend(_bare(p) for p in parts if _bare(p))
     budget = int(template()["fold_words"])
     lines: list[list[str]] = []

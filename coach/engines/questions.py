@@ -29,7 +29,13 @@ def questions(items: list[Item], earned_link: bool, words: int, length: str) -> 
         and not any(f.kind in ("number", "percent", "money") for it in outcomes for f in _facts(it))
     ):
         out.append(q["measure"])
-    activity = [it for it in items if it.role == "activity" and it.units[0].label == "process"]
+    activity = [
+        it
+        for it in items
+        if it.role == "activity"
+        and it.units[0].label == "process"
+        and any(s.category in _WORK for s in it.units[0].spans)
+    ]
     activity.sort(key=lambda it: -max(u.score for u in it.units))  # the most process-heavy first
     quote = _quotable(activity, q["quote_max_words"])
     if quote and outcomes:
@@ -67,6 +73,7 @@ def _dated(it: Item) -> bool:
     return any(f.kind == "date" for f in _facts(it))
 
 
+_WORK = {"tool", "activity", "ceremony", "artifact", "methodology"}  # a unit that reports work
 _ANAPHORA = {"this", "that", "these", "those", "it", "they", "he", "she", "which", "also", "both"}
 
 

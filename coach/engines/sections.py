@@ -132,8 +132,10 @@ def _is_chatter(text: str) -> bool:
     """A few words with nothing to hold on to: 'Work in progress!', 'Ummmm... that's it'. Any
     digit or capitalised word after the first may be a fact the curator wants: not chatter."""
     words = plain(text).split()
-    return len(words) <= 5 and not any(c.isdigit() for c in text) and not any(
-        w[:1].isupper() for w in words[1:]
+    return (
+        len(words) <= 5
+        and not any(c.isdigit() for c in text)
+        and not any(w[:1].isupper() for w in words[1:])
     )
 
 
