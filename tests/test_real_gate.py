@@ -1,0 +1,67 @@
+"""The CI gate on real updates: offline rewrites of the whole real-updates dataset stay within
+eval/real/gate.yaml (garbled fragments, leaked markup, curated facts kept, invented facts).
+
+Skipped when the dataset is not beside the repo (../shared/datasets/real-updates or
+COACH_REAL_DATA); its texts are not copied into the repo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from coach.evals.real import load_real, resolve_path
+from coach.evals.rewrites import rewrite_all, summarise
+
+GATE = Path(__file__).resolve().parent.parent / "eval" / "real" / "gate.yaml"
+DATA = resolve_path()
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (DATA / "updates.jsonl").is_file(), reason=f"no real-updates dataset at {DATA}"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def run() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    rows = rewrite_all(load_real(DATA))
+    return rows, summarise(rows)
+
+
+@pytest.fixture(scope="module")
+def gate() -> dict[str, float]:
+    return yaml.safe_load(GATE.read_text(encoding="utf-8"))
+
+
+def _examples(rows: list[dict[str, Any]], kind: str) -> str:
+    hits = [
+        f"{r['id']}: {g['match']!r} in {g['sentence'][:120]!r}"
+        for r in rows
+        for g in r.get("garbles", [])
+        if g["kind"] == kind
+    ]
+    return "\n".join(hits[:8])
+
+
+@pytest.mark.timeout(1200)
+def test_garbled_fragments_within_the_gate(run, gate) -> None:
+    rows, s = run
+    assert s["errors"] == 0
+    assert s["garbled_fragments"] <= gate["garbled_fragments"], _examples(rows, "fragment")
+
+
+def test_leaked_markup_within_the_gate(run, gate) -> None:
+    rows, s = run
+    assert s["leaked_markup"] <= gate["leaked_markup"], _examples(rows, "markup")
+
+
+def test_curated_facts_kept_and_none_invented(run, gate) -> None:
+    rows, s = run
+    lost = [f"{r['id']}: {r['facts_missing'][:3]}" for r in rows if r.get("facts_missing")]
+    assert s["facts_kept"] >= gate["facts_kept_min"], "\n".join(lost[:8])
+    made = [f"{r['id']}: {r['invented_facts'][:3]}" for r in rows if r.get("invented_facts")]
+    assert s["invented_facts"] <= gate["invented_facts"], "\n".join(made[:8])
