@@ -26,7 +26,7 @@ def test_handle_rewrite_fills_every_panel(coach: Coach) -> None:
     assert "<ins>" in red
     assert 'class="pt pt-ceremony"' in spans and "standups" in spans
     assert "<li>" in questions
-    assert "<details" in cites and "›" in cites
+    assert "<details" in cites and "›" in cites and "a suggestion, not cited" in cites
     assert "coach-align" in align
     assert "Facts kept" in score and "Process talk" in score
     assert "engine <b>offline</b>" in meta and "prompt <b>" in meta

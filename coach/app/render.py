@@ -99,6 +99,16 @@ def questions(items: tuple[str, ...] | list[str]) -> str:
 
 def citations(result: RewriteResult) -> str:
     """Each cited strategy passage as an expandable block with document and section."""
+    s = result.suggestion
+    if not result.citations and s is not None:  # below the calibrated threshold: a hint only
+        return (
+            empty("No clear link to the strategy was found, so nothing is cited.")
+            + f'<details class="coach-cite coach-suggestion"><summary>Closest passage '
+            f"(a suggestion, not cited): {_e(s.title or s.source)}"
+            f'<span class="section"> › {_e(s.section)}</span></summary>'
+            f'<p class="meta"><code>{_e(s.source)}</code> · score {s.score:.2f}</p>'
+            f"<blockquote>{_multiline(s.text)}</blockquote></details>"
+        )
     if not result.citations:
         return empty(
             f"No strategy passages found in collection {result.collection!r}: "
