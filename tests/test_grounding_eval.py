@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from coach.evals.gold import github_slug, item_passages
+from coach.evals.grounding import evaluate_grounding, format_report
 from coach.ingest import chunk_markdown
 from coach.ingest.chunking import blocks, chunk_document
 from coach.ingest.formats import load_markdown
@@ -78,3 +82,96 @@ def test_blocks_are_paragraphs_bullets_and_rows() -> None:
         "Intro.\n\n- one\n  - one.a\n- two\n[ref]: https://x\n\n| **A** | x |\n|-|-|\n| B | y |"
     )
     assert got == ["Intro.", "- one\n  - one.a", "- two", "**A** | x", "B | y"]
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_evaluate_grounding_on_any_directory_of_the_schema(
+    tmp_path: Path, models_dir: Path
+) -> None:
+    """Two made-up organisations and an unrelated corpus: own updates hit their item, the
+    figures and the folds are all there."""
+    data = tmp_path / "data"
+    for org, doc in {
+        "bakery": "# Bakery plan\n\n## Fresh bread every morning\n\nBake sourdough and rye daily "
+        "so every shop opens with fresh bread by 7am.\n\n## Zero waste\n\nGive unsold loaves to "
+        "food banks and compost the rest.\n",
+        "harbour": "# Harbour plan\n\n## Safe moorings\n\nRepair the pontoons and inspect every "
+        "mooring chain each spring so boats stay safe in storms.\n",
+    }.items():
+        (data / "strategy" / org).mkdir(parents=True)
+        (data / "strategy" / org / "plan.md").write_text(doc)
+        (data / "strategy" / org / "SOURCES.md").write_text("# Sources\n\nnot strategy\n")
+    _write_jsonl(
+        data / "strategy" / "ITEMS.jsonl",
+        [
+            {
+                "org": "bakery",
+                "file": "plan.md",
+                "item_id": "plan.md#fresh-bread-every-morning",
+                "heading": "Fresh bread every morning",
+                "summary": "fresh bread daily",
+            },
+            {
+                "org": "bakery",
+                "file": "plan.md",
+                "item_id": "plan.md#zero-waste",
+                "heading": "Zero waste",
+                "summary": "unsold loaves to food banks",
+            },
+            {
+                "org": "harbour",
+                "file": "plan.md",
+                "item_id": "plan.md#safe-moorings",
+                "heading": "Safe moorings",
+                "summary": "pontoons and mooring chains",
+            },
+        ],
+    )
+    updates = [
+        (
+            "b1",
+            "bakery",
+            "Gave 140 unsold loaves to two food banks and composted the rest; waste down.",
+            ["plan.md#zero-waste"],
+        ),
+        (
+            "b2",
+            "bakery",
+            "New ovens: all six shops opened with fresh sourdough and rye by 7am.",
+            ["plan.md#fresh-bread-every-morning"],
+        ),
+        (
+            "h1",
+            "harbour",
+            "Replaced 12 pontoon sections and inspected 80 mooring chains before the storms.",
+            ["plan.md#safe-moorings"],
+        ),
+    ]
+    _write_jsonl(data / "updates.jsonl", [{"id": i, "org": o, "text": t} for i, o, t, _ in updates])
+    _write_jsonl(
+        data / "grounding_updates.jsonl",
+        [{"update_id": i, "org": o, "gold_items": g} for i, o, _, g in updates],
+    )
+    _write_jsonl(
+        data / "grounding.jsonl",
+        [{"update_id": i, "org": o, "unit": t, "gold": g} for i, o, t, g in updates],
+    )
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    (sample / "library.md").write_text(
+        "# Library plan\n\n## Reading for all\n\nLend more books to children.\n"
+    )
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "models").symlink_to(models_dir, target_is_directory=True)
+
+    result = evaluate_grounding(data, sample=sample, home=home)
+    s = result["summary"]
+    assert s["updates_with_gold"] == 3 and s["hit@1"] == 1.0
+    assert s["unrelated pairs"] == 3 * 2  # each update against the other org and the sample
+    assert set(result["chunks"]) == {"bakery", "harbour", "sample"}
+    assert [f["held out"] for f in result["logo"]] == ["bakery", "harbour"]
+    assert "leave-one-organisation-out" in format_report(result)

@@ -69,6 +69,12 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
 
     data_dir = Path(data_dir)
     with tempfile.TemporaryDirectory(prefix="coach-grounding-") as tmp:
+        if home is None:  # share the model files (ONNX graph, background vectors) of COACH_HOME
+            from coach.settings import Settings
+
+            models = Settings.load().models_dir
+            if models.is_dir():
+                (Path(tmp) / "models").symlink_to(models, target_is_directory=True)
         coach = Coach(home=str(home or tmp))
         cols = _index(coach, data_dir, sample if sample is not None else _sample_corpus())
         store, retriever = coach.store, coach.retriever
@@ -285,12 +291,13 @@ def evaluate_grounding(
     *,
     sample: str | Path | None = None,
     calibrate: bool = False,
+    home: str | Path | None = None,
 ) -> dict[str, Any]:
     """Every grounding figure for `data_dir`: at the shipped calibration (or, with `calibrate`,
     at thresholds fitted on all of it, written to coach/data/grounding.json), and LOGO folds."""
     from coach.retrieval import calibration
 
-    raw = run(Path(data_dir), Path(sample) if sample else None)
+    raw = run(Path(data_dir), Path(sample) if sample else None, Path(home) if home else None)
     cal = calibration()
     t, tu = cal.threshold, cal.unit_threshold
     if calibrate:
