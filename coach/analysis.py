@@ -30,6 +30,20 @@ def _has_measure(low: str, words: set[str], rules: Rules) -> bool:
     return bool(p["measure_words"].search(low))
 
 
+_NEGATED = re.compile(r"\b(?:not|n't|never|no|yet to|without|nor)\b(?:\W+\w+){0,2}\W*$")
+
+
+def _found(rules: Rules, name: str, low: str) -> bool:
+    """A hit of the outcome finder that is not negated: "has not yet reached stable" and
+    "no decision was made" state no result."""
+    pat = rules.patterns.get(name)
+    if pat is None:
+        return False
+    return any(
+        not _NEGATED.search(low[max(0, m.start() - 30) : m.start()]) for m in pat.finditer(low)
+    )
+
+
 def _search(rules: Rules, name: str, text: str) -> re.Match[str] | None:
     pat = rules.patterns.get(name)
     return pat.search(text) if pat is not None else None
@@ -134,7 +148,7 @@ def _signals(low: str, rules: Rules, ws: list[str]) -> tuple[tuple[str, ...], bo
         out.append("measure")
     if "strategy" in names:
         out.append("strategy")
-    if _search(rules, "outcome", low) or _search(rules, "benefit", low):
+    if _found(rules, "outcome", low) or _found(rules, "benefit", low):
         out.append("result")  # the outcome finder: a decision, milestone, new ability, metric
     return tuple(out), link
 

@@ -23,6 +23,9 @@ from coach.rules import load_rules
         ("Crate owners can now trigger rebuilds without a new release.", "outcome"),
         ("The council decided to cancel the elections and run them again.", "outcome"),
         ("We will launch the new service next month.", "other"),
+        # a negated result states none
+        ("RTN is implemented but it has not yet reached stable.", "process"),
+        ("This will help you renew your token before it expires.", "outcome"),
         ("Support backlog down from 120 to 40, so customers wait 2 days less.", "outcome"),
         ("Nurses now spend 25 minutes less per shift on observations.", "outcome"),
         ("Login-related calls to the contact centre are down 26% week on week.", "outcome"),
