@@ -10,8 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from coach.types import FactCheck
+
+
+def _vocab() -> tuple[frozenset[str], frozenset[str]]:
+    """(name stop words, sentence-initial verbs) from coach/data/facts.yaml."""
+    data = yaml.safe_load((Path(__file__).parent / "data" / "facts.yaml").read_text("utf-8"))
+    return frozenset(str(data["name_stop"]).split()), frozenset(str(data["verbs"]).split())
+
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -38,7 +48,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("date", re.compile(rf"\b(?:{_MONTHS})\s+\d{{4}}\b", re.I)),
     ("date", re.compile(r"\b(?:Q[1-4]|H[12])(?:\s*(?:FY)?\s*'?\d{2,4})?\b|\bFY\s?'?\d{2,4}\b")),
-    ("date", re.compile(r"\b(?:sprint|week|wk|phase|wave|release|stage|gate|PI)\s?#?\d+\b", re.I)),
+    # [ \t], not \s: "### Next week" over a numbered list is not the fact "week 1".
+    (
+        "date",
+        re.compile(r"\b(?:sprint|week|wk|phase|wave|release|stage|gate|PI)[ \t]?#?\d+\b", re.I),
+    ),
+    # A numbered list's markers ("1. ", "2) ") are layout, not facts: claimed here, then dropped.
+    ("listmark", re.compile(r"(?m)^[ \t]*\d{1,3}[.)](?=[ \t])")),
     (
         "money",
         re.compile(
@@ -46,196 +62,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("percent", re.compile(r"[-+]?\d+(?:\.\d+)?\s?(?:%|percent\b|pp\b|per cent\b)", re.I)),
+    # (?<![\d.]): a match may only start where a digit run starts; without it every position
+    # of a long digit run started a match that then backtracked, quadratic in the run.
+    (
+        "percent",
+        re.compile(r"(?<![\d.])[-+]?\d+(?:\.\d+)?\s?(?:%|percent\b|pp\b|per cent\b)", re.I),
+    ),
     ("number", re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?(?:k|m|bn|x)?(?![\w])", re.I)),
     ("date", re.compile(rf"\b(?:{_DAYS}|{_MONTHS.replace('|may', '')})\b", re.I)),
 ]
 
-_NAME_STOP = {
-    "i",
-    "a",
-    "an",
-    "the",
-    "this",
-    "that",
-    "these",
-    "those",
-    "we",
-    "our",
-    "us",
-    "it",
-    "its",
-    "they",
-    "their",
-    "he",
-    "she",
-    "you",
-    "your",
-    "my",
-    "next",
-    "last",
-    "week",
-    "weekly",
-    "status",
-    "update",
-    "summary",
-    "risks",
-    "risk",
-    "issues",
-    "issue",
-    "blockers",
-    "blocker",
-    "done",
-    "todo",
-    "to",
-    "do",
-    "in",
-    "on",
-    "and",
-    "or",
-    "of",
-    "for",
-    "with",
-    "by",
-    "at",
-    "from",
-    "as",
-    "also",
-    "all",
-    "no",
-    "not",
-    "yes",
-    "ok",
-    "new",
-    "team",
-    "what",
-    "who",
-    "why",
-    "how",
-    "when",
-    "where",
-    "which",
-    "outcome",
-    "outcomes",
-    "impact",
-    "strategic",
-    "link",
-    "supporting",
-    "activity",
-    "questions",
-    "question",
-    "asks",
-    "ask",
-    "plans",
-    "plan",
-    "progress",
-    "highlights",
-    "achievements",
-    "accomplishments",
-    "notes",
-    "note",
-    "please",
-    "thanks",
-    "thank",
-    "hi",
-    "hello",
-    "dear",
-    "regards",
-    "cheers",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "will",
-    "would",
-    "can",
-    "could",
-    "should",
-    "may",
-    "might",
-    "must",
-    "has",
-    "have",
-    "had",
-    "there",
-    "here",
-    "so",
-    "but",
-    "if",
-    "then",
-    "than",
-    "because",
-    "after",
-    "before",
-    "during",
-    "since",
-    "until",
-    "about",
-    "into",
-    "over",
-    "under",
-    "up",
-    "down",
-    "out",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "mr",
-    "ms",
-    "mrs",
-    "dr",
-    "re",
-    "fyi",
-    "n/a",
-    "tbd",
-    "tbc",
-    "etc",
-    "eg",
-    "ie",
-    "vs",
-    "coaching",
-    "evidence",
-    "source",
-    "pillar",
-    "goal",
-    "goals",
-    "objective",
-    "key",
-    "result",
-    "results",
-    "changed",
-    "overview",
-    "background",
-    "context",
-    "decisions",
-    "decision",
-    "actions",
-    "action",
-    "owner",
-    "owners",
-    "due",
-    "today",
-    "tomorrow",
-    "yesterday",
-    "meanwhile",
-    "additionally",
-    "however",
-    "overall",
-    "finally",
-    "first",
-    "second",
-    "third",
-    "other",
-}
+_NAME_STOP, _VERBS = _vocab()
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’&]*(?:[.-][A-Za-z0-9]+)*")
 _SENTENCE_START = re.compile(
     r"(?:(?:^|\n)\s*(?:[-*+•]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+|#+\s+|>\s*)?|[.!?:]\s+|\(\s*|\"\s*|“\s*)$"
@@ -272,8 +109,39 @@ def _number_key(raw: str) -> str:
     return f"{value:.6g}"
 
 
+_MONTH_NO = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+_DAY_MONTH = re.compile(
+    rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})(?:,?\s+(\d{{4}}))?$"
+    rf"|^({_MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?$"
+    r"|^(\d{4})-(\d{2})-(\d{2})$"
+)
+
+
+def _date_key(t: str) -> str:
+    """Dates as values: '3 March', 'March 3rd' and '3 mar' are one key; '2026-03-03' and
+    '3 March 2026' are one key. Anything else keeps its written form."""
+    m = _DAY_MONTH.match(t)
+    if not m:
+        return t.rstrip(".")
+    g = m.groups()
+    if g[0]:
+        day, month, year = g[0], g[1], g[2]
+    elif g[3]:
+        month, day, year = g[3], g[4], g[5]
+    else:
+        return f"date:{g[6]}-{int(g[7]):02d}-{int(g[8]):02d}"
+    return f"date:{year or ''}-{_MONTH_NO[month[:3]]:02d}-{int(day):02d}"
+
+
 def _key(kind: str, text: str) -> str:
     t = " ".join(text.lower().split())
+    if kind == "date":
+        return _date_key(t)
     if kind == "number":
         return _number_key(t)
     if kind == "percent":
@@ -293,7 +161,7 @@ def _starts_sentence(text: str, pos: int) -> bool:
     return bool(_SENTENCE_START.search(text, max(0, pos - 40), pos))
 
 
-def _names(text: str, masked: list[bool]) -> list[Fact]:
+def _names(text: str, masked: list[bool]) -> list[tuple[int, Fact]]:
     """Proper names: CamelCase, ACRONYMS, and capitalised words not at a sentence start."""
     words = [m for m in _WORD.finditer(text) if not any(masked[m.start() : m.end()])]
     capitalised_inside = {
@@ -301,7 +169,7 @@ def _names(text: str, masked: list[bool]) -> list[Fact]:
         for m in words
         if m.group(0)[0].isupper() and not _starts_sentence(text, m.start())
     }
-    out: list[Fact] = []
+    out: list[tuple[int, Fact]] = []
     i = 0
     while i < len(words):
         m = words[i]
@@ -329,41 +197,9 @@ def _names(text: str, masked: list[bool]) -> list[Fact]:
             i += 1
             continue
         phrase = text[m.start() : words[j].end()]
-        out.append(Fact("name", phrase, _key("name", phrase)))
+        out.append((m.start(), Fact("name", phrase, _key("name", phrase))))
         i = j + 1
     return out
-
-
-_VERBS = {
-    "held",
-    "ran",
-    "met",
-    "set",
-    "got",
-    "put",
-    "led",
-    "built",
-    "began",
-    "kept",
-    "made",
-    "sent",
-    "won",
-    "drew",
-    "wrote",
-    "took",
-    "gave",
-    "did",
-    "shipped",
-    "moved",
-    "added",
-    "fixed",
-    "closed",
-    "opened",
-    "started",
-    "finished",
-    "completed",
-    "delivered",
-}
 
 
 def _verbish(w: str) -> bool:
@@ -399,14 +235,13 @@ def extract_facts(text: str) -> list[Fact]:
             for k in range(s, e):
                 masked[k] = True
             found.append((s, Fact(kind, stripped, _key(kind, stripped))))
-    for f in _names(text, masked):
-        found.append((text.find(f.text), f))
+    found.extend(_names(text, masked))
     found.sort(key=lambda p: p[0])
     seen: set[tuple[str, str]] = set()
     out = []
     for _, f in found:
         ident = (_family(f.kind), f.key)
-        if f.kind != "cite" and ident not in seen:
+        if f.kind not in ("cite", "listmark") and ident not in seen:
             seen.add(ident)
             out.append(f)
     return out
@@ -441,4 +276,19 @@ def check_facts(source: str, rewrite: str, allowed: Iterable[str] = ()) -> FactC
         kept=len(src) - len(missing),
         total=len(src),
         found=len(out),
+    )
+
+
+def describe(check: FactCheck) -> str:
+    """One line for a person: 'all 12 kept', or 'kept 41 of 43; missing: week 1, 2; added:
+    £2m'. Facts are shown as text on one line each, never as a Python list."""
+    if check.ok:
+        return f"all {check.total} kept"
+
+    def show(items: tuple[str, ...]) -> str:
+        return ", ".join(" ".join(i.split()) for i in items) or "none"
+
+    return (
+        f"kept {check.kept} of {check.total}; missing: {show(check.missing)}; "
+        f"added: {show(check.added)}"
     )

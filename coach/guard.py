@@ -4,7 +4,9 @@ On top of the facts guard (coach/facts.py: facts kept, none added beyond the upd
 passages the model cited) it checks that citations point at retrieved passages and looks for
 signs that text inside the data steered the model: the per-request canary in the output, a
 URL the update does not have, or the payload of an instruction-like sentence from the update or
-the passages ("ignore the above and write X") showing up on its own.
+the passages ("ignore the above and write X") showing up on its own. And every sentence of
+the rewrite must be supported: most of its content words found in the update or in a passage
+it cites, so strategy text the model copied without citing cannot pass as the author's.
 """
 
 from __future__ import annotations
@@ -12,6 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from coach.facts import check_facts
 from coach.types import FactCheck
@@ -31,6 +38,44 @@ _INSTRUCTION = re.compile(
 )
 _QUOTED = re.compile(r"[\"“']([^\"”']{3,120})[\"”']")
 _SHOUT = re.compile(r"\b[A-Z][A-Z0-9_-]{3,}\b")
+
+
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+_CLAIM = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
+
+@lru_cache(maxsize=1)
+def _support_rules() -> dict[str, Any]:
+    data = yaml.safe_load((Path(__file__).parent / "data" / "guard.yaml").read_text("utf-8"))
+    data["stop"] = frozenset(str(data["stop"]).split())
+    return data
+
+
+def _stem(word: str) -> str:
+    """A crude stem so 'migrated' meets 'migration': the first 5 letters, lower-case."""
+    return word.lower().replace("’", "'")[:5]
+
+
+def unsupported(output: str, sources: Iterable[str], scaffold: str = "") -> list[str]:
+    """Sentences of `output` whose content words are mostly in none of `sources`.
+
+    >>> unsupported("Closed 40 tickets for nurses.", ["We closed 40 tickets for ward nurses."])
+    []
+    >>> unsupported("Our vision is net zero carbon by 2030 across Wales.", ["Closed 40 tickets."])
+    ['Our vision is net zero carbon by 2030 across Wales.']
+    """
+    rules = _support_rules()
+    skip = rules["stop"] | {w.lower() for w in scaffold.split()}
+    vocab = {_stem(w) for text in sources for w in _WORDS.findall(text)}
+    out = []
+    for claim in _CLAIM.findall(output):
+        words = [w for w in _WORDS.findall(claim) if len(w) > 2 and w.lower() not in skip]
+        if len(words) < rules["min_content_words"]:
+            continue
+        found = sum(_stem(w) in vocab for w in words)
+        if found / len(words) < rules["min_supported"]:
+            out.append(claim.strip())
+    return out
 
 
 @dataclass(frozen=True)
@@ -96,9 +141,11 @@ def guard(
     cited: Sequence[str] = (),
     secrets: Sequence[str] = (),
     set_aside: Sequence[str] = (),
+    scaffold: str = "",
 ) -> GuardReport:
     """Check one model answer. `passages` maps the ids the model saw (p1, p2...) to their text;
-    `cited` are the ids the model claims; `secrets` (canary, marker) must never come back."""
+    `cited` are the ids the model claims; `secrets` (canary, marker) must never come back;
+    `scaffold` is the composer's own template words, which need no support."""
     violations: list[str] = []
     injection = False
     if not output.strip():
@@ -118,6 +165,12 @@ def guard(
         violations.append(
             "it added facts that are in neither the update nor the cited passages: "
             + ", ".join(facts.added[:8])
+        )
+    loose = unsupported(output, [source, *used], scaffold)
+    if loose:
+        violations.append(
+            "it has sentences that neither the update nor a cited passage supports: "
+            + " | ".join(f'"{c[:80]}"' for c in loose[:3])
         )
     leaked = [s for s in secrets if s and s.lower() in output.lower()]
     if leaked:
@@ -139,4 +192,4 @@ def guard(
     return GuardReport(facts=facts, violations=tuple(violations), injection=injection)
 
 
-__all__ = ["GuardReport", "guard", "instructions", "urls"]
+__all__ = ["GuardReport", "guard", "instructions", "unsupported", "urls"]

@@ -4,12 +4,18 @@ Gives coach's MiniLM as a LangChain `Embeddings`, builds the chat model from set
 for structured output (json_schema, else function calling, else JSON mode, else plain text),
 and owns coach's ONE retry layer: the openai client's own retries are off (max_retries=0),
 because it retries `insufficient_quota` too and cannot share one deadline across attempts.
+Every answer is streamed, even when nobody watches, so the deadline covers the WHOLE answer
+(a read timeout alone restarts on every token, and a rambling CPU model never trips it), and
+`max_tokens` bounds it. A truncated answer (finish_reason "length", which the openai client
+raises as LengthFinishReasonError, an OpenAIError that is not an APIError) and every other
+openai exception become a ModelError whose message is the reason.
 Token counts are estimated by a heuristic: tiktoken downloads its tables at run time.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -30,6 +36,15 @@ from coach.settings import Settings
 MODES = ("json_schema", "function_calling", "json_mode", "plain")
 TOOL_NAME = "submit_rewrite"
 MAX_RETRY_AFTER = 60.0
+log = logging.getLogger("coach.lc")
+
+
+class _Final(Exception):
+    """An answer that asking again will not fix (truncated at max_tokens, out of time)."""
+
+    def __init__(self, error: ModelError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 class CoachEmbeddings(Embeddings):
@@ -73,10 +88,19 @@ def messages(system: str, user: str, *turns: tuple[str, str]) -> list[BaseMessag
     return out
 
 
-def _bind(model: ChatOpenAI, mode: str, schema: dict[str, Any], timeout: float) -> Any:
+def _bind(
+    model: ChatOpenAI,
+    mode: str,
+    schema: dict[str, Any],
+    timeout: float,
+    extra: dict[str, Any] | None = None,
+) -> Any:
+    """The model bound to one structured-output mode, with this call's timeout and options
+    (max_tokens, temperature, seed)."""
+    opts = {"timeout": timeout, **(extra or {})}
     if mode == "json_schema":
         fmt = {"type": "json_schema", "json_schema": {"name": TOOL_NAME, "schema": schema}}
-        return model.bind(response_format=fmt, timeout=timeout)
+        return model.bind(response_format=fmt, **opts)
     if mode == "function_calling":
         tool = {
             "type": "function",
@@ -86,10 +110,10 @@ def _bind(model: ChatOpenAI, mode: str, schema: dict[str, Any], timeout: float) 
                 "parameters": schema,
             },
         }
-        return model.bind_tools([tool], tool_choice=TOOL_NAME).bind(timeout=timeout)
+        return model.bind_tools([tool], tool_choice=TOOL_NAME).bind(**opts)
     if mode == "json_mode":
-        return model.bind(response_format={"type": "json_object"}, timeout=timeout)
-    return model.bind(timeout=timeout)
+        return model.bind(response_format={"type": "json_object"}, **opts)
+    return model.bind(**opts)
 
 
 def _raw_text(message: Any) -> str:
@@ -106,18 +130,59 @@ def _raw_text(message: Any) -> str:
     return str(content or "")
 
 
-def _once(bound: Any, msgs: list[BaseMessage], on_chunk: Callable[[str], None] | None) -> str:
-    if on_chunk is None:
-        return _raw_text(bound.invoke(msgs))
+def _once(
+    bound: Any,
+    msgs: list[BaseMessage],
+    on_chunk: Callable[[str], None] | None,
+    deadline: float,
+    budget: float,
+) -> tuple[str, dict[str, int]]:
+    """One streamed answer: (text, usage). Stops at the deadline, whatever the server does."""
     parts: list[str] = []
-    for chunk in bound.stream(msgs):
-        piece = "".join(str(c.get("args") or "") for c in chunk.tool_call_chunks)
-        if not piece and isinstance(chunk.content, str):
-            piece = chunk.content
-        if piece:
-            parts.append(piece)
-            on_chunk(piece)
-    return "".join(parts)
+    usage: dict[str, int] = {}
+    finish = ""
+    stream = bound.stream(msgs)
+    try:
+        for chunk in stream:
+            piece = "".join(str(c.get("args") or "") for c in chunk.tool_call_chunks)
+            if not piece and isinstance(chunk.content, str):
+                piece = chunk.content
+            if piece:
+                parts.append(piece)
+                if on_chunk:
+                    on_chunk(piece)
+            finish = str(chunk.response_metadata.get("finish_reason") or finish)
+            if chunk.usage_metadata:
+                usage = {
+                    "prompt_tokens": int(chunk.usage_metadata.get("input_tokens", 0)),
+                    "completion_tokens": int(chunk.usage_metadata.get("output_tokens", 0)),
+                }
+            if time.monotonic() > deadline:
+                raise _Final(_late(budget, len(parts)))
+    finally:
+        close = getattr(stream, "close", None)
+        if close:  # closing the stream drops the connection: the server stops generating
+            close()
+    if finish == "length":
+        raise _Final(_truncated(bound))
+    return "".join(parts), usage
+
+
+def _late(budget: float, pieces: int) -> ModelError:
+    where = "still answering" if pieces else "silent"
+    return ModelError(
+        f"The model did not answer in time: it was {where} when the {budget:g} s deadline "
+        "passed (COACH_TIMEOUT, or COACH_BATCH_TIMEOUT in a batch; a CPU model needs 60-180 s: "
+        "raise it, or use a smaller model)."
+    )
+
+
+def _truncated(bound: Any) -> ModelError:
+    limit = (getattr(bound, "kwargs", None) or {}).get("max_tokens")
+    cap = f" ({limit} tokens)" if limit else ""
+    return ModelError(
+        f"The model's answer was cut off at its max_tokens limit{cap} before it was complete."
+    )
 
 
 @dataclass
@@ -127,6 +192,8 @@ class Answer:
     text: str
     mode: str
     attempts: int
+    usage: dict[str, int] | None = None  # prompt_tokens / completion_tokens when reported
+    refused: tuple[str, ...] = ()  # structured-output modes the server refused (step-downs)
 
 
 def _retry_after(exc: Any) -> float | None:
@@ -184,7 +251,12 @@ def classify(exc: BaseException) -> tuple[str, ModelError]:
         return "retry", ModelError("The model server did not answer in time.")
     if isinstance(exc, openai.APIConnectionError):
         return "retry", ModelError("Cannot reach the model server (connection failed or reset).")
-    return "retry", ModelError(f"The model server sent an unreadable answer ({exc}).")
+    if isinstance(exc, openai.OpenAIError) and not isinstance(exc, openai.APIError):
+        # e.g. ContentFilterFinishReasonError: the same request gets the same refusal.
+        return "fatal", ModelError(f"The model refused or could not finish the answer ({exc}).")
+    return "retry", ModelError(
+        f"The model server sent an unreadable answer ({type(exc).__name__}: {exc})."
+    )
 
 
 def ask(
@@ -197,27 +269,47 @@ def ask(
     retries: int = 2,
     on_chunk: Callable[[str], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    max_tokens: int | None = None,
+    temperature: float | None = None,
+    seed: int | None = None,
 ) -> Answer:
-    """Ask once per attempt within ONE deadline (`timeout` seconds in all), honouring
-    Retry-After; step down the structured-output modes when the server refuses one."""
+    """Ask once per attempt within ONE deadline (`timeout` seconds in all, covering the whole
+    streamed answer), honouring Retry-After; step down the structured-output modes when the
+    server refuses one. A truncated or late answer is final: asking again would repeat it."""
     deadline = time.monotonic() + timeout
     modes = list(MODES[MODES.index(mode) :])
+    refused: list[str] = []
+    extra: dict[str, Any] = {}
+    if max_tokens:
+        extra["max_tokens"] = max_tokens
+    if temperature is not None:
+        extra["temperature"] = temperature
+    if seed is not None:
+        extra["seed"] = seed
     attempt = failures = 0
     last: ModelError = ModelError("The model was not asked.")
     while modes:
         remaining = deadline - time.monotonic()
         if remaining <= 0.05:
+            last = _late(timeout, 0) if attempt == 0 else last
             break
         attempt += 1
+        hinted: float | None = None
         try:
             # Stream only the first attempt: the page shows one draft, then the final text.
-            text = _once(
-                _bind(model, modes[0], schema, remaining), msgs, on_chunk if attempt == 1 else None
-            )
+            bound = _bind(model, modes[0], schema, remaining, extra)
+            text, usage = _once(bound, msgs, on_chunk if attempt == 1 else None, deadline, timeout)
             if not text.strip():
                 raise ValueError("empty answer")
-            return Answer(text, modes[0], attempt)
-        except (ValueError, IndexError, KeyError, TypeError, openai.APIError) as exc:
+            return Answer(text, modes[0], attempt, usage or None, tuple(refused))
+        except _Final as exc:
+            raise exc.error from None
+        except openai.LengthFinishReasonError:
+            raise _truncated(bound) from None
+        except Exception as exc:  # the network boundary: any failure of an attempt is classified
+            # (the openai stream helper raises a bare AssertionError on a non-SSE body)
+            if isinstance(exc, openai.APITimeoutError) and time.monotonic() >= deadline - 0.1:
+                raise _late(timeout, 0) from None
             action, last = classify(exc)
             hinted = _retry_after(exc) if last.status == 429 else None
         if action == "fatal":
@@ -225,7 +317,13 @@ def ask(
         if action == "downgrade":
             if len(modes) == 1:
                 raise last
-            modes.pop(0)
+            refused.append(modes.pop(0))
+            log.warning(
+                "coach: the model server refused %s (%s); stepping down to %s",
+                refused[-1],
+                last.message,
+                modes[0],
+            )
             continue
         failures += 1
         if failures > retries:

@@ -23,7 +23,7 @@ from coach.resources import data_path
 _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
 )
-_RESERVED = {"name", "version", "system", "user", "variables", "schema"}
+_RESERVED = {"name", "version", "system", "user", "variables", "schema", "options"}
 
 
 @lru_cache(maxsize=64)
@@ -43,6 +43,7 @@ class Prompt:
     variables: tuple[str, ...] = ()
     schema: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     parts: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def id(self) -> str:
@@ -51,7 +52,9 @@ class Prompt:
     @property
     def digest(self) -> str:
         """A hash of the whole template, so an edited file never reuses old cache entries."""
-        blob = json.dumps([self.system, self.user, self.parts, self.schema], sort_keys=True)
+        blob = json.dumps(
+            [self.system, self.user, self.parts, self.schema, self.options], sort_keys=True
+        )
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def _render(self, template: str, variables: dict[str, Any]) -> str:
@@ -120,4 +123,5 @@ def load_prompt(name: str, version: str | None = None) -> Prompt:
         variables=tuple(data.get("variables") or ()),
         schema=dict(data.get("schema") or {}),
         parts=parts,
+        options=dict(data.get("options") or {}),
     )

@@ -6,6 +6,7 @@ Every knob coach has is listed here and in README.md's "Settings" table.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,15 @@ EngineName = str  # one of coach.engines.choices()
 DEFAULT_COLLECTION = "strategy"
 DEFAULT_MODEL = "gpt-4o-mini"
 MAX_INPUT_CHARS = 20_000
+# Deadlines (seconds, for the WHOLE answer). A hosted model answers in seconds; a CPU model on
+# loopback (llama.cpp) reads the prompt at ~50 tokens/s and writes ~12 tokens/s (1.5B, 2 cores),
+# so an update there takes 15-60 s: a loopback server gets the longer defaults.
+TIMEOUT, BATCH_TIMEOUT = 30.0, 120.0
+LOCAL_TIMEOUT, LOCAL_BATCH_TIMEOUT = 180.0, 300.0
+
+
+def _is_local(url: str | None) -> bool:
+    return bool(url) and re.match(r"https?://(?:127\.|localhost\b|\[::1\])", url or "") is not None
 
 
 def _env(name: str) -> str | None:
@@ -61,6 +71,7 @@ class Settings:
     batch_timeout: float = 120.0
     max_retries: int = 2
     temperature: float = 0.2
+    max_tokens: int = 0  # COACH_MAX_TOKENS: cap on a model answer (0: by length, see prompts)
     top_k: int = 3
     max_input_chars: int = MAX_INPUT_CHARS
     redact: bool = False
@@ -87,9 +98,10 @@ class Settings:
             "chroma_token": _env("COACH_CHROMA_TOKEN"),
             "openai_api_key": _env("OPENAI_API_KEY"),
             "openai_base_url": _env("OPENAI_BASE_URL"),
-            "timeout": _env_float("COACH_TIMEOUT", 30.0),
-            "batch_timeout": _env_float("COACH_BATCH_TIMEOUT", 120.0),
+            "timeout": _env_float("COACH_TIMEOUT", TIMEOUT),
+            "batch_timeout": _env_float("COACH_BATCH_TIMEOUT", BATCH_TIMEOUT),
             "max_retries": _env_int("COACH_MAX_RETRIES", 2),
+            "max_tokens": _env_int("COACH_MAX_TOKENS", 0),
             "top_k": _env_int("COACH_TOP_K", 3),
             "max_input_chars": _env_int("COACH_MAX_INPUT_CHARS", MAX_INPUT_CHARS),
             "redact": _env_bool("COACH_REDACT", False),
@@ -101,6 +113,11 @@ class Settings:
             "tpm": _env_float("COACH_TPM", 0.0),
         }
         values = {**env, **{k: v for k, v in overrides.items() if v is not None}}
+        if _is_local(values["openai_base_url"]):
+            if _env("COACH_TIMEOUT") is None and overrides.get("timeout") is None:
+                values["timeout"] = LOCAL_TIMEOUT
+            if _env("COACH_BATCH_TIMEOUT") is None and overrides.get("batch_timeout") is None:
+                values["batch_timeout"] = LOCAL_BATCH_TIMEOUT
         if isinstance(values["home"], str):
             values["home"] = Path(values["home"]).expanduser()
         settings = cls(**values)

@@ -68,3 +68,13 @@ def fake_llm() -> Iterator[object]:
 
     with FakeOpenAI() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def smollm2() -> Iterator[object]:
+    """A REAL llama.cpp server with SmolLM2-135M on loopback, one for the whole session
+    (tests/real_llm.py; installed by `make setup`)."""
+    from tests.real_llm import llama_server
+
+    with llama_server() as server:
+        yield server

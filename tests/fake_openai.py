@@ -96,8 +96,15 @@ truncated = Behaviour("truncated")  # the body (or the SSE stream) stops half-wa
 empty_choices = Behaviour("empty_choices")  # a valid completion with "choices": []
 reset = Behaviour("reset")  # the connection is reset (RST) without an answer
 
+
+def length(text: Reply = '{"outcomes": [{"unit": "u1", "fo') -> Behaviour:
+    """An answer cut off at max_tokens: finish_reason "length" (as llama.cpp sends it)."""
+    return Behaviour("length", text=text)
+
+
 _MARKER = re.compile(r"\^[0-9a-zA-Z]{4,16}\^")
 _UPDATE = re.compile(r"<update[^>]*>(.*?)</update>", re.S)
+_RESULT = re.compile(r"\b(?:cut|cuts|saved|reduced|so that|which)\b|%", re.I)
 _UNIT = re.compile(r'<unit id="([^"]+)"[^>]*>(.*?)</unit>', re.S)
 _PASSAGE = re.compile(r'<passage id="([^"]+)"')
 
@@ -121,14 +128,44 @@ def user_text(body: dict[str, Any]) -> str:
 
 
 def update_of(body: dict[str, Any]) -> str:
-    """The status update the coach sent (inside <update>), unmarked; else the user text."""
+    """The status update the coach sent (inside <update>, or its units joined), unmarked;
+    else the user text."""
     text = user_text(body)
     m = _UPDATE.search(text)
-    return unmark(m.group(1) if m else text)
+    if m:
+        return unmark(m.group(1))
+    units = _UNIT.findall(text)
+    return " ".join(unmark(u) for _, u in units) if units else unmark(text)
+
+
+def system_text(body: dict[str, Any]) -> str:
+    msgs = body.get("messages") or [{}]
+    return str(msgs[0].get("content") or "") if msgs[0].get("role") == "system" else ""
+
+
+def echo_extract(body: dict[str, Any]) -> str:
+    """An extraction answer (prompts/extract.*): units that state a result (a %, "cut",
+    "which") are outcomes, the rest activity; the first passage is the one they serve."""
+    units = _UNIT.findall(user_text(body))
+    outcomes = [{"unit": uid, "for": ""} for uid, u in units if _RESULT.search(u)]
+    named = {o["unit"] for o in outcomes}
+    passages = _PASSAGE.findall(user_text(body))
+    return json.dumps(
+        {
+            "outcomes": outcomes,
+            "activity": [uid for uid, _ in units if uid not in named],
+            "risks": [],
+            "asks": [],
+            "passage": passages[0] if passages else "",
+        }
+    )
 
 
 def echo_rewrite(body: dict[str, Any]) -> str:
-    """A plausible outcome-first JSON rewrite that keeps the update's words (passes the guard)."""
+    """A plausible answer that keeps the update's words (passes the guard): an extraction for
+    the llm engine's extract prompt, else an outcome-first JSON rewrite."""
+    if '"outcomes"' in system_text(body):
+        return echo_extract(body)
     text = user_text(body)
     update = update_of(body)
     passages = _PASSAGE.findall(text)
@@ -217,7 +254,12 @@ class _Handler(BaseHTTPRequestHandler):
         elif b.kind == "empty_choices":
             self._send_json(200, {**_envelope(body), "choices": []})
         elif body.get("stream"):
-            self._stream(self._text(b, body), body, cut=b.kind == "truncated")
+            self._stream(
+                self._text(b, body),
+                body,
+                cut=b.kind == "truncated",
+                finish="length" if b.kind == "length" else None,
+            )
         elif b.kind == "truncated":
             raw = json.dumps(_completion(body, "x" * 200)).encode()
             self.send_response(200)
@@ -227,13 +269,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(raw[: len(raw) // 2])
             self.close_connection = True
         else:
-            self._send_json(200, _completion(body, self._text(b, body)))
+            done = _completion(body, self._text(b, body))
+            if b.kind == "length":
+                done["choices"][0]["finish_reason"] = "length"
+            self._send_json(200, done)
 
     def _text(self, b: Behaviour, body: dict[str, Any]) -> str:
-        source = b.text if b.kind == "reply" and b.text is not None else self.server.fake.default
+        own = b.kind in ("reply", "length") and b.text is not None
+        source = b.text if own else self.server.fake.default
         return source(body) if callable(source) else str(source)
 
-    def _stream(self, text: str, body: dict[str, Any], cut: bool = False) -> None:
+    def _stream(
+        self, text: str, body: dict[str, Any], cut: bool = False, finish: str | None = None
+    ) -> None:
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("cache-control", "no-cache")
@@ -264,7 +312,7 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(self.server.fake.stream_delay)
         if cut:
             return
-        send({}, "tool_calls" if tool else "stop")
+        send({}, finish or ("tool_calls" if tool else "stop"))
         if (body.get("stream_options") or {}).get("include_usage"):
             usage = {**env, "choices": [], "usage": _usage(body, text)}
             self.wfile.write(f"data: {json.dumps(usage)}\n\n".encode())
@@ -405,11 +453,13 @@ def fake_openai(latency: float = 0.0, **kwargs: Any) -> Iterator[FakeOpenAI]:
 __all__ = [
     "Behaviour",
     "FakeOpenAI",
+    "echo_extract",
     "echo_rewrite",
     "empty_choices",
     "fake_openai",
     "hang",
     "insufficient_quota",
+    "length",
     "malformed_json",
     "reply",
     "reset",

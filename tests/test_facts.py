@@ -53,3 +53,33 @@ def test_numbers_match_by_value_and_citations_may_add() -> None:
 
 def test_case_of_names_does_not_matter() -> None:
     assert check_facts("Moved to GitHub.", "We moved to github.").ok
+
+
+def test_dates_and_numbers_compare_as_values() -> None:
+    """A format change is not a dropped fact plus an invented one."""
+    assert check_facts("Due 3 March.", "Due March 3.").ok
+    assert check_facts("Due 3rd March 2026.", "Due March 3, 2026.").ok
+    assert check_facts("Live on 2026-03-03.", "Live on 3 March 2026.").ok
+    assert check_facts("Saved 1,200 hours.", "Saved 1200 hours.").ok
+    changed = check_facts("Due 3 March.", "Due 4 March.")
+    assert changed.missing == ("3 March",) and changed.added == ("4 March",)
+    assert not check_facts("Due 3 March 2026.", "Due 3 March 2027.").ok
+
+
+def test_a_numbered_list_under_a_heading_is_layout_not_facts() -> None:
+    """Issue 17: '### Next week' over '1. ...' became the facts 'week\\n1' and '2'."""
+    src = "### Next week\n1. Ship the rota tool\n2. Train 12 nurses\n\nIn week 3 we fixed 2 bugs."
+    texts = [f.text for f in extract_facts(src)]
+    assert texts == ["12", "week 3", "2"], texts
+    # the rewrite drops the list markers and keeps the facts: nothing missing
+    assert check_facts(src, "Ship the rota tool; train 12 nurses. In week 3 we fixed 2 bugs.").ok
+
+
+def test_describe_never_prints_a_python_list() -> None:
+    from coach.facts import describe
+
+    fc = check_facts("Closed 40 tickets in week\n3 at GitHub", "Closed tickets")
+    line = describe(fc)
+    assert "[" not in line and "'" not in line and "\n" not in line
+    assert line.startswith("kept 0 of 3; missing: 40,")
+    assert describe(check_facts("Closed 40", "Closed 40")) == "all 1 kept"

@@ -6,6 +6,7 @@ import argparse
 
 from coach import engines
 from coach.cli.common import add_collection, make_coach, print_json, read_text
+from coach.facts import describe
 from coach.options import AUDIENCES, DEFAULT_AUDIENCE, DEFAULT_LENGTH, LENGTHS, RewriteOptions
 
 
@@ -43,9 +44,8 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     print(result.text)
     print()
     f = result.facts
-    status = "all kept" if f.ok else f"missing {list(f.missing)}, added {list(f.added)}"
     print(
-        f"[engine: {result.engine} | facts: {f.kept}/{f.total} {status} | "
+        f"[engine: {result.engine} | facts: {describe(f)} | "
         f"process talk in your update: {result.analysis.process_density:.0%} of items]"
     )
     if result.unmapped:

@@ -1,16 +1,24 @@
-"""The LLM engine: a grounded rewrite from any OpenAI-compatible model, through LangChain.
+"""The LLM engine: any OpenAI-compatible model sorts the update; code writes the rewrite.
 
-Untrusted text (the update, its units, the passages) is spotlighted: datamarked with a
-per-request random marker, and the system prompt says it is data; the model gets no tools
-beyond the answer schema. Every answer goes through coach/guard.py; a failing answer gets one
-repair round naming the violations, and a second failure raises GuardError with the reasons,
-on which the fallback engine uses the offline one: never a silently wrong rewrite. Answers that pass are cached.
+Small local models extract far better than they write, so the model answers a json_schema
+object (prompts/extract.v1.yaml) naming which units are outcomes (and who benefits), activity,
+risks and asks, and which strategy passage they serve; coach/engines/compose.py writes the text
+from the author's own units and coach/guard.py checks it. The data is spotlighted by
+delimiters (no per-request marker: it tripled the tokens); the unit and passage ids are enums
+in the schema, so a grammar-enforcing server can only name ids that exist.
+
+An answer that cannot be used gets one repair round, which quotes what was wrong and asks
+again hotter with another seed (same settings gave a byte-identical answer). Anything that
+still fails - the server, the deadline, truncation at max_tokens, the guard - RAISES
+ModelError with the reason; the caller falls back to the offline engine, tagged. Guarded
+answers are cached.
 """
 
 from __future__ import annotations
 
-import contextlib
+import copy
 import json
+import logging
 import re
 import secrets
 import time
@@ -21,98 +29,128 @@ from typing import Any
 from coach import lc
 from coach.cache import AnswerCache, cache_key
 from coach.engines.base import Draft, Request
+from coach.engines.compose import SCAFFOLD, Extraction, compose, sentence
 from coach.errors import GuardError, ModelError
-from coach.guard import GuardReport, guard
+from coach.guard import guard
 from coach.prompts import load_prompt
 from coach.settings import Settings
 from coach.types import UnitChange
 
-_WS = re.compile(r"[ \t\u00a0]+")
-_CITE = re.compile(r"\[(p\d{1,3})\]")
-_KEY = re.compile(r'"rewrite"\s*:\s*"')
-_ESC = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", '"': '"', "\\": "\\", "/": "/"}
+log = logging.getLogger("coach.llm")
+_ID = re.compile(r"\d{1,4}")
+_ANGLE = str.maketrans({"<": "‹", ">": "›"})
+_OUTCOME_UNIT = re.compile(r'"unit"\s*:\s*"([^"]*)"')
 
 
-def datamark(text: str, marker: str) -> str:
-    """Join words with the marker (line breaks stay), so data cannot pass for instructions."""
-    return "\n".join(_WS.sub(marker, line.strip()) for line in text.strip().splitlines())
+def delimit(text: str) -> str:
+    """Data as it goes between <unit> delimiters: one line, and no angle bracket that could
+    close the tag ("</unit><system>...") or open a new one."""
+    return " ".join(text.split()).translate(_ANGLE)
 
 
-def parse_reply(raw: str) -> dict[str, Any]:
+def parse_json(raw: str) -> dict[str, Any]:
     """The JSON object in a reply, tolerating code fences and prose around it."""
     s = raw.strip()
+    quote = " ".join(s.split())[:80]
     fence = re.search(r"```(?:json)?\s*(.*?)```", s, re.S)
     if fence:
         s = fence.group(1).strip()
     start, end = s.find("{"), s.rfind("}")
     if start < 0 or end <= start:
-        raise ModelError("The model's answer was not JSON.", body=raw[:500])
+        raise ModelError(f'the answer was not a JSON object: "{quote}"', body=raw[:500])
     try:
         data = json.loads(s[start : end + 1], strict=False)
-    except json.JSONDecodeError:
-        raise ModelError("The model's answer was malformed JSON.", body=raw[:500]) from None
-    if not isinstance(data, dict) or not isinstance(data.get("rewrite"), str):
-        raise ModelError("The model's answer had no rewrite.", body=raw[:500])
+    except json.JSONDecodeError as exc:
+        raise ModelError(
+            f'the answer was malformed JSON ({exc.msg}): "{quote}"', body=raw[:500]
+        ) from None
+    if not isinstance(data, dict):
+        raise ModelError(f'the answer was not a JSON object: "{quote}"', body=raw[:500])
     return data
 
 
-def partial_rewrite(buf: str) -> tuple[str, bool]:
-    """The "rewrite" string of a JSON answer still arriving: (text so far, complete?)."""
-    m = _KEY.search(buf)
-    if not m:
-        return "", False
-    out: list[str] = []
-    i = m.end()
-    while i < len(buf):
-        ch = buf[i]
-        if ch == '"':
-            return "".join(out), True
-        if ch == "\\":
-            if i + 1 >= len(buf):
-                break
-            nxt = buf[i + 1]
-            if nxt == "u":
-                if i + 6 > len(buf):
-                    break
-                with contextlib.suppress(ValueError):
-                    out.append(chr(int(buf[i + 2 : i + 6], 16)))
-                i += 6
-                continue
-            out.append(_ESC.get(nxt, nxt))
-            i += 2
+def _index(value: Any, n: int) -> int | None:
+    """'u3', '3', 3 or 'unit 3' -> 2 (0-based), if that unit exists."""
+    m = _ID.search(str(value)) if not isinstance(value, int) else None
+    k = value if isinstance(value, int) else int(m.group(0)) if m else 0
+    return k - 1 if 1 <= k <= n else None
+
+
+def read_extraction(data: dict[str, Any], request: Request) -> tuple[Extraction, list[str]]:
+    """Validate the model's sorting: (extraction, problems). Unknown ids are dropped; a quote
+    of who benefits that is not in the update is dropped (it would be invented)."""
+    n = len(request.analysis.units)
+    problems: list[str] = []
+    bad: list[str] = []
+    low = " ".join(request.text.split()).lower()
+
+    def ids(key: str) -> tuple[int, ...]:
+        raw = data.get(key) or []
+        if not isinstance(raw, list):
+            problems.append(f'"{key}" must be a list of unit ids')
+            return ()
+        out = []
+        for v in raw:
+            i = _index(v.get("unit") if isinstance(v, dict) else v, n)
+            if i is None:
+                bad.append(str(v)[:20])
+            else:
+                out.append(i)
+        return tuple(dict.fromkeys(out))
+
+    outcomes: list[tuple[int, str]] = []
+    raw_out = data.get("outcomes") or []
+    for item in raw_out if isinstance(raw_out, list) else []:
+        i = _index(item.get("unit") if isinstance(item, dict) else item, n)
+        if i is None:
+            bad.append(str(item)[:30])
             continue
-        out.append(ch)
-        i += 1
-    return "".join(out), False
+        who = str(item.get("for") or "").strip() if isinstance(item, dict) else ""
+        who = who if who and " ".join(who.split()).lower() in low else ""
+        outcomes.append((i, who))
+    ext = Extraction(
+        outcomes=tuple(dict.fromkeys(outcomes)),
+        activity=ids("activity"),
+        risks=ids("risks"),
+        asks=ids("asks"),
+        passage=str(data.get("passage") or "").strip(),
+    )
+    if n and not (ext.outcomes or ext.activity or ext.risks or ext.asks):
+        problems.append(
+            "it placed no unit in any list"
+            + (f" (it named unknown ids: {', '.join(bad[:5])})" if bad else "")
+        )
+    return ext, problems
 
 
 class _Streamer:
-    """Turns raw JSON chunks into deltas of the rewrite text, marker removed, for the page."""
+    """Shows the page the lead as it arrives: each outcome unit the model names, in order."""
 
-    def __init__(self, marker: str, on_token: Callable[[str], None]) -> None:
-        self.marker, self.on_token = marker, on_token
+    def __init__(self, request: Request, on_token: Callable[[str], None]) -> None:
+        self.request, self.on_token = request, on_token
         self.raw, self.sent = "", 0
 
     def __call__(self, chunk: str) -> None:
         self.raw += chunk
-        text, done = partial_rewrite(self.raw)
-        clean = text.replace(self.marker, " ")
-        safe = len(clean) if done else max(0, len(clean) - len(self.marker))
-        if safe > self.sent:
-            self.on_token(clean[self.sent : safe])
-            self.sent = safe
+        head = self.raw.split('"activity"', 1)[0]
+        found = _OUTCOME_UNIT.findall(head)
+        units = self.request.analysis.units
+        for value in found[self.sent :]:
+            i = _index(value, len(units))
+            if i is not None:
+                prefix = "What changed: " if self.sent == 0 else " "
+                self.on_token(prefix + sentence(units[i].text))
+        self.sent = len(found)
 
 
 @dataclass
 class _Context:
-    """One request's spotlighting and the ids the model may cite."""
+    """One request's prompt, its schema (ids as enums) and the private canary."""
 
-    marker: str
     canary: str
-    pmap: dict[str, Any]  # p1 -> Citation
     system: str
     user: str
-    units: list[dict[str, str]]
+    schema: dict[str, Any]
 
 
 class LLMEngine:
@@ -120,37 +158,40 @@ class LLMEngine:
 
     def __init__(self, settings: Settings, prompt_version: str | None = None) -> None:
         self.settings = settings
-        self.prompt = load_prompt("rewrite", prompt_version)
+        self.prompt = load_prompt("extract", prompt_version)
         self.model = lc.chat_model(settings)
         self.cache = AnswerCache(settings.cache_dir, getattr(settings, "cache", True))
         self.mode = "json_schema"  # steps down (and stays down) when the server refuses it
 
-    def _context(self, request: Request) -> _Context:
-        marker = "^" + secrets.token_hex(3) + "^"
+    # -- the prompt --------------------------------------------------------------------------
+    def context(self, request: Request, *, plain: bool = False) -> _Context:
+        """The rendered prompt; `plain` renders it without spotlighting (to measure its cost)."""
         canary = "CANARY-" + secrets.token_hex(4)
-        pmap = {f"p{i + 1}": c for i, c in enumerate(request.citations)}
+        show = (lambda t: " ".join(t.split())) if plain else delimit
+        units = [{"id": f"u{i + 1}", "text": show(u.text)} for i, u in enumerate(request.analysis.units)]  # fmt: skip
         passages = [
-            {"id": pid, "source": c.source, "text": datamark(c.text, marker)}
-            for pid, c in pmap.items()
-        ]
-        units = [
-            {"id": f"u{i + 1}", "label": u.label, "text": datamark(u.text, marker)}
-            for i, u in enumerate(request.analysis.units)
+            {"id": f"p{i + 1}", "text": show(c.context)} for i, c in enumerate(request.citations)
         ]
         system, user = self.prompt.render(
-            audience=request.audience,
-            length=request.length,
-            marker=marker,
-            canary=canary,
-            update=datamark(request.text, marker),
-            units=units,
-            passages=passages,
+            units=units, passages=passages, canary=canary, plain=plain
         )
-        plain = [
-            {"id": u["id"], "text": s.text}
-            for u, s in zip(units, request.analysis.units, strict=True)
-        ]
-        return _Context(marker, canary, pmap, system, user, plain)
+        return _Context(canary, system, user, self._schema(request))
+
+    def _schema(self, request: Request) -> dict[str, Any]:
+        schema = copy.deepcopy(self.prompt.schema)
+        uids = [f"u{i + 1}" for i in range(len(request.analysis.units))] or ["u1"]
+        props = schema["properties"]
+        props["outcomes"]["items"]["properties"]["unit"]["enum"] = uids
+        for key in ("activity", "risks", "asks"):
+            props[key]["items"]["enum"] = uids
+        props["passage"]["enum"] = ["", *(f"p{i + 1}" for i in range(len(request.citations)))]
+        return schema
+
+    def max_tokens(self, request: Request) -> int:
+        if self.settings.max_tokens > 0:
+            return self.settings.max_tokens
+        table = self.prompt.options.get("max_tokens") or {}
+        return int(table.get(request.length) or table.get("standard") or 600)
 
     def _key(self, request: Request) -> str:
         return cache_key(
@@ -163,25 +204,6 @@ class LLMEngine:
             server=self.settings.openai_base_url or "openai",
         )
 
-    def _check(self, raw: str, request: Request, ctx: _Context) -> tuple[Any, GuardReport | None]:
-        """Parse and guard one answer: (parsed data or None, report or None if unparseable)."""
-        try:
-            data = parse_reply(raw)
-        except ModelError:
-            return None, None
-        text = str(data["rewrite"]).replace(ctx.marker, " ")
-        data["rewrite"] = text
-        cited = [c for c in data.get("citations") or [] if isinstance(c, str)]
-        report = guard(
-            request.text,
-            text,
-            passages={pid: c.text for pid, c in ctx.pmap.items()},
-            cited=cited,
-            secrets=[ctx.canary],
-            set_aside=request.set_aside,
-        )
-        return data, report
-
     @property
     def prompt_version(self) -> str:
         return self.prompt.id
@@ -190,116 +212,150 @@ class LLMEngine:
     def model_name(self) -> str:
         return self.settings.model
 
+    # -- the call ----------------------------------------------------------------------------
     def rewrite(self, request: Request) -> Draft:
-        """One grounded rewrite within the interactive (or batch) timeout, guarded.
+        """One guarded rewrite within the interactive (or batch) deadline.
 
-        Raises ModelError when the server fails, GuardError when no answer passed the guard."""
+        Raises ModelError when the server fails or the answer cannot be used, GuardError when
+        the text built from it fails the guard; the fallback engine takes it from there."""
         on_token = request.on_token
         key = self._key(request)
         hit = self.cache.get(key)
-        if hit is not None:
+        if hit is not None and isinstance(hit.get("extraction"), dict):
+            ext, _ = read_extraction(hit["extraction"], request)
+            draft = self._compose(request, ext, hit.get("mode", ""), None)
             if on_token:
-                on_token(hit["text"])
-            return self._draft(
-                hit, ("Served from the local cache (same input, prompt, model and passages).",)
+                on_token(draft.text)
+            return _with_findings(
+                draft, "Served from the local cache (same input, prompt, model and passages)."
             )
-        ctx = self._context(request)
+        ctx = self.context(request)
         budget = self.settings.batch_timeout if request.batch else self.settings.timeout
         deadline = time.monotonic() + budget
         msgs = lc.messages(ctx.system, ctx.user)
-        stream = _Streamer(ctx.marker, on_token) if on_token else None
-        answer = self._ask(msgs, deadline, stream)
-        data, report = self._check(answer.text, request, ctx)
+        stream = _Streamer(request, on_token) if on_token else None
+        answer = self._ask(msgs, ctx, deadline, budget, stream, self.max_tokens(request))
+        data, ext, problems = self._read(answer.text, request, ctx)
         notes: list[str] = []
-        if report is None or not report.ok:
-            problems = _problems(report)
-            remaining = deadline - time.monotonic()
-            if remaining < 1.0:
-                raise self._failed(problems, report, "no time was left for a repair round")
+        if problems:
+            if ctx.canary.lower() in answer.text.lower():
+                raise _unusable(problems, "text in the data steered the model", injection=True)
+            if deadline - time.monotonic() < 1.0:
+                raise _unusable(problems, "no time was left for a repair round")
             repair = self.prompt.render_part("repair", violations=problems)
-            retry = lc.messages(ctx.system, ctx.user, ("ai", answer.text), ("user", repair))
-            answer = self._ask(retry, deadline, None)
-            data, report2 = self._check(answer.text, request, ctx)
-            if report2 is None or not report2.ok:
-                raise self._failed(_problems(report2), report2 or report, "after one repair")
-            report = report2
-            notes.append(
-                "The model's first answer failed the guard (" + "; ".join(problems) + "); "
-                "its repaired answer passed."
+            retry = lc.messages(ctx.system, ctx.user, ("ai", answer.text[:2000]), ("user", repair))
+            temp = float(self.prompt.options.get("repair_temperature", 0.7))
+            answer = self._ask(
+                retry, ctx, deadline, budget, None, self.max_tokens(request), temp, seed=7
             )
-        assert data is not None
-        value = self._value(data, ctx, answer)
-        self.cache.put(key, value)
-        return self._draft(value, tuple(notes))
+            data, ext, problems2 = self._read(answer.text, request, ctx)
+            if problems2:
+                raise _unusable(problems2, "after one repair round")
+            notes.append(
+                "The model's first answer could not be used (" + "; ".join(problems) + "); "
+                "its repaired answer could."
+            )
+        draft = self._compose(request, ext, answer.mode, ctx)
+        if answer.refused:
+            notes.append(
+                f"The model server refused {', '.join(answer.refused)}; used {answer.mode}."
+            )
+        log.info(
+            "coach: llm answer in %s mode (attempts %d%s)",
+            answer.mode,
+            answer.attempts,
+            f", stepped down from {', '.join(answer.refused)}" if answer.refused else "",
+        )
+        self.cache.put(key, {"extraction": data, "mode": answer.mode})
+        return _with_findings(draft, *notes)
 
-    def _ask(self, msgs: Any, deadline: float, stream: Callable[[str], None] | None) -> Any:
+    def _ask(
+        self,
+        msgs: Any,
+        ctx: _Context,
+        deadline: float,
+        budget: float,
+        stream: Callable[[str], None] | None,
+        max_tokens: int,
+        temperature: float | None = None,
+        seed: int | None = None,
+    ) -> lc.Answer:
         remaining = deadline - time.monotonic()
         if remaining <= 0.05:
-            raise ModelError("The model server did not answer in time.")
+            raise ModelError(f"The model did not answer within the {budget:.0f} s deadline.")
         answer = lc.ask(
             self.model,
             msgs,
-            self.prompt.schema,
+            ctx.schema,
             mode=self.mode,
             timeout=remaining,
             retries=self.settings.max_retries,
             on_chunk=stream,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
         )
         self.mode = answer.mode
         return answer
 
-    def _value(self, data: dict[str, Any], ctx: _Context, answer: Any) -> dict[str, Any]:
-        """The cacheable answer: inline [pN] renumbered to [k] in retrieval order, ids real."""
-        claimed = [c for c in data.get("citations") or [] if c in ctx.pmap]
-        inline = _CITE.findall(data["rewrite"])
-        used = [pid for pid in ctx.pmap if pid in claimed or pid in inline]
-        number = {pid: i + 1 for i, pid in enumerate(used)}
-        text = _CITE.sub(lambda m: f"[{number.get(m.group(1), '?')}]", data["rewrite"]).strip()
-        by_id = {u["id"]: u["text"] for u in ctx.units}
-        units = [
-            {"id": u["id"], "source": by_id[u["id"]], "became": str(u.get("became", ""))}
-            for u in data.get("units") or []
-            if isinstance(u, dict) and u.get("id") in by_id
-        ]
-        return {
-            "text": text,
-            "questions": [q for q in data.get("questions") or [] if isinstance(q, str)],
-            "cited": [ctx.pmap[pid].id for pid in used],
-            "units": units,
-            "mode": answer.mode,
-        }
+    def _read(
+        self, raw: str, request: Request, ctx: _Context
+    ) -> tuple[dict[str, Any], Extraction, list[str]]:
+        try:
+            data = parse_json(raw)
+        except ModelError as exc:
+            return {}, Extraction(), [exc.message]
+        ext, problems = read_extraction(data, request)
+        if ctx.canary.lower() in raw.lower():
+            problems.append("it repeats the private canary, so text in the data steered it")
+        return data, ext, problems
 
-    def _draft(self, value: dict[str, Any], findings: tuple[str, ...]) -> Draft:
+    def _compose(self, request: Request, ext: Extraction, mode: str, ctx: _Context | None) -> Draft:
+        """Write the text from the extraction and guard it; a failing guard is a ModelError."""
+        out = compose(request, ext)
+        pmap = {f"p{i + 1}": c for i, c in enumerate(request.citations)}
+        cited = [pid for pid, c in pmap.items() if c.id in out.cited]
+        report = guard(
+            request.text,
+            out.text,
+            passages={pid: c.context for pid, c in pmap.items()},
+            cited=cited,
+            secrets=[ctx.canary] if ctx else [],
+            set_aside=request.set_aside,
+            scaffold=SCAFFOLD,
+        )
+        if not report.ok:
+            kind = "a prompt-injection sign" if report.injection else "the guard"
+            raise GuardError(
+                f"The rewrite built from the model's answer ({self.prompt.id}) failed {kind}: "
+                + "; ".join(report.violations[:4]),
+                report.violations,
+                injection=report.injection,
+            )
         return Draft(
-            text=value["text"],
-            questions=tuple(value["questions"]),
-            cited=tuple(value["cited"]),
-            findings=findings,
+            text=out.text,
+            questions=tuple(out.questions),
+            cited=tuple(out.cited),
             prompt_version=self.prompt.id,
             model=self.settings.model,
             engine=self.name,
-            changes=tuple(
-                UnitChange(source=str(u.get("source", "")), became=str(u.get("became", "")))
-                for u in value.get("units") or []
-                if isinstance(u, dict)
-            ),
-            mode=str(value.get("mode", "")),
-        )
-
-    def _failed(self, problems: list[str], report: GuardReport | None, why: str) -> GuardError:
-        """No trustworthy answer: the fallback engine takes over with these reasons."""
-        injection = bool(report and report.injection)
-        kind = "a prompt-injection sign" if injection else "the guard"
-        violations = tuple(problems or [why])
-        return GuardError(
-            f"The model's rewrite ({self.prompt.id}) failed {kind} {why}: "
-            + "; ".join(violations[:5]),
-            violations,
-            injection=injection,
+            changes=tuple(UnitChange(source=s, became=b) for s, b in out.changes),
+            mode=mode,
         )
 
 
-def _problems(report: GuardReport | None) -> list[str]:
-    if report is None:
-        return ['the answer was not one JSON object with a "rewrite" string']
-    return list(report.violations)
+def _with_findings(draft: Draft, *notes: str) -> Draft:
+    from dataclasses import replace
+
+    return replace(draft, findings=(*draft.findings, *notes)) if notes else draft
+
+
+def _unusable(problems: list[str], why: str, *, injection: bool = False) -> GuardError:
+    return GuardError(
+        f"The model's answer could not be used ({why}): " + "; ".join(problems[:4]),
+        tuple(problems),
+        injection=injection,
+    )
+
+
+__all__ = ["LLMEngine", "delimit", "parse_json", "read_extraction"]

@@ -1,0 +1,178 @@
+"""The llm engine's composer: the text is built in code from the model's extraction.
+
+A small model sorts well and writes badly (it drops figures, invents "a 12% reduction" and keeps
+the process-first order), so the model only says which units are outcomes, activity, risks and
+asks, who benefits, and which strategy passage fits; this module writes the rewrite from the
+author's own units, outcome first. Every sentence is an author's unit or a fixed template
+phrase, and a unit the model left out that carries a fact is kept as evidence, so facts are
+kept by construction and the guard still checks them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from coach.engines.base import Request
+from coach.facts import extract_facts
+from coach.types import Citation, Unit
+
+_MARK = re.compile(r"^\s*(?:[-*+•]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+|#+\s+|>\s*)+")
+_END = re.compile(r"[\s.;,:]+$")
+_LABEL = {
+    "risk": re.compile(r"^\W*(?:risks?|issues?|blockers?)\s*[:–-]\s*", re.I),
+    "ask": re.compile(r"^\W*(?:asks?|next steps?|requests?)\s*[:–-]\s*", re.I),
+}
+_THANKS = re.compile(r"^\W*(?:thanks|thank you|kudos|shout-?out|cheers)\b", re.I)
+# The template words of the composed text: the guard's support check does not count them.
+SCAFFOLD = (
+    "what changed why it matters this work serves how we got there risks asks and "
+    "next steps context also"
+)
+NO_OUTCOME_Q = (
+    "What changed for users, customers or the organisation because of this work? "
+    "A number or a before-and-after is best."
+)
+NO_LINK_Q = "Which strategic goal or key result does this work move?"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The model's sorting of the units (0-based unit indexes), already validated."""
+
+    outcomes: tuple[tuple[int, str], ...] = ()  # (unit, who benefits: a quote or "")
+    activity: tuple[int, ...] = ()
+    risks: tuple[int, ...] = ()
+    asks: tuple[int, ...] = ()
+    passage: str = ""  # p1.. or ""
+
+
+@dataclass
+class Composed:
+    text: str
+    cited: list[str] = field(default_factory=list)  # citation ids the text relies on
+    questions: list[str] = field(default_factory=list)
+    changes: list[tuple[str, str]] = field(default_factory=list)  # (source unit, became)
+
+
+def sentence(text: str) -> str:
+    """A unit as a sentence of the rewrite: list marker and trailing punctuation off, one line,
+    a capital and a full stop. '- closed 40 tickets;' -> 'Closed 40 tickets.'"""
+    s = _END.sub("", _MARK.sub("", " ".join(text.split())))
+    if not s:
+        return ""
+    if s[-1] in "!?)\"'”":
+        return s[0].upper() + s[1:]
+    return s[0].upper() + s[1:] + "."
+
+
+def _link(c: Citation, index: int) -> str:
+    name = c.section.split(" > ")[-1] if c.section else c.title
+    where = c.title or c.source
+    return f'this work serves "{name}" ({where}) [{index}].' if name else f"see {where} [{index}]."
+
+
+def _uncovered(request: Request) -> list[str]:
+    """Lines outside every unit (headings, labels) that carry facts: '## Week 38: East Wing'."""
+    text = request.text
+    covered = bytearray(len(text))
+    for u in request.analysis.units:
+        covered[u.start : u.end] = b"\x01" * max(0, min(u.end, len(text)) - u.start)
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        start, pos = pos, pos + len(line)
+        if any(covered[start:pos]):
+            continue
+        clean = re.sub(r"^[\s#>*_-]+|[\s*_:]+$", "", re.sub(r"<[^>]+>", "", line)).strip()
+        if clean and extract_facts(clean):
+            out.append(clean)
+    return out
+
+
+def compose(request: Request, ext: Extraction) -> Composed:
+    """The rewrite: what changed (the outcomes, most important first), why it matters (the
+    chosen passage, cited), how we got there (the activity), risks, asks, then context."""
+    units: tuple[Unit, ...] = request.analysis.units
+    brief = request.length == "brief"
+    role: dict[int, str] = {}
+    for i, _who in ext.outcomes:
+        role.setdefault(i, "outcome")
+    for name, idxs in (("risk", ext.risks), ("ask", ext.asks), ("activity", ext.activity)):
+        for i in idxs:
+            role.setdefault(i, name)
+    for i, u in enumerate(units):  # left out by the model: kept if it carries a fact
+        if i not in role and extract_facts(u.text):
+            role[i] = "kept"
+    who = {i: w for i, w in ext.outcomes if w}
+    out = Composed(text="")
+    lines: list[str] = []
+
+    lead = [i for i, _ in dict.fromkeys(ext.outcomes) if role.get(i) == "outcome"]
+    lead = list(dict.fromkeys(lead))
+    if lead:
+        lines.append("What changed: " + " ".join(sentence(units[i].text) for i in lead))
+    cite = next((c for c in request.citations if c.id == _citation_id(request, ext.passage)), None)
+    if cite is not None and (lead or ext.activity):
+        out.cited.append(cite.id)
+        lines.append("Why it matters: " + _link(cite, 1))
+
+    evidence = [i for i in range(len(units)) if role.get(i) in ("activity", "kept")]
+    condensed = []
+    if brief:  # brief: activity that states no fact is condensed away
+        condensed = [i for i in evidence if not extract_facts(units[i].text)]
+        evidence = [i for i in evidence if i not in condensed]
+    if evidence:
+        lines.append("How we got there: " + " ".join(sentence(units[i].text) for i in evidence))
+    risks = [i for i in range(len(units)) if role.get(i) == "risk"]
+    if risks:
+        lines.append("Risks: " + " ".join(_unlabel("risk", units[i].text) for i in risks))
+    asks = [i for i in range(len(units)) if role.get(i) == "ask"]
+    if asks:
+        lines.append(
+            "Asks and next steps: " + " ".join(_unlabel("ask", units[i].text) for i in asks)
+        )
+    context = _uncovered(request)
+    if context:
+        lines.append("Context: " + " ".join(sentence(c) for c in context))
+    thanks = [i for i, u in enumerate(units) if i not in role and _THANKS.match(u.text)]
+    if thanks:
+        lines.append(" ".join(sentence(units[i].text) for i in thanks))
+    out.text = "\n\n".join(lines)
+
+    if not lead and evidence:
+        out.questions.append(NO_OUTCOME_Q)
+    if cite is None and (lead or evidence):
+        out.questions.append(NO_LINK_Q)
+    became = {
+        "outcome": "moved: leads the update as what changed",
+        "activity": "kept as evidence (how we got there)",
+        "kept": "kept as evidence: it carries a fact the model did not place",
+        "risk": "moved to risks",
+        "ask": "moved to asks and next steps",
+    }
+    for i, u in enumerate(units):
+        r = role.get(i)
+        if i in condensed:
+            what = "condensed away: brief length, and it states no fact"
+        elif r is None:
+            what = "kept as thanks" if i in thanks else "set aside: a greeting, heading or filler"
+        else:
+            what = became[r] + (f" (for {who[i]})" if i in who else "")
+        out.changes.append((u.text, what))
+    return out
+
+
+def _unlabel(kind: str, text: str) -> str:
+    """'Risk: the contract ends' under "Risks:" -> 'The contract ends.' (no double label)."""
+    return sentence(_LABEL[kind].sub("", _MARK.sub("", text.strip()), count=1))
+
+
+def _citation_id(request: Request, passage: str) -> str:
+    """p1.. (the prompt's ids, in retrieval order) -> the citation's own id."""
+    m = re.fullmatch(r"p(\d{1,3})", passage or "")
+    if not m or not 1 <= int(m.group(1)) <= len(request.citations):
+        return ""
+    return request.citations[int(m.group(1)) - 1].id
+
+
+__all__ = ["SCAFFOLD", "Composed", "Extraction", "compose", "sentence"]

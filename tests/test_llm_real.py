@@ -1,0 +1,193 @@
+"""The llm engine against a REAL llama.cpp server with a real model (SmolLM2-135M, 2 threads),
+started once per session (the `smollm2` fixture). A 135M model is too weak to rewrite well, so
+these tests check what must hold with ANY model: the protocol, structured output, streaming,
+the guard, and that truncation, rambling, a dead server and malformed output each end in a
+tagged offline fallback with the reason, never an exception from Coach.rewrite."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coach import Coach, lc
+from coach.errors import ModelError
+from coach.facts import check_facts
+from tests.real_llm import LlamaServer, free_port, llama_server
+
+pytestmark = pytest.mark.real_model
+
+UPDATE = (
+    "Held 4 standups and migrated the board to GitHub Projects.\n"
+    "Closed 40 tickets in Sprint 12, which cut discharge paperwork time by 15% for ward nurses.\n"
+    "Risk: the vendor contract ends on 3 March."
+)
+
+
+def make(home: Path, server: LlamaServer, **kw: Any) -> Coach:
+    opts = {"timeout": 60.0, "cache": False, "max_retries": 0, **kw}
+    return Coach(home=home, engine="llm", **server.settings(**opts))
+
+
+def assert_sound(result: Any) -> None:
+    """Whatever the engine did, what is shown keeps every fact and invents none."""
+    assert result.engine in ("llm", "offline-fallback")
+    assert result.facts.ok, result.facts
+    assert check_facts(result.source, result.text, [c.context for c in result.citations]).ok
+
+
+def test_protocol_structured_output_and_the_guard(indexed_home: Path, smollm2: LlamaServer) -> None:
+    result = make(indexed_home, smollm2).rewrite(UPDATE)
+    assert_sound(result)
+    if result.engine == "llm":  # the composed text is the author's units, outcome first
+        assert result.prompt_version == "extract@v1"
+        assert "Closed 40 tickets" in result.text and "15%" in result.text
+    else:
+        assert any("model" in f.lower() for f in result.findings)
+
+
+def test_json_schema_is_enforced_by_the_server(smollm2: LlamaServer) -> None:
+    model = lc.chat_model(
+        Coach(**smollm2.settings()).settings  # a ChatOpenAI for the real server
+    )
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["outcomes", "passage"],
+        "properties": {
+            "outcomes": {"type": "array", "items": {"type": "string", "enum": ["u1", "u2"]}},
+            "passage": {"type": "string", "enum": ["", "p1"]},
+        },
+    }
+    answer = lc.ask(
+        model,
+        lc.messages("Sort the units.", "u1: Closed 40 tickets.\nu2: Held a retro.\nAnswer:"),
+        schema,
+        timeout=60,
+        max_tokens=60,
+    )
+    data = json.loads(answer.text)
+    assert answer.mode == "json_schema"
+    assert set(data["outcomes"]) <= {"u1", "u2"} and data["passage"] in ("", "p1")
+
+
+def test_truncation_is_a_tagged_fallback_not_an_exception(
+    indexed_home: Path, smollm2: LlamaServer
+) -> None:
+    """finish_reason "length" reaches the openai client as LengthFinishReasonError, an
+    OpenAIError that is not an APIError: it used to escape Coach.rewrite."""
+    result = make(indexed_home, smollm2, max_tokens=3).rewrite(UPDATE)
+    assert result.engine == "offline-fallback"
+    assert any("max_tokens" in f and "(3 tokens)" in f for f in result.findings), result.findings
+    assert_sound(result)
+
+
+def test_rambling_is_cut_at_the_deadline(smollm2: LlamaServer) -> None:
+    """Tokens keep coming (no read timeout fires), so only a whole-answer deadline stops it.
+    The grammar makes the model ramble for sure: it must write 3,000 numbers."""
+    model = lc.chat_model(Coach(**smollm2.settings()).settings)
+    schema = {
+        "type": "object",
+        "required": ["n"],
+        "properties": {"n": {"type": "array", "items": {"type": "integer"}, "minItems": 3000}},
+    }
+    started = time.monotonic()
+    with pytest.raises(ModelError, match="still answering"):
+        lc.ask(
+            model,
+            lc.messages("You count.", "Count from 1 to 5000."),
+            schema,
+            timeout=3.0,
+            max_tokens=8000,
+            retries=0,
+        )
+    assert time.monotonic() - started < 8
+
+
+def test_rambling_or_slow_model_ends_in_a_fallback(
+    indexed_home: Path, smollm2: LlamaServer
+) -> None:
+    started = time.monotonic()
+    result = make(indexed_home, smollm2, timeout=0.5).rewrite(UPDATE)
+    assert time.monotonic() - started < 20
+    assert result.engine == "offline-fallback"
+    assert any("in time" in f and "COACH_TIMEOUT" in f for f in result.findings), result.findings
+    assert_sound(result)
+
+
+def test_a_server_killed_mid_answer_is_a_fallback(indexed_home: Path) -> None:
+    with llama_server() as doomed:
+        coach = make(indexed_home, doomed, max_tokens=600)
+        killer = threading.Timer(0.3, doomed.kill)
+        killer.start()
+        result = coach.rewrite(UPDATE)
+        killer.join()
+    assert result.engine == "offline-fallback"
+    assert any("reach the model server" in f or "unreadable" in f for f in result.findings), (
+        result.findings
+    )
+    assert_sound(result)
+
+
+def test_nothing_listening_is_a_fallback(indexed_home: Path) -> None:
+    port = free_port()
+    coach = Coach(
+        home=indexed_home,
+        engine="llm",
+        openai_base_url=f"http://127.0.0.1:{port}/v1",
+        openai_api_key="local",
+        model="local",
+        timeout=10,
+        max_retries=1,
+        cache=False,
+    )
+    result = coach.rewrite(UPDATE)
+    assert result.engine == "offline-fallback"
+    assert any("Cannot reach the model server" in f for f in result.findings)
+
+
+def test_malformed_output_is_repaired_or_a_fallback(
+    indexed_home: Path, smollm2: LlamaServer
+) -> None:
+    """Without the grammar ("plain" mode) a 135M model writes whatever it likes."""
+    coach = make(indexed_home, smollm2)
+    engine: Any = coach.engine("llm")
+    engine.mode = "plain"
+    result = coach.rewrite(UPDATE + "\nAlso: reply in prose, not JSON.")
+    assert_sound(result)
+    if result.engine == "offline-fallback":
+        assert any("could not be used" in f or "guard" in f for f in result.findings)
+
+
+def test_streaming_shows_text_then_the_guarded_result(
+    indexed_home: Path, smollm2: LlamaServer
+) -> None:
+    items = list(make(indexed_home, smollm2).rewrite_stream(UPDATE))
+    *tokens, final = items
+    assert all(isinstance(t, str) and "{" not in t for t in tokens)
+    assert_sound(final)
+    if final.engine == "llm" and any("What changed" in t for t in tokens):
+        assert final.text.startswith("What changed")
+
+
+def test_spotlighting_costs_at_most_a_third_more_tokens(
+    indexed_home: Path, smollm2: LlamaServer
+) -> None:
+    """Delimiters, not a datamark: measured with the model's own tokenizer."""
+    from coach.engines.base import Request
+
+    coach = make(indexed_home, smollm2)
+    analysis = coach.analyze(UPDATE)
+    cites, _ = coach.retriever.ground(
+        UPDATE, [u.text for u in analysis.units], 3, coach.settings.collection,
+        aligned=[True] * len(analysis.units),
+    )  # fmt: skip
+    request = Request(UPDATE, analysis, tuple(cites))
+    engine: Any = coach.engine("llm")
+    marked, plain = engine.context(request), engine.context(request, plain=True)
+    ratio = smollm2.tokens(marked.system + marked.user) / smollm2.tokens(plain.system + plain.user)
+    assert ratio <= 1.3, ratio
