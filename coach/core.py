@@ -179,6 +179,7 @@ class Coach:
             changes=draft.changes,
             fell_back=draft.fell_back,
             scores=scores,
+            mode=draft.mode,
             prompt_version=draft.prompt_version,
             model=draft.model,
             collection=name,

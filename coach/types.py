@@ -183,6 +183,7 @@ class RewriteResult(_Serialisable):
     changes: tuple[UnitChange, ...] = ()  # per source unit, what it became (llm engine)
     fell_back: bool = False  # the chosen engine failed; `engine` names the fallback that wrote it
     scores: Scores = field(default_factory=Scores)
+    mode: str = ""  # llm: the structured-output mode the server answered in (json_schema, ...)
     prompt_version: str = ""
     model: str = ""
     collection: str = ""
@@ -209,6 +210,7 @@ class RewriteResult(_Serialisable):
             "changes": [c.to_dict() for c in self.changes],
             "fell_back": self.fell_back,
             "scores": self.scores.to_dict(),
+            "mode": self.mode,
             "prompt_version": self.prompt_version,
             "model": self.model,
             "collection": self.collection,

@@ -18,11 +18,12 @@ PIECES = ["1", "12", "1,", "1.", "-1", "#1", "v1.", "£1", "1%", "Q1", "A-1", "A
 
 
 def _seconds(text: str) -> float:
+    """CPU seconds (best of five): wall time on a shared machine is mostly other people's."""
     best = float("inf")
-    for _ in range(5):  # best of five: the machine is shared
-        t = time.perf_counter()
+    for _ in range(5):
+        t = time.process_time()
         extract_facts(text)
-        best = min(best, time.perf_counter() - t)
+        best = min(best, time.process_time() - t)
     return best
 
 
@@ -33,7 +34,7 @@ def test_time_per_character_is_flat(pattern: list[str]) -> None:
     small = unit * max(1, 2500 // len(unit))
     big = small * 4
     t_small, t_big = _seconds(small), _seconds(big)
-    floor = 0.004  # below this, timer noise dominates the ratio
+    floor = 0.005  # below this, timer noise dominates the ratio
     ratio = max(t_big, floor) / max(t_small, floor)
     assert ratio < 10, f"{unit!r}: 4x the text took {ratio:.1f}x the time"
 

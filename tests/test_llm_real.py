@@ -59,7 +59,11 @@ def test_json_schema_is_enforced_by_the_server(smollm2: LlamaServer) -> None:
         "additionalProperties": False,
         "required": ["outcomes", "passage"],
         "properties": {
-            "outcomes": {"type": "array", "items": {"type": "string", "enum": ["u1", "u2"]}},
+            "outcomes": {
+                "type": "array",
+                "maxItems": 2,
+                "items": {"type": "string", "enum": ["u1", "u2"]},
+            },
             "passage": {"type": "string", "enum": ["", "p1"]},
         },
     }
@@ -68,7 +72,7 @@ def test_json_schema_is_enforced_by_the_server(smollm2: LlamaServer) -> None:
         lc.messages("Sort the units.", "u1: Closed 40 tickets.\nu2: Held a retro.\nAnswer:"),
         schema,
         timeout=60,
-        max_tokens=60,
+        max_tokens=200,
     )
     data = json.loads(answer.text)
     assert answer.mode == "json_schema"
@@ -156,11 +160,16 @@ def test_malformed_output_is_repaired_or_a_fallback(
     """Without the grammar ("plain" mode) a 135M model writes whatever it likes."""
     coach = make(indexed_home, smollm2)
     engine: Any = coach.engine("llm")
+    while hasattr(engine, "primary") or hasattr(engine, "inner"):  # the fallback's wrapping
+        engine = getattr(engine, "primary", None) or engine.inner
     engine.mode = "plain"
     result = coach.rewrite(UPDATE + "\nAlso: reply in prose, not JSON.")
     assert_sound(result)
-    if result.engine == "offline-fallback":
-        assert any("could not be used" in f or "guard" in f for f in result.findings)
+    if result.engine == "offline-fallback":  # unusable, cut off at max_tokens, or late: said so
+        reasons = ("could not be used", "guard", "max_tokens", "in time")
+        assert any(r in f and "instead" in f for f in result.findings for r in reasons), (
+            result.findings
+        )
 
 
 def test_streaming_shows_text_then_the_guarded_result(
@@ -188,6 +197,8 @@ def test_spotlighting_costs_at_most_a_third_more_tokens(
     )  # fmt: skip
     request = Request(UPDATE, analysis, tuple(cites))
     engine: Any = coach.engine("llm")
+    while hasattr(engine, "primary") or hasattr(engine, "inner"):  # the fallback's wrapping
+        engine = getattr(engine, "primary", None) or engine.inner
     marked, plain = engine.context(request), engine.context(request, plain=True)
     ratio = smollm2.tokens(marked.system + marked.user) / smollm2.tokens(plain.system + plain.user)
     assert ratio <= 1.3, ratio

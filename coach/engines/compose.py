@@ -55,10 +55,32 @@ class Composed:
     changes: list[tuple[str, str]] = field(default_factory=list)  # (source unit, became)
 
 
+_MARKUP: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"!\[([^\]\n]*)\]\(\S+?\)"), r"\1"),  # ![alt](image) -> alt
+    (re.compile(r"\[([^\]\n]+)\]\((\S+?)\)"), r"\1 (\2)"),  # [text](url) -> text (url)
+    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),  # [text][ref] -> text
+    (re.compile(r"^\[([^\]\n]+)\]:\s*"), r"\1: "),  # [ref]: url -> ref: url
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # **bold** -> bold
+    (re.compile(r"`([^`\n]+)`"), r"\1"),  # `code` -> code
+    (re.compile(r"</?[A-Za-z][^<>\n]{0,200}>"), " "),  # HTML tags
+]
+
+
+def plain(text: str) -> str:
+    """Markdown and HTML markup off, the words and link targets kept (they can be facts).
+
+    >>> plain("Read [the notes](https://x.org/n) and **ship** `v2` <b>now</b>")
+    'Read the notes (https://x.org/n) and ship v2 now'
+    """
+    for pattern, repl in _MARKUP:
+        text = pattern.sub(repl, text)
+    return " ".join(text.split())
+
+
 def sentence(text: str) -> str:
-    """A unit as a sentence of the rewrite: list marker and trailing punctuation off, one line,
-    a capital and a full stop. '- closed 40 tickets;' -> 'Closed 40 tickets.'"""
-    s = _END.sub("", _MARK.sub("", " ".join(text.split())))
+    """A unit as a sentence of the rewrite: list marker, markup and trailing punctuation off,
+    one line, a capital and a full stop. '- closed 40 tickets;' -> 'Closed 40 tickets.'"""
+    s = _END.sub("", plain(_MARK.sub("", " ".join(text.split()))))
     if not s:
         return ""
     if s[-1] in "!?)\"'”":

@@ -39,7 +39,6 @@ from coach.types import UnitChange
 log = logging.getLogger("coach.llm")
 _ID = re.compile(r"\d{1,4}")
 _ANGLE = str.maketrans({"<": "‹", ">": "›"})
-_OUTCOME_UNIT = re.compile(r'"unit"\s*:\s*"([^"]*)"')
 
 
 def delimit(text: str) -> str:
@@ -123,24 +122,45 @@ def read_extraction(data: dict[str, Any], request: Request) -> tuple[Extraction,
     return ext, problems
 
 
+_SECTIONS = (
+    ("outcomes", "What changed: "),
+    ("activity", "How we got there: "),
+    ("risks", "Risks: "),
+    ("asks", "Asks and next steps: "),
+)
+_KEY = re.compile(r'"(outcomes|activity|risks|asks|passage)"\s*:')
+_UID = re.compile(r'"(u\d{1,4})"')
+
+
 class _Streamer:
-    """Shows the page the lead as it arrives: each outcome unit the model names, in order."""
+    """Shows the page a preview as the answer arrives: the units the model has placed so far,
+    section by section in the order the answer lists them (the final text replaces it)."""
 
     def __init__(self, request: Request, on_token: Callable[[str], None]) -> None:
         self.request, self.on_token = request, on_token
-        self.raw, self.sent = "", 0
+        self.raw, self.sent = "", ""
+
+    def preview(self) -> str:
+        units = self.request.analysis.units
+        keys = list(_KEY.finditer(self.raw))
+        parts = []
+        for k, m in enumerate(keys):
+            end = keys[k + 1].start() if k + 1 < len(keys) else len(self.raw)
+            label = dict(_SECTIONS).get(m.group(1))
+            if label is None:
+                continue
+            found = [_index(u, len(units)) for u in _UID.findall(self.raw[m.end() : end])]
+            texts = [sentence(units[i].text) for i in dict.fromkeys(found) if i is not None]
+            if texts:
+                parts.append(label + " ".join(texts))
+        return "\n\n".join(parts)
 
     def __call__(self, chunk: str) -> None:
         self.raw += chunk
-        head = self.raw.split('"activity"', 1)[0]
-        found = _OUTCOME_UNIT.findall(head)
-        units = self.request.analysis.units
-        for value in found[self.sent :]:
-            i = _index(value, len(units))
-            if i is not None:
-                prefix = "What changed: " if self.sent == 0 else " "
-                self.on_token(prefix + sentence(units[i].text))
-        self.sent = len(found)
+        text = self.preview()
+        if text.startswith(self.sent) and len(text) > len(self.sent):
+            self.on_token(text[len(self.sent) :])
+            self.sent = text
 
 
 @dataclass
@@ -181,9 +201,14 @@ class LLMEngine:
         schema = copy.deepcopy(self.prompt.schema)
         uids = [f"u{i + 1}" for i in range(len(request.analysis.units))] or ["u1"]
         props = schema["properties"]
+        # Enums and bounds: a grammar-enforcing server can name only real ids, and cannot
+        # ramble (a 135M model listed ids until max_tokens cut it off).
         props["outcomes"]["items"]["properties"]["unit"]["enum"] = uids
-        for key in ("activity", "risks", "asks"):
-            props[key]["items"]["enum"] = uids
+        props["outcomes"]["items"]["properties"]["for"]["maxLength"] = 80
+        for key in ("outcomes", "activity", "risks", "asks"):
+            props[key]["maxItems"] = len(uids)
+            if key != "outcomes":
+                props[key]["items"]["enum"] = uids
         props["passage"]["enum"] = ["", *(f"p{i + 1}" for i in range(len(request.citations)))]
         return schema
 
