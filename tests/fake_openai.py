@@ -233,7 +233,10 @@ class _Handler(BaseHTTPRequestHandler):
             behaviour = status(400, message="response_format json_schema is not supported")
         if body.get("tools") and not fake.supports_tools and behaviour.kind == "reply":
             behaviour = status(400, message="tools are not supported")
-        self._act(behaviour, body)
+        try:
+            self._act(behaviour, body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (a deadline)
+            self.close_connection = True
 
     def _act(self, b: Behaviour, body: dict[str, Any]) -> None:
         if b.kind == "status":

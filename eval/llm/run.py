@@ -46,7 +46,9 @@ def assemble_qwen(dest: Path = QWEN_FILE) -> Path:
             if spec is None or not spec.submodule_search_locations:
                 raise SystemExit(f"{name} is not installed: run `make eval-llm`.")
             folder = Path(next(iter(spec.submodule_search_locations)))
-            chunks = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".py")
+            chunks = sorted((folder / "data").glob("part*.bin"))  # data/partNN.bin
+            if not chunks:
+                raise SystemExit(f"{name} has no data/part*.bin")
             for chunk in chunks:
                 data = chunk.read_bytes()
                 digest.update(data)
