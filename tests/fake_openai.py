@@ -104,7 +104,7 @@ def length(text: Reply = '{"outcomes": [{"unit": "u1", "fo') -> Behaviour:
 
 _MARKER = re.compile(r"\^[0-9a-zA-Z]{4,16}\^")
 _UPDATE = re.compile(r"<update[^>]*>(.*?)</update>", re.S)
-_RESULT = re.compile(r"\b(?:cut|cuts|saved|reduced|so that|which)\b|%", re.I)
+_RESULT = re.compile(r"\b(?:cut|cuts|saved|reduced|reached|so that|which)\b|%", re.I)
 _UNIT = re.compile(r'<unit id="([^"]+)"[^>]*>(.*?)</unit>', re.S)
 _PASSAGE = re.compile(r'<passage id="([^"]+)"')
 
@@ -145,7 +145,7 @@ def system_text(body: dict[str, Any]) -> str:
 
 def echo_extract(body: dict[str, Any]) -> str:
     """An extraction answer (prompts/extract.*): units that state a result (a %, "cut",
-    "which") are outcomes, the rest activity; the first passage is the one they serve."""
+    "reached", "which") are outcomes, the rest activity; the first passage is the one they serve."""
     units = _UNIT.findall(user_text(body))
     outcomes = [{"unit": uid, "for": ""} for uid, u in units if _RESULT.search(u)]
     named = {o["unit"] for o in outcomes}

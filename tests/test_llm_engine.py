@@ -67,7 +67,7 @@ def test_the_model_sorts_and_code_writes_outcome_first(
     assert result.engine == "llm", result.findings
     assert result.prompt_version == "extract@v1"
     assert result.model == "gpt-4o-mini"
-    assert result.text.startswith("What changed: Closed 40 tickets in Sprint 12")
+    assert result.text.startswith("What changed: East Wing: structural completion"), result.text
     assert result.facts.ok and "Held 4 standups" in result.text  # activity kept as evidence
     assert result.citations and "[1]" in result.text
     body = fake_llm.chat_requests[-1]
@@ -80,7 +80,7 @@ def test_the_model_sorts_and_code_writes_outcome_first(
     assert "tools" not in body  # the model gets no tools
     user = body["messages"][1]["content"]
     assert '<unit id="u1">Held 4 standups' in user  # delimited, no datamark
-    assert "^" not in user
+    assert '<passage id="p1">' in user and "^" not in user
     assert update_of(body).startswith("Held 4 standups")
     # what each unit became is reported per source unit, and serialised
     assert result.changes and all(c.source and c.became for c in result.changes)
