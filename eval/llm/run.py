@@ -172,10 +172,10 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 rows[name].append(row)
             analysis = coach.analyze(upd.text)
-            cites, _ = coach.retriever.ground(
+            cites = coach.retriever.ground(
                 upd.text, [u.text for u in analysis.units], 3, col,
                 aligned=[u.label != "other" for u in analysis.units],
-            )  # fmt: skip
+            )[0]  # fmt: skip
             tokens.append(prompt_tokens(llm, Request(upd.text, analysis, tuple(cites)), srv))
             last = rows["llm"][-1]
             print(
