@@ -24,6 +24,9 @@ from coach.text import clean_input
 from coach.types import Citation, RewriteResult
 
 log = logging.getLogger("coach")
+# Items of one update that are embedded and aligned; real updates have up to ~60 (the dev set's
+# largest has 62), a 4,000-line paste would otherwise embed and search every line.
+MAX_GROUNDED_UNITS = 200
 
 
 class Coach:
@@ -128,12 +131,19 @@ class Coach:
         findings: list[str] = []
         findings.extend(clean.findings)  # hidden characters are named, never dropped silently
         findings.extend(held.findings)
+        units = analysis.units[:MAX_GROUNDED_UNITS]  # per-unit work is bounded on big pastes
+        if len(analysis.units) > len(units):
+            findings.append(
+                f"This update has {len(analysis.units):,} items; only the first {len(units)} "
+                "were matched to the strategy (all are kept in the rewrite). Run a long "
+                "document as a batch, one update per row."
+            )
         citations, alignment, suggestion = self.retriever.ground(
             data,
-            [u.text for u in analysis.units],
+            [u.text for u in units],
             self.settings.top_k,
             name,
-            aligned=[u.label != "other" for u in analysis.units],
+            aligned=[u.label != "other" for u in units],
         )
         if not citations and suggestion is None:
             findings.append(f"No strategy passages in collection {name!r}: run `coach ingest`.")

@@ -153,7 +153,9 @@ def _sentences(s: str) -> list[tuple[int, int]]:
     for m in _SENT_END.finditer(s):
         stop = m.start() + _closing(s, m.start())
         piece = s[start:stop]
-        if _ABBREV.search(piece) or _open_bracket(piece):
+        # Only the tail can hold an abbreviation: searching the whole pending piece made a run
+        # of initials ("X. X. X. ...", a 4,000-line paste) quadratic.
+        if _ABBREV.search(s, max(start, stop - 40), stop) or _open_bracket(piece):
             continue
         if piece.strip():
             spans.append((start, stop))
