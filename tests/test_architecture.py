@@ -32,9 +32,7 @@ VENDORS = {
     "tqdm": "cli/common.py",
 }
 # vendor -> extra modules allowed for now, and who folds them into the one module above
-SPREAD: dict[str, tuple[set[str], str]] = {
-    "gradio": ({"app/handlers.py"}, "page (issue 17): handlers become gradio-free functions"),
-}
+SPREAD: dict[str, tuple[set[str], str]] = {}
 LOW = ("coach.errors", "coach.types", "coach.settings", "coach.engines.base", "coach.engines")
 HIGH = ("coach.core", "coach.app", "coach.cli", "coach.batch", "coach.evals")
 

@@ -267,11 +267,18 @@ def test_page_handler(coach: Any, entry: dict[str, Any]) -> None:
         text = decode_bytes(data)
     except CoachError:
         text = data.decode("latin-1")
+    import html
+    import re
+
+    from coach.app.handlers import PANELS
+
     started = time.perf_counter()
     try:
-        app.handle_rewrite(coach, text)
-    except gr.Error as exc:
-        message = str(getattr(exc, "message", exc))
+        shown = dict(zip(PANELS, app.handle_rewrite(coach, text), strict=True))
+    except gr.Error as exc:  # the page shows bad input as a status sentence, not as an error
+        pytest.fail(f"{entry['id']}: the page raised instead of saying: {exc}")
+    if shown["status"]:
+        message = html.unescape(re.sub(r"<[^>]+>", "", shown["status"]))
         one_sentence(message)
         assert time.perf_counter() - started < ERROR_SECONDS
         if entry["expect"] == "ok":

@@ -57,13 +57,14 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, server: str) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.requests = []  # type: ignore[attr-defined]
     page.dialogs = []  # type: ignore[attr-defined]
     page.on("request", lambda r: page.requests.append(r.url))
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.goto(server + "/", wait_until="networkidle")
+    page.goto(server + "/", wait_until="load")
     page.wait_for_selector("#rewrite-btn")
     yield page
     remote = [u for u in page.requests if not u.startswith(("http://127.0.0.1", "data:", "blob:"))]
@@ -78,8 +79,29 @@ def _rewrite(page: Any) -> str:
     return str(page.locator("#rewrite-out textarea").input_value())
 
 
+def _example(page: Any, n: int = 0) -> None:
+    page.locator(".gallery-item, [data-testid='examples'] button, table.examples td").nth(n).click()
+    wait_value(page, "#update")
+
+
+def _download(page: Any, selector: str) -> Path:
+    with page.expect_download() as dl:
+        page.click(selector)
+    return Path(dl.value.path())
+
+
+def _docx_text(path: Path) -> str:
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(str(path)).paragraphs)
+
+
+def _questions(page: Any) -> list[str]:
+    return [q.strip() for q in page.locator("#questions li").all_inner_texts()]
+
+
 def test_example_rewrite_shows_spans_citations_and_scores(page: Any) -> None:
-    page.locator(".gallery-item, [data-testid='examples'] button, table.examples td").first.click()
+    _example(page)
     assert "standups" in wait_value(page, "#update")
     text = _rewrite(page)
     assert "ZenHub" in text and "GitHub Projects" in text and "40" in text
@@ -88,29 +110,176 @@ def test_example_rewrite_shows_spans_citations_and_scores(page: Any) -> None:
     assert marks.count() >= 3
     assert "ceremony" in page.locator("#spans mark.pt-ceremony").first.get_attribute("title")
     assert "Meetings are inputs" in page.inner_text("#spans")
-    assert page.locator("#redline ins").count() > 0
+    assert page.locator("#changes tbody tr").count() >= 3
     assert page.locator("#questions li").count() >= 1
     page.locator("#citations summary").first.click()
     assert page.locator("#citations details[open] blockquote").first.is_visible()
     assert "Facts kept" in page.inner_text("#scorecard")
     assert "offline" in page.inner_text("#meta")
     assert "unmapped" in page.inner_text("#alignment") or "Pillar" in page.inner_text("#alignment")
-
-    with page.expect_download() as dl:
-        page.click("#dl-md")
-    assert "GitHub Projects" in Path(dl.value.path()).read_text()
+    assert "GitHub Projects" in _download(page, "#dl-md").read_text()
 
     if out := os.environ.get("COACH_SCREENSHOTS"):
         Path(out).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{out}/page.png", full_page=True)
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.screenshot(path=f"{out}/page-phone.png", full_page=True)
+        page.screenshot(path=f"{out}/page.png")
 
 
-def test_empty_update_shows_one_clear_sentence(page: Any) -> None:
+def test_box_copy_and_downloads_carry_only_the_readers_text(page: Any) -> None:
+    """Problem 1: the box and both downloads held "Questions for you:" and the questions; the
+    box could not be edited. Now the notes sit beside the text and an edit is what goes out."""
+    _example(page)
+    text = _rewrite(page)
+    asked = _questions(page)
+    assert asked, "the example needs a question, or this test proves nothing"
+    md, docx = _download(page, "#dl-md").read_text(), _docx_text(_download(page, "#dl-docx"))
+    page.locator(
+        "#rewrite-out button[aria-label*='opy'], #rewrite-out button[title*='opy']"
+    ).first.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == text.strip()
+    for shown in (text, md, docx, copied):
+        assert "Questions for you" not in shown
+        assert not any(q in shown for q in asked), shown
+
+    box = page.locator("#rewrite-out textarea")
+    assert box.is_editable()
+    mine = "Patients now book online: phone queues fell by 18% since 3 March."
+    box.fill(mine)
+    box.press("End")  # an input event: the downloads follow the edit
+    page.wait_for_timeout(1500)
+    assert _download(page, "#dl-md").read_text().startswith(mine)
+    assert _docx_text(_download(page, "#dl-docx")).startswith(mine)
+
+
+def test_answering_a_question_feeds_a_rerun(page: Any) -> None:
+    _example(page)
+    _rewrite(page)
+    answer = "Phone queues fell by 18% because 1,200 patients booked online."
+    page.fill("#answer textarea", answer)
+    page.click("#answer-btn")
+    page.wait_for_function(
+        "() => document.querySelector('#rewrite-out textarea').value.includes('18%')",
+        timeout=30_000,
+    )
+    assert answer in page.locator("#update textarea").input_value()
+    assert page.locator("#answer textarea").input_value() == ""
+    assert "18%" in page.locator("#rewrite-out textarea").input_value()
+
+
+def test_side_by_side_shows_each_unit_and_lights_up_on_hover(page: Any) -> None:
+    """Problem 2: a word redline of a reordered rewrite was unreadable ("HeldWhat 4changed...")."""
+    _example(page, 1)
+    _rewrite(page)
+    rows = page.locator("#changes tbody tr")
+    assert rows.count() == 3  # the example's three bullets, one row each
+    kinds = {k.strip() for k in page.locator("#changes .badge").all_inner_texts()}
+    assert kinds <= {"kept", "moved", "condensed", "folded", "set aside", "reworded"}, kinds
+    first = rows.first
+    assert "Attended the weekly sync" in first.locator("td.src").inner_text()
+    assert page.locator("#changes del, #changes ins").count() == 0
+    before = first.evaluate("el => getComputedStyle(el).backgroundColor")
+    first.hover()
+    page.wait_for_timeout(100)
+    after = first.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert before != after, "hovering a row should light it up"
+    assert "What changed" not in page.inner_text("#changes thead")
+
+
+def test_audience_and_length_change_the_text_or_say_they_need_a_model(page: Any) -> None:
+    """Problem 3: six combinations gave one byte-identical offline text and nothing said so."""
+    _example(page)
+    base = _rewrite(page)
+    note = page.inner_text("#style-note")
+    page.locator("#audience label", has_text="client").click()
+    page.locator("#length label", has_text="brief").click()
+    other = _rewrite(page)
+    if other == base:
+        assert "need a model" in note, note
+    else:
+        assert "need a model" not in note, note
+
+
+def test_explanations_and_questions_are_not_repeated(page: Any) -> None:
+    """Problem 4: one "Ask" three times in a list; "Ask:" lines that were not questions."""
+    _example(page)
+    _rewrite(page)
+    asks = [
+        a.removeprefix("Ask: ")
+        for a in page.locator("#spans .ask").all_inner_texts()
+        if a.startswith("Ask: ")
+    ]
+    assert asks and len(asks) == len(set(asks)), asks
+    assert all(a.endswith("?") for a in asks), asks
+    qs = _questions(page)
+    assert len(qs) == len(set(qs)), qs
+
+
+def test_fact_notes_show_facts_as_words(page: Any) -> None:
+    """Problem 5: a numbered list under a heading showed as "missing week 1, 2" (raw tokens)."""
+    page.fill(
+        "#update textarea",
+        "### This week\n- Closed 40 tickets in sprint 14.\n\n### Next week\n"
+        "1. Launch the SMS reminders.\n2. Train 3 ward teams.",
+    )
+    _rewrite(page)
+    note = page.inner_text("#scorecard .note")
+    assert "[" not in note and "'" not in note, note
+
+
+def test_phone_shows_the_result_and_every_tab(browser: Any, server: str) -> None:
+    """Problem 6: at 390x844 the result rendered off screen and two tabs hid behind "..."."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server + "/", wait_until="load")
+    page.wait_for_selector("#rewrite-btn")
+    for name in ("Rewrite", "Batch", "Strategy", "Eval"):
+        assert page.get_by_role("tab", name=name).is_visible(), f"tab {name} is hidden"
+    _example(page)
+    _rewrite(page)
+    page.wait_for_timeout(500)
+    top = page.evaluate("document.getElementById('rewrite-out').getBoundingClientRect().top")
+    assert 0 <= top < 844 / 2, f"the rewrite starts at {top}px: off screen after Rewrite"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways ({width}px)"
+    if out := os.environ.get("COACH_SCREENSHOTS"):
+        page.screenshot(path=f"{out}/page-phone.png")
+    context.close()
+
+
+def test_eval_tab_title_and_charts_full_size(page: Any) -> None:
+    """Problem 7: "Eval run: offline on" with no dataset; four broken images; cropped charts."""
+    page.get_by_role("tab", name="Eval").click()
+    page.locator("#eval-n input[type=number]").fill("1")
+    page.click("#eval-btn")
+    page.wait_for_selector("#eval-charts img", timeout=120_000)
+    assert "Eval run: offline on cases.jsonl" in page.inner_text("#eval-report")
+    imgs = page.locator("#eval-charts img")
+    assert imgs.count() >= 4
+    for i in range(imgs.count()):
+        natural, shown = imgs.nth(i).evaluate(
+            "el => [el.naturalWidth, el.getBoundingClientRect().width,]"
+        )
+        assert natural > 0, "a broken image"
+        assert shown >= 300, f"chart {i} is squeezed to {shown}px"
+    assert page.locator("#eval-report img").count() == 0  # no broken relative links left
+    html = _download(page, "#eval-html a").read_text()
+    assert "Eval run: offline on cases.jsonl" in html
+
+
+def test_empty_update_is_one_sentence_and_clears_the_old_result(page: Any) -> None:
+    """Problem 8: a red "Error" pill over every panel, the previous results left underneath."""
+    _example(page)
+    _rewrite(page)
     page.fill("#update textarea", "   ")
     page.click("#rewrite-btn")
-    page.wait_for_selector("text=The update is empty", timeout=20_000)
+    page.wait_for_selector("#status >> text=The update is empty", timeout=20_000)
+    assert page.inner_text("#status").strip() == (
+        "The update is empty: paste the text of a status update."
+    )
+    assert page.locator("#rewrite-out textarea").input_value() == ""
+    assert page.locator("#changes tbody tr").count() == 0
+    assert page.locator("#questions li").count() == 0
+    assert page.get_by_text("Error", exact=True).count() == 0
 
 
 def test_xss_in_input_and_model_output_stays_text(page: Any) -> None:
@@ -124,12 +293,12 @@ def test_xss_in_input_and_model_output_stays_text(page: Any) -> None:
     text = page.locator("#rewrite-out textarea").input_value()
     assert "fake-model" in page.inner_text("#meta") or "llm" in page.inner_text("#meta")
     assert "<script>" in text  # the payload shows as text in the rewrite box
-    assert "onerror" in page.inner_text("#questions") or "onerror" in page.inner_text("#redline")
+    assert "onerror" in page.inner_text("#questions") or "onerror" in page.inner_text("#changes")
     assert "onerror" in page.inner_text("#spans")
     page.wait_for_timeout(300)
     assert page.evaluate("window.__xss") is None
     assert page.dialogs == []
-    assert page.locator("#questions img, #redline img, #spans img, #questions script").count() == 0
+    assert page.locator("#questions img, #changes img, #spans img, #questions script").count() == 0
 
 
 def test_batch_upload_run_and_download(page: Any, tmp_path: Path) -> None:
@@ -137,25 +306,36 @@ def test_batch_upload_run_and_download(page: Any, tmp_path: Path) -> None:
     src.write_text("team,update\nbooking,Closed 40 tickets in sprint 14.\nwards,Held 3 retros.\n")
     page.get_by_role("tab", name="Batch").click()
     page.locator("#batch-file input[type=file]").set_input_files(str(src))
+    assert page.locator("#batch-coll input").input_value() == "strategy"  # its own choice
     page.click("#batch-btn")
     page.wait_for_selector("#batch-summary >> text=update(s)", timeout=60_000)
-    assert "2 rewritten" in page.inner_text("#batch-summary")
+    summary = page.inner_text("#batch-summary")
+    assert "2 rewritten" in summary and "'strategy'" in summary
     with page.expect_download() as dl:
         page.locator("#batch-out a").first.click()
     body = Path(dl.value.path()).read_text()
     assert body.splitlines()[0].startswith("team,update,coach_rewrite") and "40" in body
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert all(r["coach_content_preservation"] for r in rows), (
+        "the CLI fills this; so must the page"
+    )
 
 
 def test_strategy_upload_is_indexed_and_listed(page: Any, tmp_path: Path) -> None:
     doc = tmp_path / "aurora-strategy.md"
     doc.write_text("# Aurora strategy\n\n## Faster care\n\nCut outpatient waits by 20% by 2027.\n")
-    page.get_by_role("tab", name="Strategy corpus").click()
+    page.get_by_role("tab", name="Strategy").click()
     page.locator("#corpus-files input[type=file]").set_input_files(str(doc))
     page.fill("#corpus-coll textarea, #corpus-coll input", "browser-aurora")
     page.click("#corpus-btn")
     page.wait_for_selector("#corpus-status >> text=Indexed", timeout=60_000)
     page.wait_for_selector("#corpus-table >> text=aurora-strategy.md", timeout=20_000)
     assert "browser-aurora" in page.inner_text("#corpus-table")
+    status = page.inner_text("#corpus-status")
+    assert status.startswith("Indexed 1 document(s) into 'browser-aurora'") and "_" not in status
 
 
 def test_revised_upload_replaces_the_old_version_and_remove_works(
@@ -163,7 +343,7 @@ def test_revised_upload_replaces_the_old_version_and_remove_works(
 ) -> None:
     """The same file name uploaded twice is one document (the new text), and Remove drops it."""
     coll = "browser-revise"
-    page.get_by_role("tab", name="Strategy corpus").click()
+    page.get_by_role("tab", name="Strategy").click()
     page.fill("#corpus-coll textarea, #corpus-coll input", coll)
     for n, target in enumerate(("60%", "75%")):
         folder = tmp_path / f"v{n}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -73,3 +74,86 @@ def test_llm_engine_without_server_is_a_config_error(tmp_path: Path) -> None:
     p = run(["rewrite", "--engine", "llm", UPDATE], tmp_path)
     assert p.returncode == 2
     assert b"OPENAI_API_KEY or OPENAI_BASE_URL" in p.stderr
+
+
+def test_every_option_has_help_text() -> None:
+    """Problem 3: --audience and --length had no help text."""
+    import argparse
+
+    from coach.cli import build_parser
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> list[str]:
+        missing = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    missing += walk(sub, f"{path} {name}")
+            elif action.option_strings and not action.help:
+                missing.append(f"{path} {action.option_strings[-1]}")
+        return missing
+
+    assert walk(build_parser(), "coach") == []
+
+
+def test_serve_on_a_busy_port_is_one_sentence_with_the_next_free_port(tmp_path: Path) -> None:
+    """Problem 8: 'serving on ...' and then an 18-line traceback."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        p = run(["serve", "--port", str(port), "--no-warmup"], tmp_path)
+    err = p.stderr.decode().strip()
+    assert p.returncode == 2, err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert f"Port {port} on 127.0.0.1 is already in use: try `coach serve --port " in err
+    assert b"serving on" not in p.stdout
+    suggested = int(err.rsplit("--port ", 1)[1].split("`")[0])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", suggested))  # the port it suggests is free
+
+
+def test_rewrite_with_an_unknown_collection_exits_2(indexed_home: Path) -> None:
+    """Problem 8: `rewrite --collection nope` exited 0 with only a note."""
+    p = run(["rewrite", "--collection", "nope", UPDATE], indexed_home)
+    err = p.stderr.decode().strip()
+    assert p.returncode == 2 and len(err.splitlines()) == 1, err
+    assert "no strategy collection 'nope'" in err and "'strategy'" in err
+
+
+def test_batch_error_comes_alone_without_a_progress_bar(tmp_path: Path) -> None:
+    """Problem 8: "0row [00:00, ?row/s]" before the error, and a capital mid-sentence."""
+    src = tmp_path / "week.csv"
+    src.write_text("a,b\n1,2\n")
+    p = run(["batch", str(src), "-o", str(tmp_path / "out.csv")], tmp_path)
+    err = p.stderr.decode().strip()
+    assert p.returncode == 2 and len(err.splitlines()) == 1, err
+    assert "row/s" not in err and "--column" in err
+    sentence = err.removeprefix("coach: ")
+    words = sentence.split()
+    after_first = [w for prev, w in itertools.pairwise(words) if not prev.endswith(".")]
+    assert "The" not in after_first, sentence
+
+
+def test_rewrite_says_when_the_engine_ignores_audience_and_length(indexed_home: Path) -> None:
+    """Problem 3: six audience/length combinations gave one offline text, and nothing said so.
+    Each choice either changes the text or the CLI says it needs a model; never both, never
+    neither."""
+    out: dict[tuple[str, str], tuple[bytes, str]] = {}
+    for audience, length in [
+        ("executive", "standard"),
+        ("team", "standard"),
+        ("client", "standard"),
+        ("executive", "brief"),
+    ]:
+        p = run(["rewrite", "--audience", audience, "--length", length, UPDATE], indexed_home)
+        assert p.returncode == 0, p.stderr
+        out[audience, length] = (p.stdout.split(b"\n\n[engine")[0], p.stderr.decode())
+    base = out["executive", "standard"][0]
+    for (audience, length), (text, note) in out.items():
+        if (audience, length) == ("executive", "standard"):
+            continue
+        word = "audience" if audience != "executive" else "length"
+        says = "needs a model" in note and word in note
+        assert says == (text == base), (audience, length, note)

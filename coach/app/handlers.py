@@ -1,6 +1,7 @@
 """What the page's buttons do: plain functions of (coach, inputs) that tests call directly.
 
-Every CoachError becomes `gr.Error(one sentence)`; uploads are checked here, on the server,
+No gradio here: bad input on the Rewrite tab comes back as a status sentence; elsewhere a
+CoachError propagates and layout.py shows its one sentence. Uploads are checked here, on the server,
 whatever the browser's file picker allowed.
 """
 
@@ -11,13 +12,10 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import gradio as gr
-
-from coach.app import render
+from coach.app import render, sidebyside
 from coach.core import Coach
 from coach.errors import CoachError, InputError
 from coach.options import DEFAULT_AUDIENCE, DEFAULT_LENGTH, RewriteOptions
@@ -28,16 +26,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _OUT = Path(tempfile.mkdtemp(prefix="coach-page-"))
 
 
-@contextmanager
-def page_errors() -> Iterator[None]:
-    """CoachError -> gr.Error with its one sentence; the page shows it, never a traceback."""
-    try:
-        yield
-    except CoachError as exc:
-        raise gr.Error(str(exc), print_exception=False) from None
-
-
-def _out_dir() -> Path:
+def out_dir() -> Path:
     d = Path(tempfile.mkdtemp(dir=_OUT))
     return d
 
@@ -61,6 +50,17 @@ def _choice(value: str | None) -> str | None:
     return value if value and value not in ("default", "auto") else None
 
 
+def _collection(coach: Coach, value: str | None) -> str | None:
+    """A collection the store does not hold is one sentence, not a rewrite without a strategy."""
+    name = _choice(value)
+    if name and name != coach.settings.collection and name not in coach.store.collections():
+        raise InputError(
+            f"There is no strategy collection {name!r}: index documents into it in the "
+            "Strategy tab, or choose another."
+        )
+    return name
+
+
 def rewrite_result(
     coach: Coach,
     text: str,
@@ -69,31 +69,66 @@ def rewrite_result(
     collection: str | None = None,
     engine: str | None = None,
 ) -> Any:
-    with page_errors():
-        opts = RewriteOptions.from_form(audience, length, collection, engine)
-        return coach.rewrite(text or "", opts)
+    return coach.rewrite(
+        text or "",
+        RewriteOptions.from_form(audience, length, _collection(coach, collection), engine),
+    )
+
+
+SKIP = object()  # "leave this panel as it is" (layout.py turns it into gr.skip())
+
+# The Rewrite tab's outputs, in the order layout.py wires them.
+PANELS = (
+    "text",  # the reader's text, editable
+    "status",  # one sentence when the input cannot be used, else empty
+    "meta",  # engine, model, prompt, collection, time
+    "notes",  # coaching notes: questions and findings (never in the text)
+    "score",  # the scorecard
+    "changes",  # each source unit beside what it became
+    "spans",  # the update with its process talk marked
+    "cites",  # strategy passages cited
+    "align",  # the alignment map
+    "md",  # Markdown download of the text
+    "docx",  # DOCX download of the text
+    "state",  # the last result, so edits can be exported with its sources
+)
+
+
+def exports(text: str, result: Any) -> tuple[str, str]:
+    """(Markdown path, DOCX path) of exactly this text and the sources it cites."""
+    out = out_dir()
+    citations = tuple(getattr(result, "citations", ()) or ())
+    md = out / "coach-update.md"
+    md.write_text(render.markdown_export(text, citations), encoding="utf-8")
+    return str(md), render.docx_export(text, citations, str(out / "coach-update.docx"))
 
 
 def panels(result: Any) -> tuple[Any, ...]:
-    """Every Rewrite-tab output for one result: rewrite, redline, spans, questions, citations,
-    alignment, scorecard, meta, Markdown file, DOCX file."""
-    figures = render.scores(result)
-    out = _out_dir()
-    md = out / "coach-update.md"
-    md.write_text(render.markdown_export(result), encoding="utf-8")
-    docx = render.docx_export(result, str(out / "coach-update.docx"))
-    return (
-        result.text,
-        render.redline(result.source, result.text),
-        render.highlighted(result.analysis),
-        render.questions(result.questions),
-        render.citations(result),
-        render.alignment(result),
-        render.scorecard(result, figures),
-        render.meta(result),
-        str(md),
-        docx,
-    )
+    """Every Rewrite-tab output for one result, in PANELS order."""
+    text = render.reader_text(result)
+    md, docx = exports(text, result)
+    values = {
+        "text": text,
+        "status": "",
+        "meta": render.meta(result),
+        "notes": render.notes(result),
+        "score": render.scorecard(result, render.scores(result)),
+        "changes": sidebyside.changes(result),
+        "spans": render.highlighted(result.analysis),
+        "cites": render.citations(result),
+        "align": render.alignment(result),
+        "md": md,
+        "docx": docx,
+        "state": result,
+    }
+    return tuple(values[k] for k in PANELS)
+
+
+def failed(message: str) -> tuple[Any, ...]:
+    """The input could not be used: one sentence, and every earlier result cleared."""
+    values: dict[str, Any] = dict.fromkeys(PANELS, "")
+    values.update(status=render.status(message), md=None, docx=None, state=None)
+    return tuple(values[k] for k in PANELS)
 
 
 def handle_rewrite(
@@ -104,8 +139,13 @@ def handle_rewrite(
     collection: str | None = None,
     engine: str | None = None,
 ) -> tuple[Any, ...]:
-    """The Rewrite tab in one call (no streaming): see `panels`."""
-    return panels(rewrite_result(coach, text, audience, length, collection, engine))
+    """The Rewrite tab in one call (no streaming): see PANELS. Bad input is a status sentence."""
+    try:
+        opts = RewriteOptions.from_form(audience, length, _collection(coach, collection), engine)
+        result = coach.rewrite(text or "", opts)
+    except CoachError as exc:
+        return failed(str(exc))
+    return panels(result)
 
 
 def stream_rewrite(
@@ -117,20 +157,63 @@ def stream_rewrite(
     engine: str | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """The model's draft streams into the rewrite box, then the guarded result fills the page
-    (its text may differ: repaired, or the offline fallback, as the findings say)."""
-    stream = getattr(coach, "rewrite_stream", None)
-    if stream is None:
-        yield handle_rewrite(coach, text, audience, length, collection, engine)
-        return
+    (its text may differ: repaired, or the offline fallback, as the notes say)."""
     draft = ""
-    with page_errors():
-        opts = RewriteOptions.from_form(audience, length, collection, engine)
-        for item in stream(text or "", opts):
+    try:
+        opts = RewriteOptions.from_form(audience, length, _collection(coach, collection), engine)
+        for item in coach.rewrite_stream(text or "", opts):
             if isinstance(item, str):
                 draft += item
-                yield (draft, *[gr.skip()] * 9)
+                yield (draft, *[SKIP] * (len(PANELS) - 1))
             else:
                 yield panels(item)
+    except CoachError as exc:
+        yield failed(str(exc))
+
+
+def add_answer(update: str, answer: str) -> tuple[str, str]:
+    """Fold the author's answer into the update (as a bullet if the update is bulleted), so the
+    next rewrite has the outcome it asked for; the answer box empties."""
+    answer = (answer or "").strip()
+    update = (update or "").rstrip()
+    if not answer:
+        return update, ""
+    bulleted = any(ln.lstrip().startswith(("- ", "* ")) for ln in update.splitlines())
+    if bulleted:
+        answer = "\n".join(f"- {ln.strip()}" for ln in answer.splitlines() if ln.strip())
+    elif answer[-1] not in ".!?":
+        answer += "."
+    return (f"{update}\n{answer}" if update else answer), ""
+
+
+def style_note(coach: Coach, engine: str | None) -> str:
+    """Say when the chosen engine writes the same text whatever the audience and length."""
+    try:
+        name = coach.engine(_choice(engine)).name
+        caps = coach.capabilities(_choice(engine))
+    except CoachError as exc:
+        return str(exc)
+    honours = {"audience": caps.honours_audience, "length": caps.honours_length}
+    ignored = [k for k, v in honours.items() if not v]
+    if not ignored:
+        return ""
+    return (
+        f"The {name} engine writes the same text for every {' and '.join(ignored)}: "
+        "these choices need a model engine (see the README)."
+    )
+
+
+def engine_choices(settings: Any) -> tuple[list[str], str]:
+    """The engines this page can run and the one selected at start, from the registry."""
+    from coach import engines
+
+    return list(engines.available(settings)), engines.resolve(None, settings)
+
+
+def warm_up(coach: Coach, text: str) -> None:
+    """One rewrite before the port opens: embeddings, store and scorer are loaded by the first
+    click. A store with nothing indexed yet is fine; the page says so on the first rewrite."""
+    handle_rewrite(coach, text)  # bad input or an empty store come back as a status sentence
 
 
 def api_rewrite(
@@ -147,8 +230,7 @@ def api_rewrite(
 
 def api_analyze(coach: Coach, text: str) -> dict[str, Any]:
     """/analyze for gradio_client: units, labels, process-talk spans and density."""
-    with page_errors():
-        return coach.analyze(text or "").to_dict()
+    return coach.analyze(text or "").to_dict()
 
 
 # -- batch ---------------------------------------------------------------------------------
@@ -165,19 +247,24 @@ def run_batch(
     recorded and never stops the others. Returns (output path, summary counts)."""
     from coach.batch import run_batch as batch
 
-    with page_errors():
-        src = check_upload(path, BATCH_TYPES, "batch file")
-        out = _out_dir() / f"{src.stem}.rewritten{src.suffix.lower()}"
-        summary = batch(
-            coach,
-            src,
-            out,
-            column=column or None,
-            options=RewriteOptions.from_form(audience, length, collection, metrics=False),
-            progress=(lambda d, t, _s: progress(d, t)) if progress else None,
-            report_path=out.with_suffix(".report.md"),
-        )
+    src = check_upload(path, BATCH_TYPES, "batch file")
+    out = out_dir() / f"{src.stem}.rewritten{src.suffix.lower()}"
+    summary = batch(
+        coach,
+        src,
+        out,
+        column=column or None,
+        options=RewriteOptions.from_form(
+            audience,
+            length,
+            _collection(coach, collection),
+            metrics=True,  # the same columns as `coach batch`, content preservation included
+        ),
+        progress=(lambda d, t, _s: progress(d, t)) if progress else None,
+        report_path=out.with_suffix(".report.md"),
+    )
     counts = {
+        "collection": _choice(collection) or coach.settings.collection,
         "rows": summary.total,
         "ok": summary.ok,
         "fallback": summary.fallback,
@@ -193,7 +280,7 @@ def batch_summary(counts: dict[str, Any]) -> str:
     return (
         f"**{counts['rows']}** update(s): {counts['ok']} rewritten, {counts['fallback']} fell back "
         f"to the offline coach, {counts['failed']} failed, {counts['skipped']} passed through; "
-        f"{counts['seconds']} s."
+        f"{counts['seconds']} s, strategy collection {counts.get('collection', '-')!r}."
     )
 
 
@@ -206,38 +293,40 @@ def ingest_uploads(
 ) -> str:
     """Index uploaded strategy documents; unreadable ones are reported, the rest indexed."""
     if not paths:
-        raise gr.Error("Choose one or more documents to index first.", print_exception=False)
-    with page_errors():
-        # Kept under COACH_HOME by collection and the name the user gave: the manifest records
-        # that name and a path that lasts, and a revised upload replaces the old version.
-        name = _choice(collection) or coach.settings.collection
-        staged = coach.settings.home / "documents" / re.sub(r"[^\w.-]", "_", name)
-        staged.mkdir(parents=True, exist_ok=True)
-        files = []
-        for p in paths:
-            src = check_upload(p, CORPUS_TYPES, "strategy document")
-            dst = staged / src.name
-            shutil.copyfile(src, dst)
-            files.append(dst)
-        stats = coach.ingest(files, collection=name, progress=progress)
-    msgs = stats.get("messages") or []
-    lines = [
-        "Indexed "
-        + ", ".join(f"{k} {v}" for k, v in stats.items() if isinstance(v, int | float))
-        + "."
-    ]
-    lines += [f"- {m}" for m in msgs]
-    return "\n".join(lines)
+        raise InputError("Choose one or more documents to index first.")
+    # Kept under COACH_HOME by collection and the name the user gave: the manifest records
+    # that name and a path that lasts, and a revised upload replaces the old version.
+    name = _choice(collection) or coach.settings.collection
+    staged = coach.settings.home / "documents" / re.sub(r"[^\w.-]", "_", name)
+    staged.mkdir(parents=True, exist_ok=True)
+    files = []
+    for p in paths:
+        src = check_upload(p, CORPUS_TYPES, "strategy document")
+        dst = staged / src.name
+        shutil.copyfile(src, dst)
+        files.append(dst)
+    stats = coach.ingest(files, collection=name, progress=progress)
+    return ingest_summary(stats, name)
+
+
+def ingest_summary(stats: dict[str, Any], collection: str) -> str:
+    """One sentence a person reads (as `coach ingest` prints it), then one line per skipped file."""
+    n = stats.get
+    line = (
+        f"Indexed {n('files', 0)} document(s) into {collection!r}: {n('added', 0)} new passage(s), "
+        f"{n('unchanged', 0)} unchanged, {n('removed', 0)} removed"
+    )
+    line += f", {n('errors')} could not be read." if n("errors") else "."
+    return "\n".join([line, *[f"- skipped: {m}" for m in n("messages") or []]])
 
 
 def remove_documents(coach: Coach, names: list[str] | str | None, collection: str | None) -> str:
     """Remove the chosen documents from a collection (the corpus tab's remove control)."""
     chosen = [names] if isinstance(names, str) else list(names or [])
     if not chosen:
-        raise gr.Error("Choose a document to remove first.", print_exception=False)
-    with page_errors():
-        name = _choice(collection) or coach.settings.collection
-        removed = coach.remove(chosen, collection=name)
+        raise InputError("Choose a document to remove first.")
+    name = _choice(collection) or coach.settings.collection
+    removed = coach.remove(chosen, collection=name)
     return f"Removed {', '.join(removed)} from {name!r}."
 
 
@@ -252,21 +341,20 @@ def document_names(coach: Coach, collection: str | None = None) -> list[str]:
 
 def corpus_rows(coach: Coach) -> list[list[Any]]:
     """What is indexed: collection, document, chunks, when (from the manifest or the store)."""
-    with page_errors():
-        listing = getattr(coach, "corpus", None)
-        rows: list[list[Any]] = []
-        if callable(listing):
-            for name, entries in listing().items():
-                for e in entries:
-                    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.indexed_at))
-                    rows.append([name, e.source, len(e.chunk_ids), when])
-        if not rows:
-            for name in coach.store.collections():
-                per: dict[str, int] = {}
-                for hit in coach.store.all(name):
-                    src = str(hit.metadata.get("source", "?"))
-                    per[src] = per.get(src, 0) + 1
-                rows += [[name, s, n, ""] for s, n in sorted(per.items())]
+    listing = getattr(coach, "corpus", None)
+    rows: list[list[Any]] = []
+    if callable(listing):
+        for name, entries in listing().items():
+            for e in entries:
+                when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.indexed_at))
+                rows.append([name, e.source, len(e.chunk_ids), when])
+    if not rows:
+        for name in coach.store.collections():
+            per: dict[str, int] = {}
+            for hit in coach.store.all(name):
+                src = str(hit.metadata.get("source", "?"))
+                per[src] = per.get(src, 0) + 1
+            rows += [[name, s, n, ""] for s, n in sorted(per.items())]
     return rows
 
 
@@ -278,37 +366,3 @@ def collections(coach: Coach) -> list[str]:
     except CoachError:
         names = []
     return [default, *[n for n in names if n != default]]
-
-
-# -- eval ----------------------------------------------------------------------------------
-def run_eval(
-    coach: Coach, limit: int, progress: Callable[[int, int], Any] | None = None
-) -> tuple[str, list[str], str]:
-    """The eval suite (coach.evals, as `coach eval` runs it) on its first `limit` cases:
-    (the report as Markdown, its chart images, the HTML report file to download)."""
-    from coach.evals import report as eval_report
-    from coach.evals import runner
-    from coach.evals.dataset import load_cases
-    from coach.evals.suite import load_suite
-
-    with page_errors():
-        suite = load_suite()
-        path = suite.dataset_path()
-        if not path.is_file():
-            raise InputError(f"The eval dataset {path} is not installed.")
-        cases = suite.select(load_cases(path))[: max(1, int(limit))]
-        runner.ensure_corpus(coach)
-        done: list[dict[str, Any]] = []
-
-        def step(item: dict[str, Any]) -> None:
-            done.append(item)
-            if progress:
-                progress(len(done), len(cases))
-
-        engine = coach.engine().name
-        items = runner.run(coach, cases, engine=engine, suite=suite, progress=step)
-        out = _out_dir() / f"eval-{int(time.time() * 1000)}"
-        summary = runner.write_run(out, items, {"engine": engine, "cases": len(items)})
-        eval_report.write_report(out, items, summary)
-    charts = sorted(str(p) for p in (out / "charts").glob("*.png"))
-    return (out / "report.md").read_text(encoding="utf-8"), charts, str(out / "report.html")

@@ -6,13 +6,16 @@ takes at launch (theme, css, head) so a test that launches in-process gets the s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import gradio as gr
 
-from coach import engines
-from coach.app import handlers
+from coach.app import evaltab, handlers, render
+from coach.app.style import CSS, HEAD, SHOW_RESULT
 from coach.core import Coach
+from coach.errors import CoachError
 from coach.options import AUDIENCES, DEFAULT_AUDIENCE, DEFAULT_LENGTH, LENGTHS
 
 EXAMPLES = [
@@ -37,43 +40,14 @@ THEME = gr.themes.Default(
     font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
 )
 
-CSS = """
-.coach-original, .coach-redline { line-height: 1.7; white-space: normal; overflow-wrap: anywhere; }
-mark.pt { border-radius: 3px; padding: 0 2px; cursor: help; background: #fde68a; color: #111; }
-mark.pt-tool { background: #bfdbfe; } mark.pt-ceremony { background: #fbcfe8; }
-mark.pt-artifact { background: #ddd6fe; } mark.pt-activity { background: #fde68a; }
-mark.pt-methodology { background: #c7d2fe; } mark.pt-effort { background: #fed7aa; }
-mark.pt-filler { background: #e5e7eb; }
-mark.pt:focus { outline: 2px solid #4f46e5; }
-.coach-redline del { background: #fee2e2; color: #991b1b; }
-.coach-redline ins { background: #dcfce7; color: #166534; text-decoration: none; }
-.coach-spans li, .coach-questions li { margin: 0.25em 0; }
-.coach-spans .ask { color: #4b5563; font-style: italic; }
-.coach-caption, .coach-empty, .coach-meta { color: #4b5563; font-size: 0.9em; }
-.coach-findings li { color: #92400e; }
-.coach-cite { border: 1px solid #e5e7eb; border-radius: 6px; padding: 0.4em 0.7em; margin: 0.4em 0; }
-.coach-cite summary { cursor: pointer; font-weight: 600; }
-.coach-cite .section { font-weight: 400; color: #4b5563; }
-.coach-cite blockquote { margin: 0.5em 0; padding-left: 0.8em; border-left: 3px solid #c7d2fe; }
-.coach-align { width: 100%; border-collapse: collapse; font-size: 0.92em; }
-.coach-align td, .coach-align th { border-bottom: 1px solid #e5e7eb; padding: 4px 6px; text-align: left; }
-.coach-align .unmapped { color: #b91c1c; font-weight: 600; }
-.coach-score { display: flex; flex-wrap: wrap; gap: 8px; }
-.coach-score .card { flex: 1 1 120px; border: 1px solid #e5e7eb; border-radius: 8px; padding: 8px; }
-.coach-score .label { font-size: 0.8em; color: #4b5563; }
-.coach-score .value { font-size: 1.3em; font-weight: 700; }
-.coach-score .note { font-size: 0.75em; color: #6b7280; }
-@media (max-width: 640px) { .coach-align td:nth-child(4), .coach-align th:nth-child(4) { display: none; } }
-"""
 
-# Ctrl+Enter (Cmd+Enter) in the page rewrites: keyboard users never need the mouse.
-HEAD = """<script>
-document.addEventListener('keydown', function (e) {
-  if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
-    var b = document.getElementById('rewrite-btn'); if (b) { e.preventDefault(); b.click(); }
-  }
-});
-</script>"""
+@contextmanager
+def page_errors() -> Iterator[None]:
+    """CoachError -> gr.Error with its one sentence; the page shows it, never a traceback."""
+    try:
+        yield
+    except CoachError as exc:
+        raise gr.Error(str(exc), print_exception=False) from None
 
 
 def launch_options() -> dict[str, Any]:
@@ -85,8 +59,7 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
     """The page as Blocks, not launched; handlers close over one Coach."""
     coach = coach or Coach()
     s = coach.settings
-    choices = list(engines.available(s))
-    default_engine = engines.resolve(None, s)
+    choices, default_engine = handlers.engine_choices(s)
     with gr.Blocks(title="coach: status updates in outcome language") as app:
         gr.Markdown(
             "# coach\nPaste a status update. coach marks the process talk, rewrites it in outcome "
@@ -107,9 +80,20 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                         )
                         with gr.Row():
                             audience = gr.Radio(
-                                list(AUDIENCES), value=DEFAULT_AUDIENCE, label="Audience"
+                                list(AUDIENCES),
+                                value=DEFAULT_AUDIENCE,
+                                label="Audience",
+                                elem_id="audience",
                             )
-                            length = gr.Radio(list(LENGTHS), value=DEFAULT_LENGTH, label="Length")
+                            length = gr.Radio(
+                                list(LENGTHS),
+                                value=DEFAULT_LENGTH,
+                                label="Length",
+                                elem_id="length",
+                            )
+                        style = gr.Markdown(
+                            handlers.style_note(coach, default_engine), elem_id="style-note"
+                        )
                         with gr.Row():
                             collection = gr.Dropdown(
                                 handlers.collections(coach),
@@ -125,16 +109,16 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                         gr.Examples(
                             EXAMPLES, inputs=[text], label="Examples: click one, then Rewrite"
                         )
-                    with gr.Column(scale=1, min_width=300):
+                    with gr.Column(scale=1, min_width=300, elem_id="result"):
+                        status = gr.HTML(elem_id="status")
                         out = gr.Textbox(
-                            label="Rewrite",
-                            lines=12,
+                            label="Rewrite: yours to edit; copy and downloads take this text",
+                            lines=10,
                             max_lines=40,
                             buttons=["copy"],
-                            interactive=False,
+                            interactive=True,
                             elem_id="rewrite-out",
                         )
-                        meta = gr.HTML(elem_id="meta")
                         with gr.Row():
                             dl_md = gr.DownloadButton(
                                 "Download Markdown", elem_id="dl-md", size="sm"
@@ -142,31 +126,93 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                             dl_docx = gr.DownloadButton(
                                 "Download DOCX", elem_id="dl-docx", size="sm"
                             )
+                        meta = gr.HTML(elem_id="meta")
+                        gr.Markdown("### Coaching notes\nFor you, not for the reader.")
+                        notes = gr.HTML(elem_id="questions")
+                        answer = gr.Textbox(
+                            label="Answer a question",
+                            placeholder="e.g. Phone queues fell by 18% since booking went online.",
+                            lines=2,
+                            elem_id="answer",
+                        )
+                        answer_go = gr.Button(
+                            "Add my answer to the update and rewrite",
+                            size="sm",
+                            elem_id="answer-btn",
+                        )
                         score = gr.HTML(elem_id="scorecard")
+                gr.Markdown(
+                    "### How your update became the rewrite\n"
+                    "Each sentence or bullet beside what it became; hover a row to light it up."
+                )
+                changes = gr.HTML(elem_id="changes")
                 with gr.Row(equal_height=False):
                     with gr.Column(min_width=300):
                         gr.Markdown(
                             "### Process talk in your update\nHover or focus a mark for why."
                         )
                         spans = gr.HTML(elem_id="spans")
-                        gr.Markdown("### Questions for you")
-                        questions = gr.HTML(elem_id="questions")
                     with gr.Column(min_width=300):
-                        gr.Markdown("### What changed")
-                        red = gr.HTML(elem_id="redline")
                         gr.Markdown("### Strategy cited")
                         cites = gr.HTML(elem_id="citations")
                 gr.Markdown("### Alignment map")
                 align = gr.HTML(elem_id="alignment")
+                last = gr.State()
                 rewrite_inputs = [text, audience, length, collection, engine]
-                rewrite_outputs = [out, red, spans, questions, cites, align, score, meta]
-                rewrite_outputs += [dl_md, dl_docx]
+                by_name = {
+                    "text": out,
+                    "status": status,
+                    "meta": meta,
+                    "notes": notes,
+                    "score": score,
+                    "changes": changes,
+                    "spans": spans,
+                    "cites": cites,
+                    "align": align,
+                    "md": dl_md,
+                    "docx": dl_docx,
+                    "state": last,
+                }
+                rewrite_outputs = [by_name[k] for k in handlers.PANELS]
+
+                def run(*a: Any) -> Any:
+                    for values in handlers.stream_rewrite(coach, *a):
+                        yield tuple(gr.skip() if v is handlers.SKIP else v for v in values)
+
                 go.click(
-                    lambda *a: (yield from handlers.stream_rewrite(coach, *a)),
+                    run,
                     inputs=rewrite_inputs,
                     outputs=rewrite_outputs,
                     api_visibility="private",
                     concurrency_id="coach",
+                ).then(None, js=SHOW_RESULT, api_visibility="private")
+                answer_go.click(
+                    handlers.add_answer,
+                    inputs=[text, answer],
+                    outputs=[text, answer],
+                    api_visibility="private",
+                ).then(
+                    run,
+                    inputs=rewrite_inputs,
+                    outputs=rewrite_outputs,
+                    api_visibility="private",
+                    concurrency_id="coach",
+                ).then(None, js=SHOW_RESULT, api_visibility="private")
+                # The downloads follow the box: an edit (typed, pasted or filled) is what goes out.
+                out.change(
+                    handlers.exports,
+                    inputs=[out, last],
+                    outputs=[dl_md, dl_docx],
+                    api_visibility="private",
+                    trigger_mode="always_last",
+                    show_progress="hidden",
+                )
+                engine.change(
+                    lambda e: handlers.style_note(coach, e),
+                    inputs=[engine],
+                    outputs=[style],
+                    api_visibility="private",
+                    show_progress="hidden",
                 )
 
             with gr.Tab("Batch", id="batch"):
@@ -174,7 +220,7 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                     "Upload a file of updates: `.csv`/`.tsv`/`.xlsx` (one update per row; other "
                     "columns kept), `.jsonl`, `.md` or `.docx` (one update per section) or `.txt` "
                     "(blank-line separated). The same file comes back, same order, with the "
-                    "rewrite, engine, fact check and questions added. Thousands of rows: "
+                    "rewrite, engine, scores, fact check and questions added. Thousands of rows: "
                     "`coach batch`."
                 )
                 b_file = gr.File(
@@ -186,10 +232,18 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                 with gr.Row():
                     b_aud = gr.Radio(list(AUDIENCES), value=DEFAULT_AUDIENCE, label="Audience")
                     b_len = gr.Radio(list(LENGTHS), value=DEFAULT_LENGTH, label="Length")
-                b_col = gr.Textbox(
-                    label="Column holding the update (CSV/XLSX; empty: detected)",
-                    elem_id="batch-col",
-                )
+                with gr.Row():
+                    b_coll = gr.Dropdown(
+                        handlers.collections(coach),
+                        value=s.collection,
+                        label="Strategy (collection) for this batch",
+                        allow_custom_value=True,
+                        elem_id="batch-coll",
+                    )
+                    b_col = gr.Textbox(
+                        label="Column holding the update (CSV/XLSX; empty: detected)",
+                        elem_id="batch-col",
+                    )
                 b_go = gr.Button("Run batch", variant="primary", elem_id="batch-btn")
                 b_out = gr.File(label="Rewritten file", interactive=False, elem_id="batch-out")
                 b_sum = gr.Markdown(elem_id="batch-summary")
@@ -204,23 +258,24 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                 ) -> tuple[str, str]:
                     if not path:
                         raise gr.Error("Choose a file of updates first.", print_exception=False)
-                    out_path, counts = handlers.run_batch(
-                        coach, path, aud, ln, coll,
-                        progress=lambda d, t: progress(d / t, desc=f"{d}/{t} updates"),
-                        column=column,
-                    )  # fmt: skip
+                    with page_errors():
+                        out_path, counts = handlers.run_batch(
+                            coach, path, aud, ln, coll,
+                            progress=lambda d, t: progress(d / t, desc=f"{d}/{t} updates"),
+                            column=column,
+                        )  # fmt: skip
                     return out_path, handlers.batch_summary(counts)
 
                 b_go.click(
                     do_batch,
-                    inputs=[b_file, b_aud, b_len, collection, b_col],
+                    inputs=[b_file, b_aud, b_len, b_coll, b_col],
                     outputs=[b_out, b_sum],
                     api_name="batch",
                     api_description="Rewrite every update of a csv/xlsx/jsonl/md/docx/txt file.",
                     concurrency_id="coach",
                 )
 
-            with gr.Tab("Strategy corpus", id="corpus"):
+            with gr.Tab("Strategy", id="corpus"):
                 gr.Markdown(
                     "Index your organisation's strategy documents (Markdown, text, HTML, PDF, "
                     "DOCX). Unchanged files are skipped; rewrites cite what is indexed here."
@@ -257,25 +312,28 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                         if len(args) >= 3:
                             progress(args[0] / max(args[1], 1), desc=f"indexed {args[2]}")
 
-                    msg = handlers.ingest_uploads(coach, paths or [], coll, progress=cb)
+                    with page_errors():
+                        msg = handlers.ingest_uploads(coach, paths or [], coll, progress=cb)
                     choices = handlers.collections(coach)
                     docs = handlers.document_names(coach, coll)
                     return (
                         msg,
                         handlers.corpus_rows(coach),
                         gr.Dropdown(choices=choices),
+                        gr.Dropdown(choices=choices),
                         gr.Dropdown(choices=docs, value=None),
                     )
 
                 def do_remove(doc: str, coll: str) -> tuple:
-                    msg = handlers.remove_documents(coach, doc, coll)
+                    with page_errors():
+                        msg = handlers.remove_documents(coach, doc, coll)
                     docs = handlers.document_names(coach, coll)
                     return msg, handlers.corpus_rows(coach), gr.Dropdown(choices=docs, value=None)
 
                 c_go.click(
                     do_ingest,
                     inputs=[c_files, c_coll],
-                    outputs=[c_status, c_table, collection, c_doc],
+                    outputs=[c_status, c_table, collection, b_coll, c_doc],
                     api_visibility="private",
                     concurrency_id="coach",
                 )
@@ -300,16 +358,16 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                 )
                 e_n = gr.Slider(1, 30, value=5, step=1, label="Cases", elem_id="eval-n")
                 e_go = gr.Button("Run eval", variant="primary", elem_id="eval-btn")
+                e_charts = gr.HTML(elem_id="eval-charts")
                 e_out = gr.Markdown(elem_id="eval-report")
-                e_charts = gr.Gallery(
-                    label="Charts", columns=2, height="auto", elem_id="eval-charts"
-                )
                 e_file = gr.File(label="HTML report", elem_id="eval-html")
 
                 def do_eval(n: float, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-                    return handlers.run_eval(
-                        coach, int(n), progress=lambda d, t: progress(d / t, desc=f"{d}/{t} cases")
-                    )
+                    with page_errors():
+                        report, charts, html = evaltab.run_eval(
+                            coach, int(n), progress=lambda d, t: progress(d / t, desc=f"{d}/{t}")
+                        )
+                    return report, render.charts(charts), html
 
                 e_go.click(
                     do_eval,
@@ -327,11 +385,13 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
             engine: str = "",
         ) -> dict:
             """Rewrite one update; returns the full result (text, engine, facts, citations...)."""
-            return handlers.api_rewrite(coach, text, audience, length, collection, engine)
+            with page_errors():
+                return handlers.api_rewrite(coach, text, audience, length, collection, engine)
 
         def analyze(text: str) -> dict:
             """Which words are process talk and why: units, labels, spans, density."""
-            return handlers.api_analyze(coach, text)
+            with page_errors():
+                return handlers.api_analyze(coach, text)
 
         gr.api(rewrite, api_name="rewrite", concurrency_id="coach")
         gr.api(analyze, api_name="analyze")

@@ -7,16 +7,14 @@ No gradio import here: these are plain functions tests call directly.
 
 from __future__ import annotations
 
-import difflib
 import re
 from html import escape
 from typing import Any
 
 from coach.types import Analysis, RewriteResult
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
 _CLASS = re.compile(r"[^a-z0-9-]")
-_EXACT_DIFF_TOKENS = 3000
+_CITE = re.compile(r"\[(\d+)\]")
 
 
 def _e(text: Any) -> str:
@@ -31,22 +29,25 @@ def empty(message: str) -> str:
     return f'<p class="coach-empty">{_e(message)}</p>'
 
 
-def redline(before: str, after: str) -> str:
-    """Word-level redline: removed words in <del>, added words in <ins>, all escaped."""
-    a, b = _TOKENS.findall(before), _TOKENS.findall(after)
-    out: list[str] = []
-    # Exact matching is quadratic on repeated tokens (4,000 one-word bullets: minutes); past a
-    # few thousand tokens difflib's popular-token heuristic keeps it near-linear.
-    junk = len(a) + len(b) > _EXACT_DIFF_TOKENS
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=junk).get_opcodes():
-        if op == "equal":
-            out.append(_multiline("".join(a[i1:i2])))
-            continue
-        if op in ("delete", "replace"):
-            out.append(f"<del>{_multiline(''.join(a[i1:i2]))}</del>")
-        if op in ("insert", "replace"):
-            out.append(f"<ins>{_multiline(''.join(b[j1:j2]))}</ins>")
-    return f'<div class="coach-redline" aria-label="What changed">{"".join(out)}</div>'
+def status(message: str) -> str:
+    """The one sentence a bad input gets, announced to screen readers."""
+    return f'<p class="coach-status" role="alert">{_e(message)}</p>'
+
+
+def charts(paths: list[str]) -> str:
+    """Chart images inlined at their own size (data: URLs: nothing for the browser to fetch)."""
+    import base64
+    from pathlib import Path
+
+    figures = []
+    for p in paths:
+        data = base64.b64encode(Path(p).read_bytes()).decode()
+        name = Path(p).stem.replace("_", " ")
+        figures.append(
+            f'<figure><img alt="{_e(name)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{_e(name)}</figcaption></figure>"
+        )
+    return f'<div class="coach-charts">{"".join(figures)}</div>' if figures else ""
 
 
 def highlighted(analysis: Analysis) -> str:
@@ -71,17 +72,20 @@ def highlighted(analysis: Analysis) -> str:
     body = f'<div class="coach-original">{"".join(pieces)}</div>'
     if not shown:
         return body + empty("No process talk found: this update already speaks in outcomes.")
-    seen: set[tuple[str, str]] = set()
-    items = []
+    # Spans that share a kind, an explanation and a question are one list item: the same
+    # "Ask" three times in a row reads as noise.
+    groups: dict[tuple[str, str, str], list[str]] = {}
     for s in shown:
-        key = (s.text or text[s.start : s.end], s.category)
-        if key in seen:
-            continue
-        seen.add(key)
-        ask = f' <span class="ask">Ask: {_e(s.suggestion)}</span>' if s.suggestion else ""
+        words = groups.setdefault((s.category, s.explanation, s.suggestion), [])
+        word = s.text or text[s.start : s.end]
+        if word not in words:
+            words.append(word)
+    items = []
+    for (category, explanation, suggestion), words in groups.items():
+        cat = _CLASS.sub("", category.lower())
+        marks = ", ".join(f'<mark class="pt pt-{cat}">{_e(w)}</mark>' for w in words)
         items.append(
-            f'<li><mark class="pt pt-{_CLASS.sub("", s.category.lower())}">{_e(key[0])}</mark> '
-            f"<b>{_e(s.category)}</b>: {_e(s.explanation)}{ask}</li>"
+            f"<li>{marks} <b>{_e(category)}</b>: {_e(explanation)}{_suggestion(suggestion)}</li>"
         )
     density = f"{analysis.process_density:.0%}"
     return (
@@ -91,10 +95,60 @@ def highlighted(analysis: Analysis) -> str:
     )
 
 
+def _suggestion(text: str) -> str:
+    """A question reads "Ask: ...?"; a phrase to use instead reads "Say instead: ..."."""
+    if not text:
+        return ""
+    label = "Ask" if text.rstrip().endswith("?") else "Say instead"
+    return f' <span class="ask">{label}: {_e(text)}</span>'
+
+
+def unique(items: tuple[str, ...] | list[str]) -> list[str]:
+    """Items in order, each once (case and spacing aside)."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = " ".join(item.lower().split())
+        if key and key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
 def questions(items: tuple[str, ...] | list[str]) -> str:
     if not items:
         return empty("No questions: every claim already has its outcome.")
-    return '<ol class="coach-questions">' + "".join(f"<li>{_e(q)}</li>" for q in items) + "</ol>"
+    return (
+        '<ol class="coach-questions">'
+        + "".join(f"<li>{_e(q)}</li>" for q in unique(items))
+        + "</ol>"
+    )
+
+
+def notes(result: RewriteResult) -> str:
+    """Coaching notes beside the text: the questions, then what the guard or engine found."""
+    html = questions(result.questions)
+    if result.findings:
+        html += (
+            '<ul class="coach-findings">'
+            + "".join(f"<li>{_e(x)}</li>" for x in unique(result.findings))
+            + "</ul>"
+        )
+    return html
+
+
+def reader_text(result: RewriteResult) -> str:
+    """What goes to the reader: the rewrite without any coaching question an engine left in it.
+
+    Engines keep questions in `result.questions`; this is the page's own check of that contract,
+    so a copy or download never carries a note meant for the author.
+    """
+    asked = {" ".join(q.lower().split()) for q in result.questions}
+    lines = result.text.strip().splitlines()
+    kept = [ln for ln in lines if " ".join(ln.lstrip("-*• ").lower().split()) not in asked]
+    while kept and kept[-1].strip().lower().rstrip(":") in ("", "questions for you"):
+        kept.pop()
+    return "\n".join(kept).strip()
 
 
 def citations(result: RewriteResult) -> str:
@@ -171,11 +225,11 @@ def scores(result: RewriteResult) -> dict[str, Any]:
 
 def scorecard(result: RewriteResult, figures: dict[str, Any]) -> str:
     f = result.facts
-    facts_note = (
-        "all kept"
-        if f.ok
-        else f"missing {', '.join(f.missing) or '-'}; added {', '.join(f.added) or '-'}"
-    )
+    facts_note = "all kept"
+    if not f.ok:
+        parts = [f"missing {_quoted(f.missing)}" if f.missing else ""]
+        parts.append(f"added {_quoted(f.added)}" if f.added else "")
+        facts_note = "; ".join(p for p in parts if p)
     cells = [
         ("Facts kept", f"{figures['facts_kept']}/{figures['facts_total']}", facts_note),
         (
@@ -201,57 +255,51 @@ def scorecard(result: RewriteResult, figures: dict[str, Any]) -> str:
     return f'<div class="coach-score">{body}</div>'
 
 
+def _quoted(items: tuple[str, ...]) -> str:
+    """Facts as a person reads them: "week 1", "2" (layout whitespace folded)."""
+    return ", ".join(f"“{' '.join(str(x).split())}”" for x in items)
+
+
 def meta(result: RewriteResult) -> str:
-    """Which engine, model and prompt version produced the rewrite, and any guard findings."""
+    """Which engine, model and prompt version produced the rewrite (findings go in the notes)."""
     bits = [f"engine <b>{_e(result.engine)}</b>"]
     if result.model:
         bits.append(f"model <b>{_e(result.model)}</b>")
     bits.append(f"prompt <b>{_e(result.prompt_version or '-')}</b>")
     bits.append(f"collection <b>{_e(result.collection)}</b>")
     bits.append(f"{result.elapsed_ms:.0f} ms")
-    html = f'<p class="coach-meta" id="coach-meta">{" · ".join(bits)}</p>'
-    if result.findings:
-        html += (
-            '<ul class="coach-findings">'
-            + "".join(f"<li>{_e(x)}</li>" for x in result.findings)
-            + "</ul>"
-        )
-    return html
+    return f'<p class="coach-meta" id="coach-meta">{" · ".join(bits)}</p>'
 
 
-def markdown_export(result: RewriteResult) -> str:
-    """The rewrite as a Markdown document with its sources, for the download button."""
-    lines = ["# Status update", "", result.text.strip(), ""]
-    if result.citations:
-        lines += ["## Sources", ""]
-        lines += [
-            f"{i}. {c.title or c.source} > {c.section} ({c.source})"
-            for i, c in enumerate(result.citations, 1)
-        ]
+def cited(text: str, citations: tuple[Any, ...]) -> list[tuple[int, Any]]:
+    """The passages the text still points at with [n], numbered as in the text."""
+    used = {int(n) for n in _CITE.findall(text)}
+    return [(i, c) for i, c in enumerate(citations, 1) if i in used]
+
+
+def markdown_export(text: str, citations: tuple[Any, ...] = ()) -> str:
+    """The reader's text as Markdown: what the rewrite box holds, and the sources it cites."""
+    lines = [text.strip(), ""]
+    if sources := cited(text, citations):
+        lines += ["Sources:", ""]
+        lines += [f"[{i}] {c.title or c.source} > {c.section} ({c.source})" for i, c in sources]
         lines.append("")
-    lines.append(
-        f"_Rewritten by coach (engine {result.engine}, prompt {result.prompt_version or '-'}); "
-        f"facts kept {result.facts.kept}/{result.facts.total}._"
-    )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines).rstrip() + "\n"
 
 
-def docx_export(result: RewriteResult, path: str) -> str:
-    """The same document as DOCX (python-docx), one paragraph per line of the rewrite."""
+def docx_export(text: str, citations: tuple[Any, ...], path: str) -> str:
+    """The same as DOCX (python-docx): one paragraph per line, bullets as list items."""
     from docx import Document
 
     doc = Document()
-    doc.add_heading("Status update", level=1)
-    for line in result.text.strip().splitlines():
-        if line.startswith("- "):
+    for line in text.strip().splitlines():
+        if line.startswith(("- ", "* ")):
             doc.add_paragraph(line[2:], style="List Bullet")
         elif line.strip():
             doc.add_paragraph(line)
-    if result.citations:
-        doc.add_heading("Sources", level=2)
-        for c in result.citations:
-            doc.add_paragraph(
-                f"{c.title or c.source} > {c.section} ({c.source})", style="List Number"
-            )
+    if sources := cited(text, citations):
+        doc.add_paragraph("Sources:")
+        for i, c in sources:
+            doc.add_paragraph(f"[{i}] {c.title or c.source} > {c.section} ({c.source})")
     doc.save(path)
     return path

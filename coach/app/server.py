@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 from typing import Any
 
 from coach.core import Coach
@@ -44,6 +46,29 @@ def check_bind(host: str, auth: str | None) -> tuple[str, str] | None:
     return creds
 
 
+def port_free(host: str, port: int) -> bool:
+    """Whether a server could listen on host:port now (SO_REUSEADDR, as uvicorn binds)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise ConfigError(f"Cannot serve on {host}:{port} ({exc.strerror}).") from None
+    return True
+
+
+def check_port(host: str, port: int) -> None:
+    """A busy port is one sentence that names the next free one, never a traceback."""
+    if port_free(host, port):
+        return
+    nxt = next((p for p in range(port + 1, min(port + 200, 65536)) if port_free(host, p)), None)
+    hint = f"try `coach serve --port {nxt}`" if nxt else "choose another with --port"
+    raise ConfigError(f"Port {port} on {host} is already in use: {hint}.")
+
+
 def upload_guard() -> Any:
     """Starlette middleware entry for the upload type guard (see coach/app/uploads.py)."""
     from starlette.middleware import Middleware
@@ -64,30 +89,45 @@ def serve(
     coach: Coach | None = None,
     *,
     block: bool = True,
+    warmup: bool = True,
 ) -> Any:
-    """Launch the page; with block=False return (app, url) for tests and benches."""
-    from coach.app.layout import create_app, launch_options
+    """Launch the page; with block=False return (app, url) for tests and benches.
+
+    With `warmup` one example rewrite runs before the port opens, so the models and the store
+    are loaded by then and the first click costs what every other click costs.
+    """
+    from coach.app.handlers import warm_up
+    from coach.app.layout import EXAMPLES, create_app, launch_options
 
     coach = coach or Coach()
     s = coach.settings
     host = host or s.host
     port = port or s.port
     creds = check_bind(host, s.auth)
+    check_port(host, port)
     app = create_app(coach)
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
-    print(f"coach: serving on http://{host}:{port}", flush=True)
-    app.launch(
-        server_name=host,
-        server_port=port,
-        share=False,
-        ssr_mode=False,
-        max_file_size=MAX_FILE_SIZE,
-        auth=creds,
-        show_error=True,
-        quiet=True,
-        footer_links=["api"],
-        prevent_thread_lock=not block,
-        app_kwargs={"middleware": [upload_guard()]},
-        **launch_options(),
-    )
-    return app, f"http://{host}:{port}"
+    if warmup:
+        warm_up(coach, EXAMPLES[0][0])
+    try:
+        app.launch(
+            server_name=host,
+            server_port=port,
+            share=False,
+            ssr_mode=False,
+            max_file_size=MAX_FILE_SIZE,
+            auth=creds,
+            show_error=True,
+            quiet=True,
+            footer_links=["api"],
+            prevent_thread_lock=True,
+            app_kwargs={"middleware": [upload_guard()]},
+            **launch_options(),
+        )
+    except OSError as exc:  # the port was taken between the check and the launch
+        raise ConfigError(f"Cannot serve on {host}:{port}: {exc}; choose another --port.") from None
+    url = f"http://{host}:{port}"
+    print(f"coach: serving on {url}", flush=True)
+    if block:
+        app.block_thread()
+    return app, url

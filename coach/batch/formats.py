@@ -76,7 +76,9 @@ def pick_column(header: list[str], column: str | None, what: str) -> int:
                 return i
     if len(names) == 1:
         return 0
-    raise InputError(f"Choose the text column of {what} with --column: one of {', '.join(names)}.")
+    raise InputError(
+        f"{what} has no column named like an update; choose one with --column: {', '.join(names)}."
+    )
 
 
 class CsvFormat:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from coach import engines
-from coach.cli.common import add_collection, make_coach, print_json, read_text
+from coach.cli.common import (
+    add_collection,
+    add_style,
+    check_collection,
+    make_coach,
+    print_json,
+    read_text,
+    style_notes,
+)
 from coach.facts import describe
-from coach.options import AUDIENCES, DEFAULT_AUDIENCE, DEFAULT_LENGTH, LENGTHS, RewriteOptions
+from coach.options import RewriteOptions
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -15,8 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("text", nargs="?", help="the update, or - to read stdin")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
     p.add_argument("--engine", choices=engines.choices(), help="which engine to use")
-    p.add_argument("--audience", default=DEFAULT_AUDIENCE, choices=AUDIENCES)
-    p.add_argument("--length", default=DEFAULT_LENGTH, choices=LENGTHS)
+    add_style(p)
     add_collection(p)
     p.set_defaults(func=cmd_rewrite)
 
@@ -28,6 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("serve", help="serve the web page (default http://127.0.0.1:7860)")
     p.add_argument("--host", help="address to bind (default 127.0.0.1, or COACH_HOST)")
     p.add_argument("--port", type=int, help="port (default 7860, or COACH_PORT)")
+    p.add_argument(
+        "--no-warmup",
+        action="store_true",
+        help="skip the warm-up rewrite at start (the first click then loads the models)",
+    )
     p.set_defaults(func=cmd_serve)
 
 
@@ -37,21 +50,25 @@ def cmd_rewrite(args: argparse.Namespace) -> int:
     opts = RewriteOptions(
         audience=args.audience, length=args.length, collection=args.collection, engine=args.engine
     )
+    check_collection(coach, args.collection)
     result = coach.rewrite(text, opts)
+    for note in style_notes(coach, args.engine, args.audience, args.length):
+        print(f"coach: {note}", file=sys.stderr)
     if args.json:
         print_json(result.to_dict())
         return 0
     print(result.text)
     print()
-    f = result.facts
     print(
-        f"[engine: {result.engine} | facts: {describe(f)} | "
+        f"[engine: {result.engine} | facts: {describe(result.facts)} | "
         f"process talk in your update: {result.analysis.process_density:.0%} of items]"
     )
     if result.unmapped:
         print(f"[unmapped work: {len(result.unmapped)} item(s) serve no strategic pillar]")
     for i, c in enumerate(result.citations, 1):
         print(f"[{i}] {c.title or c.source} > {c.section} ({c.source}, score {c.score:.2f})")
+    for q in result.questions:
+        print(f"question: {q}")
     for finding in result.findings:
         print(f"note: {finding}")
     return 0
@@ -77,5 +94,5 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from coach.app import serve
 
-    serve(host=args.host, port=args.port)
+    serve(host=args.host, port=args.port, warmup=not args.no_warmup)
     return 0

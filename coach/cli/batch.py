@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import Any
 
 from coach import engines
-from coach.cli.common import add_collection, make_coach, progress_bar
-from coach.options import AUDIENCES, DEFAULT_AUDIENCE, DEFAULT_LENGTH, LENGTHS, RewriteOptions
+from coach.cli.common import (
+    add_collection,
+    add_style,
+    check_collection,
+    make_coach,
+    progress_bar,
+    style_notes,
+)
+from coach.options import RewriteOptions
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,8 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="skip the embedding-based eval metrics per row (faster; facts and density only)",
     )
-    p.add_argument("--audience", default=DEFAULT_AUDIENCE, choices=AUDIENCES)
-    p.add_argument("--length", default=DEFAULT_LENGTH, choices=LENGTHS)
+    add_style(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_collection(p)
     p.set_defaults(func=cmd_batch)
@@ -54,15 +62,19 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise InputError("--workers must be at least 1.")
     coach = make_coach(args)
-    bar = None
-    progress = None
-    if not args.quiet:
-        bar = progress_bar("row", dynamic_ncols=True)
+    check_collection(coach, args.collection)
+    for note in style_notes(coach, args.engine, args.audience, args.length):
+        print(f"coach: {note}", file=sys.stderr)
+    bar: Any = None
 
-        def progress(done: int, total: int, status: str) -> None:
-            if bar.total != total:
-                bar.total = total
-            bar.update(done - bar.n)
+    def progress(done: int, total: int, status: str) -> None:
+        """The bar appears with the first finished row, so a bad file is one sentence alone."""
+        nonlocal bar
+        if bar is None:
+            bar = progress_bar("row", total, dynamic_ncols=True)
+        if bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
 
     opts = RewriteOptions(
         engine=args.engine,
@@ -83,7 +95,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             workers=args.workers,
             resume=args.resume,
             journal_path=args.journal,
-            progress=progress,
+            progress=None if args.quiet else progress,
             report_path=args.report,
         )
     finally:

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from coach.errors import InputError
+from coach.options import AUDIENCES, DEFAULT_AUDIENCE, DEFAULT_LENGTH, LENGTHS
 from coach.settings import MAX_INPUT_CHARS
 
 
@@ -34,13 +35,22 @@ def add_collection(p: argparse.ArgumentParser) -> None:
     )
 
 
-def make_coach(args: argparse.Namespace, **extra: Any) -> Any:
-    from coach.core import Coach
-
-    overrides = {k: v for k, v in extra.items() if v is not None}
-    if getattr(args, "collection", None):
-        overrides["collection"] = args.collection
-    return Coach(**overrides)
+def add_style(p: argparse.ArgumentParser) -> None:
+    """--audience and --length, with what each choice does (the offline engine may ignore them)."""
+    p.add_argument(
+        "--audience",
+        default=DEFAULT_AUDIENCE,
+        choices=AUDIENCES,
+        help="who reads it: executive (decisions and impact), team (what changed, what is next), "
+        "client (value delivered, no jargon); default executive",
+    )
+    p.add_argument(
+        "--length",
+        default=DEFAULT_LENGTH,
+        choices=LENGTHS,
+        help="brief (at most 3 sentences) or standard (a short paragraph and the evidence line); "
+        "default standard",
+    )
 
 
 def print_json(data: Any) -> None:
@@ -52,3 +62,39 @@ def progress_bar(unit: str, total: int | None = None, **kwargs: Any) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, unit=unit, file=sys.stderr, **kwargs)
+
+
+def check_collection(coach: Any, name: str | None) -> None:
+    """A --collection that names nothing indexed is a mistake worth one sentence, not a note."""
+    if not name:
+        return
+    names = coach.store.collections()
+    if name not in names:
+        known = ", ".join(repr(n) for n in names) or "none yet"
+        raise InputError(
+            f"There is no strategy collection {name!r} (indexed: {known}); "
+            f"run `coach ingest PATH --collection {name}` first."
+        )
+
+
+def style_notes(coach: Any, engine: str | None, audience: str, length: str) -> list[str]:
+    """Say so when a chosen audience or length cannot change this engine's text."""
+    name = coach.engine(engine).name
+    caps = coach.capabilities(engine)
+    notes = []
+    if audience != DEFAULT_AUDIENCE and not caps.honours_audience:
+        notes.append(
+            f"the {name} engine writes the same text for every audience; it needs a model."
+        )
+    if length != DEFAULT_LENGTH and not caps.honours_length:
+        notes.append(f"the {name} engine writes the same text at every length; it needs a model.")
+    return notes
+
+
+def make_coach(args: argparse.Namespace, **extra: Any) -> Any:
+    from coach.core import Coach
+
+    overrides = {k: v for k, v in extra.items() if v is not None}
+    if getattr(args, "collection", None):
+        overrides["collection"] = args.collection
+    return Coach(**overrides)

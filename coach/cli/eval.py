@@ -18,7 +18,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("eval", help="run the eval suite over a dataset and write a report")
     p.add_argument("--suite", help="suite YAML (default eval/suites/default.yaml)")
     p.add_argument("--dataset", help="cases JSONL (default: the suite's, eval/cases.jsonl)")
-    p.add_argument("--engine", default=engines.FALLBACK, choices=engines.names())
+    p.add_argument(
+        "--engine",
+        default=engines.FALLBACK,
+        choices=engines.names(),
+        help="engine to evaluate (default offline)",
+    )
     p.add_argument("--prompt-version", help="prompt version for the llm engine")
     p.add_argument("--out", help="run folder (default runs/<timestamp>/)")
     p.add_argument("--limit", type=int, help="only the first N cases")
@@ -44,7 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="dataset directory (default $COACH_REAL_DATA or ../shared/datasets/real-updates)",
     )
     r.add_argument("--out", help="report folder (default runs/real-<timestamp>/)")
-    r.add_argument("--engine", default=engines.FALLBACK, choices=engines.names())
+    r.add_argument(
+        "--engine",
+        default=engines.FALLBACK,
+        choices=engines.names(),
+        help="engine whose rewrites are scored (default offline)",
+    )
     r.add_argument(
         "--only",
         choices=["eye", "rewrites", "grounding"],
