@@ -151,6 +151,16 @@ def reader_text(result: RewriteResult) -> str:
     return "\n".join(kept).strip()
 
 
+def _passage(c: Any, label: str) -> str:
+    pillar = f" · pillar <b>{_e(c.pillar)}</b>" if c.pillar else ""
+    return (
+        f'<details class="coach-cite"><summary>{_e(label)} {_e(c.title or c.source)}'
+        f'<span class="section"> › {_e(c.section)}</span></summary>'
+        f'<p class="meta"><code>{_e(c.source)}</code>{pillar} · score {c.score:.2f}</p>'
+        f"<blockquote>{_multiline(c.text)}</blockquote></details>"
+    )
+
+
 def citations(result: RewriteResult) -> str:
     """Each cited strategy passage as an expandable block with document and section."""
     s = result.suggestion
@@ -164,21 +174,17 @@ def citations(result: RewriteResult) -> str:
             f"<blockquote>{_multiline(s.text)}</blockquote></details>"
         )
     if not result.citations:
+        closest = getattr(result, "suggestion", None)
+        if closest is not None:
+            return empty(
+                "No strategy passage is close enough to cite. The closest, for you to "
+                "judge (say which goal this work serves, and rewrite):"
+            ) + _passage(closest, "closest:")
         return empty(
-            f"No strategy passages found in collection {result.collection!r}: "
-            "index documents in the Strategy corpus tab."
+            f"Nothing indexed in collection {result.collection!r} to cite: "
+            "index documents in the Strategy tab."
         )
-    out = []
-    for i, c in enumerate(result.citations, 1):
-        title = c.title or c.source
-        pillar = f" · pillar <b>{_e(c.pillar)}</b>" if c.pillar else ""
-        out.append(
-            f'<details class="coach-cite"><summary>[{i}] {_e(title)}'
-            f'<span class="section"> › {_e(c.section)}</span></summary>'
-            f'<p class="meta"><code>{_e(c.source)}</code>{pillar} · score {c.score:.2f}</p>'
-            f"<blockquote>{_multiline(c.text)}</blockquote></details>"
-        )
-    return "".join(out)
+    return "".join(_passage(c, f"[{i}]") for i, c in enumerate(result.citations, 1))
 
 
 def alignment(result: RewriteResult) -> str:
