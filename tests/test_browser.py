@@ -72,10 +72,14 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     context.close()
 
 
-def _rewrite(page: Any) -> str:
-    page.click("#rewrite-btn")
-    wait_value(page, "#rewrite-out")
-    page.wait_for_selector("#meta .coach-meta")
+_LAST_RUN = "(() => { const m = document.querySelector('#meta .coach-meta'); return m ? m.dataset.run : ''; })()"
+
+
+def _rewrite(page: Any, button: str = "#rewrite-btn") -> str:
+    """Click and wait for a NEW result (the meta line's run number changes), not the last one."""
+    before = page.evaluate(_LAST_RUN)
+    page.click(button)
+    page.wait_for_function(f"{_LAST_RUN} !== {before!r}", timeout=60_000)
     return str(page.locator("#rewrite-out textarea").input_value())
 
 
@@ -190,13 +194,15 @@ def test_audience_and_length_change_the_text_or_say_they_need_a_model(page: Any)
     _example(page)
     base = _rewrite(page)
     note = page.inner_text("#style-note")
-    page.locator("#audience label", has_text="client").click()
-    page.locator("#length label", has_text="brief").click()
-    other = _rewrite(page)
-    if other == base:
-        assert "need a model" in note, note
-    else:
-        assert "need a model" not in note, note
+    texts = {}
+    for group, value in (("audience", "team"), ("audience", "client"), ("length", "brief")):
+        page.locator(f"#{group} label", has_text=value).click()
+        texts[group, value] = _rewrite(page)
+        default = "executive" if group == "audience" else "standard"
+        page.locator(f"#{group} label", has_text=default).click()
+    for group in ("audience", "length"):
+        changed = any(t != base for (g, _), t in texts.items() if g == group)
+        assert (group in note and "need a model" in note) == (not changed), (group, note)
 
 
 def test_explanations_and_questions_are_not_repeated(page: Any) -> None:

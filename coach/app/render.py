@@ -7,6 +7,7 @@ No gradio import here: these are plain functions tests call directly.
 
 from __future__ import annotations
 
+import itertools
 import re
 from html import escape
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from coach.types import Analysis, RewriteResult
 
 _CLASS = re.compile(r"[^a-z0-9-]")
+_RUNS = itertools.count(1)
 _CITE = re.compile(r"\[(\d+)\]")
 
 
@@ -274,7 +276,9 @@ def meta(result: RewriteResult) -> str:
     bits.append(f"prompt <b>{_e(result.prompt_version or '-')}</b>")
     bits.append(f"collection <b>{_e(result.collection)}</b>")
     bits.append(f"{result.elapsed_ms:.0f} ms")
-    return f'<p class="coach-meta" id="coach-meta">{" · ".join(bits)}</p>'
+    # A fresh number per rendering: the page (and its tests) can tell a new result from the last.
+    run = next(_RUNS)
+    return f'<p class="coach-meta" id="coach-meta" data-run="{run}">{" · ".join(bits)}</p>'
 
 
 def cited(text: str, citations: tuple[Any, ...]) -> list[tuple[int, Any]]:

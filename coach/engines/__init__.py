@@ -43,11 +43,7 @@ ENGINES: dict[str, EngineSpec] = {
         EngineSpec(
             "offline",
             "coach.engines.offline:OfflineEngine",
-            # Its text does not vary by audience or length yet (issue 12b): the page and the CLI
-            # say so. Flip both to True when it does; tests/test_cli.py checks the two agree.
-            Capabilities(
-                label="deterministic, no model", honours_audience=False, honours_length=False
-            ),
+            Capabilities(label="deterministic, no model"),
         ),
         EngineSpec(
             "llm",
