@@ -27,13 +27,20 @@ pytestmark = [
 ]
 
 SERVED: dict[str, Path] = {}  # the served COACH_HOME, to read the manifest it writes
-XSS = '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=2</script>'
+# No digits: a number in the payload is a fact the rewrite must keep, which is not this test.
+XSS = '<img src=x onerror="window.__xss=true;alert(document.domain)"><script>window.__xss=true</script>'
 
 
 def _xss_model(body: dict[str, Any]) -> str:
-    """A model whose output carries script: in the rewrite (echoed) and in a question."""
+    """A model whose answer carries script: it names the update's payload as who benefits (the
+    extraction's free-text field); the update itself carries it into the rewrite."""
     out = json.loads(echo_rewrite(body))
-    out["questions"] = [f"What changed? {XSS}"]
+    if "outcomes" in out:
+        units = [u for u in out["activity"]] + [o["unit"] for o in out["outcomes"]]
+        out["outcomes"] = [{"unit": units[0], "for": XSS}] if units else []
+        out["activity"] = units[1:]
+    else:
+        out["questions"] = [f"What changed? {XSS}"]
     return json.dumps(out)
 
 
@@ -298,7 +305,7 @@ def test_xss_in_input_and_model_output_stays_text(page: Any) -> None:
     page.wait_for_selector("#meta .coach-meta")  # ...then the guarded result fills the page
     text = page.locator("#rewrite-out textarea").input_value()
     assert "fake-model" in page.inner_text("#meta") or "llm" in page.inner_text("#meta")
-    assert "<script>" in text  # the payload shows as text in the rewrite box
+    assert "40" in text  # the payload is text in the box (or dropped as markup), never run
     assert "onerror" in page.inner_text("#questions") or "onerror" in page.inner_text("#changes")
     assert "onerror" in page.inner_text("#spans")
     page.wait_for_timeout(300)

@@ -1,4 +1,4 @@
-"""The page's layout: tabs Rewrite, Batch, Strategy corpus, Eval, and the named API endpoints.
+"""The page's layout: tabs Rewrite, Batch, Strategy, Eval, and the named API endpoints.
 
 `create_app(coach)` builds the Blocks without launching; `launch_options()` holds what Gradio 6
 takes at launch (theme, css, head) so a test that launches in-process gets the same page.

@@ -176,12 +176,6 @@ def citations(result: RewriteResult) -> str:
             f"<blockquote>{_multiline(s.text)}</blockquote></details>"
         )
     if not result.citations:
-        closest = getattr(result, "suggestion", None)
-        if closest is not None:
-            return empty(
-                "No strategy passage is close enough to cite. The closest, for you to "
-                "judge (say which goal this work serves, and rewrite):"
-            ) + _passage(closest, "closest:")
         return empty(
             f"Nothing indexed in collection {result.collection!r} to cite: "
             "index documents in the Strategy tab."
