@@ -101,6 +101,10 @@ def parse(text: str) -> list[Segment]:
             flush()
             kind = "sentence"
             item = [line_start + len(body) - len(body.lstrip()), line_end]
+        elif kind == "sentence" and _title_line(text[item[0] : item[1]], body):
+            flush()
+            kind = "sentence"
+            item = [line_start + len(body) - len(body.lstrip()), line_end]
         else:  # a wrapped line: the open paragraph or bullet goes on
             item[1] = line_end
     flush()
@@ -108,11 +112,31 @@ def parse(text: str) -> list[Segment]:
 
 
 def _new_paragraph(text: str, item: list[int], kind: str, line: str) -> bool:
-    """After a finished bullet ("... fixed (5%)"), or before a bold line, an unindented line
-    starts new prose; otherwise it is the bullet running on."""
+    """After a finished bullet ("... fixed (5%)"), an unindented line that starts a sentence
+    (capital, digit, link) starts new prose; so does a bold line. A lower-case line, or one
+    after an open bracket, is the bullet running on."""
     if kind == "sentence" or line[:1].isspace():
         return False
-    return text[item[1] - 1] in ".!?)" or line.startswith(("**", "__"))
+    if line.startswith(("**", "__")):
+        return True
+    body = text[item[0] : item[1]]
+    finished = body.rstrip()[-1:] in (".", "!", "?", ")") and body.count("(") == body.count(")")
+    return finished and bool(re.match(r"[A-Z0-9\[\"“(]", line))
+
+
+def _title_line(previous: str, line: str) -> bool:
+    """A short line with no stop, then a capitalised line, is a title over prose ("Larkspur Open
+    Data Platform — fortnightly notes" / "Merged 27 PRs ..."), not one wrapped sentence: wrapped
+    prose runs to the margin (a line of 50+ characters) or goes on in lower case."""
+    prev = previous.rstrip()
+    last = prev.splitlines()[-1] if prev else ""
+    return (
+        len(last) < 50
+        and "\n" not in prev
+        and prev.count("(") == prev.count(")")
+        and not re.search(r"[.!?:;,)\]]$", last)
+        and bool(re.match(r"[A-Z0-9\[*\"“]", line.lstrip()))
+    )
 
 
 def _has_words(line: str) -> bool:

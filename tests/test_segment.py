@@ -90,3 +90,18 @@ def test_parse_keeps_headings_apart() -> None:
         ("bullet", "Ship it"),
         ("sentence", "**Shipped v2 today.**"),
     ]
+
+
+def test_a_short_title_line_is_not_wrapped_into_the_next_sentence() -> None:
+    t = "Larkspur Open Data Platform — fortnightly notes\nMerged 27 PRs and cut release v2.4.0."
+    assert _texts(t) == [
+        "Larkspur Open Data Platform — fortnightly notes",
+        "Merged 27 PRs and cut release v2.4.0.",
+    ]
+    t = "On Friday, 4 February, we will be having a meeting to\nDiscuss backports for Rust 1.59."
+    assert len(_texts(t)) == 1  # a long wrapped line goes on, whatever the next line's case
+
+
+def test_a_wrapped_bullet_with_a_link_line_stays_one_bullet() -> None:
+    t = "  - The Linux v6.13 Rust-related PRs (including\n[ours](https://lore.kernel.org/x)\nand other subsystems) landed."
+    assert len(_texts(t)) == 1

@@ -194,10 +194,8 @@ def compose(
             fates[i] = ("kept", text)
         order.extend(fold_idx + whole)
 
-    prose(labels["outcomes"], outcomes)
+    prose(labels["outcomes"], lead_first(items, outcomes))
     link = _earned(citations)
-    if link is not None:
-        blocks.append(f"{labels['link']} {_link_line(link)}")
     routine = {i for i in activity if items[i].routine}
     if length == "brief":
         prose(labels["risks"], asks)
@@ -215,6 +213,8 @@ def compose(
             prose(labels["plans"], plans)
         folded(labels["activity"][audience], [i for i in activity if i not in routine])
         prose(labels["thanks"], thanks)
+    if link is not None:  # after the outcomes; never the first thing a reader sees
+        blocks.insert(1 if blocks else 0, f"{labels['link']} {_link_line(link)}")
     if context:
         blocks.append(f"{labels['context']} " + sentence("; ".join(context)))
 
@@ -229,6 +229,24 @@ def compose(
             how = "moved"
         out.append((i, how, became))
     return "\n\n".join(blocks), ((link.id,) if link else ()), out
+
+
+def lead_first(items: list[Item], idx: list[int]) -> list[int]:
+    """The author's first outcome leads (authors put the headline first) unless it is a weak
+    lead: a plan, a lead-in, or a sentence that leans on another ("As part of this ..."); then
+    the first outcome that is not. The others follow in the author's order."""
+    best = next((i for i in idx if not weak_lead(items[i])), idx[0] if idx else None)
+    return idx if best is None else [best, *[i for i in idx if i != best]]
+
+
+def weak_lead(it: Item) -> bool:
+    """A plan in its opening words ("We will ...", "Two milestones to be completed") or an
+    opening that leans on a sentence the reader has not seen ("As part of this transfer")."""
+    opening = " " + " ".join(it.text.lower().split()[:5]) + " "
+    if any(w in opening for w in template()["sections"]["plan_any"]):
+        return True
+    first = re.match(r"[A-Za-z’']+", it.text)
+    return bool(first and first.group(0).lower() in _words("leans_on_previous"))
 
 
 def _earned(citations: tuple[Citation, ...]) -> Citation | None:
