@@ -97,11 +97,11 @@ def parse(text: str) -> list[Segment]:
             flush()
             kind = "checkbox" if m.group(2) else "bullet"
             item = [line_start + m.end(), line_end]
-        elif item is None or _new_paragraph(text, item, kind, body):
-            flush()
-            kind = "sentence"
-            item = [line_start + len(body) - len(body.lstrip()), line_end]
-        elif kind == "sentence" and _title_line(text[item[0] : item[1]], body):
+        elif (
+            item is None
+            or _new_paragraph(text, item, kind, body)
+            or (kind == "sentence" and _title_line(text[item[0] : item[1]], body))
+        ):
             flush()
             kind = "sentence"
             item = [line_start + len(body) - len(body.lstrip()), line_end]
