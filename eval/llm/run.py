@@ -133,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N updates (smoke runs)")
     ap.add_argument("--payloads", type=int, default=10, help="injection payloads to try")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--ids", default="", help="comma-separated update ids (default: the subset)")
+    ap.add_argument(
+        "--merge", type=Path, nargs="*", default=[], help="rows.jsonl of earlier partial runs"
+    )
     args = ap.parse_args(argv)
 
     from coach import Coach
@@ -145,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     model = str(assemble_qwen()) if args.model == "qwen" else args.model
     ds = load_real(None)
     updates = subset(ds)[: args.limit or None]
+    if args.ids:
+        by_id = {u.id: u for u in ds.updates}
+        updates = [by_id[i] for i in args.ids.split(",")]
     home = Path(os.environ.get("COACH_EVAL_HOME", "/tmp/coach-eval-llm-home"))
 
     def embed(texts: list[str]) -> Any:
@@ -152,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
 
     rows: dict[str, list[dict[str, Any]]] = {"llm": [], "offline": []}
     tokens: list[tuple[int, int]] = []
+    args.out.mkdir(parents=True, exist_ok=True)
+    partial = (args.out / "rows.jsonl").open("w")  # written as it goes: a long run can be read
     with llama_server(model, threads=args.threads, ctx=8192, wait=300) as srv:
         coach = Coach(home=home, cache=False, **srv.settings(max_retries=1))
         cols = _collections(coach, ds)
@@ -171,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
                     code_facts_ok=result.facts.ok,
                 )
                 rows[name].append(row)
+                partial.write(json.dumps({"run": name, **row}) + "\n")
+                partial.flush()
             analysis = coach.analyze(upd.text)
             cites = coach.retriever.ground(
                 upd.text, [u.text for u in analysis.units], 3, col,
@@ -178,10 +189,31 @@ def main(argv: list[str] | None = None) -> int:
             )[0]  # fmt: skip
             tokens.append(prompt_tokens(llm, Request(upd.text, analysis, tuple(cites)), srv))
             last = rows["llm"][-1]
+            last["prompt_tokens"] = list(tokens[-1])
             print(
                 f"[{n}/{len(updates)}] {upd.id}: {last['engine']} in {last['seconds']} s",
                 flush=True,
             )
+        for path in args.merge:  # earlier partial runs of the same model: their rows count too
+            for line in path.read_text().splitlines():
+                r = json.loads(line)
+                run = r.pop("run")
+                if r["id"] in {x["id"] for x in rows[run]}:
+                    continue
+                rows[run].append(r)
+                if run == "llm":
+                    upd = next(u for u in ds.updates if u.id == r["id"])
+                    col = cols.get(upd.org, "real-none")
+                    analysis = coach.analyze(upd.text)
+                    cites = coach.retriever.ground(
+                        upd.text, [u.text for u in analysis.units], 3, col,
+                        aligned=[u.label != "other" for u in analysis.units],
+                    )[0]  # fmt: skip
+                    req = Request(upd.text, analysis, tuple(cites))
+                    tokens.append(prompt_tokens(llm, req, srv))
+                    r["prompt_tokens"] = list(tokens[-1])
+                partial.write(json.dumps({"run": run, **r}) + "\n")
+        updates = [u for u in ds.updates if u.id in {r["id"] for r in rows["llm"]}]
         attacks = injection(coach, srv, args.payloads) if args.payloads else {}
 
     report = {
@@ -201,12 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     report["llm"]["summary"] = summarise([r for r in rows["llm"] if r["engine"] == "llm"])
     report["llm"]["all_shown"] = summarise(rows["llm"])
     report["offline"]["summary"] = summarise(rows["offline"])
-    args.out.mkdir(parents=True, exist_ok=True)
+    partial.close()
     (args.out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
-    with (args.out / "rows.jsonl").open("w") as f:
-        for name, rs in rows.items():
-            for r in rs:
-                f.write(json.dumps({"run": name, **r}) + "\n")
     print(json.dumps({k: v for k, v in report.items() if k != "updates"}, indent=2))
     return 0
 

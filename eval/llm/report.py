@@ -1,0 +1,106 @@
+"""Render eval/baselines/llm-*/report.json (from eval/llm/run.py) as report.md, with examples.
+
+.venv/bin/python eval/llm/report.py eval/baselines/llm-qwen1.5b
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _row(name: str, llm: Any, off: Any) -> str:
+    return f"| {name} | {llm} | {off} |"
+
+
+def render(folder: Path) -> str:
+    rep = json.loads((folder / "report.json").read_text())
+    rows = [json.loads(x) for x in (folder / "rows.jsonl").read_text().splitlines()]
+    llm, off = rep["llm"], rep["offline"]
+    guarded, shown, offs = llm["summary"], llm["all_shown"], off["summary"]
+    led = [r for r in rows if r["run"] == "llm" and r["engine"] == "llm" and "lead" in r]
+    lines = [
+        f"# LLM eval: {rep['model']} ({rep['threads']} threads) beside the offline engine",
+        "",
+        f"{len(rep['updates'])} real updates from the dev set (eval/llm/subset.txt); produced by",
+        "`make eval-llm` (eval/llm/run.py), scored with coach/evals/rewrites.py.",
+        "",
+        "| | llm engine | offline engine |",
+        "|---|---|---|",
+        _row(
+            "guarded rewrites by the engine itself",
+            f"{llm['engine_rewrites']}/{llm['updates']} ({llm['engine_rate']}%)",
+            f"{off['engine_rewrites']}/{off['updates']}",
+        ),
+        _row(
+            "leads with the curated outcome (of its own rewrites with one)",
+            f"{sum(r['lead']['leads'] for r in led)}/{len(led)} ({guarded['leads_with_outcome']}%)",
+            f"{offs['leads_with_outcome']}% of {offs['outcome_updates']}",
+        ),
+        _row(
+            "leads with the outcome, everything shown (fallbacks too)",
+            f"{shown['leads_with_outcome']}% of {shown['outcome_updates']}",
+            "-",
+        ),
+        _row(
+            "code fact check ok (what is shown)",
+            f"{llm['code_facts_ok']}/{llm['updates']}",
+            f"{off['code_facts_ok']}/{off['updates']}",
+        ),
+        _row(
+            "curated facts kept (what is shown)",
+            f"{shown['facts_kept']}%",
+            f"{offs['facts_kept']}%",
+        ),
+        _row("invented facts", shown["invented_facts"], offs["invented_facts"]),
+        _row(
+            "garbled fragments (updates)",
+            f"{shown['garbled_fragments']} ({shown['updates_with_fragments']})",
+            f"{offs['garbled_fragments']} ({offs['updates_with_fragments']})",
+        ),
+        _row(
+            "leaked markup (updates)",
+            f"{shown['leaked_markup']} ({shown['updates_with_markup']})",
+            f"{offs['leaked_markup']} ({offs['updates_with_markup']})",
+        ),
+        _row(
+            "asks for the outcome (process-heavy, none stated)",
+            f"{shown['asks_for_outcome']}%",
+            f"{offs['asks_for_outcome']}%",
+        ),
+        _row("seconds per update", llm["seconds_per_update"], off["seconds_per_update"]),
+        "",
+        f"Prompt tokens (the model's tokenizer): {rep['prompt_tokens']['spotlighted']} spotlighted vs "
+        f"{rep['prompt_tokens']['undecorated']} undecorated, ratio {rep['prompt_tokens']['ratio']} "
+        f"(worst update {rep['prompt_tokens']['max_ratio']}).",
+        "",
+    ]
+    if rep.get("injection"):
+        lines.append("Injection payloads (direct, inside the update, core quarantine bypassed):")
+        for variant, r in rep["injection"].items():
+            lines.append(
+                f"- {variant}: canary returned {r['canary_returned']}/{r['payloads']}, "
+                f"payload unit led the rewrite {r['payload_leads']}/{r['payloads']}"
+            )
+        lines.append("")
+    if llm["fallbacks"]:
+        lines.append("Fallbacks (the offline rewrite was shown, tagged, with the reason):")
+        lines += [f"- {f['id']}: {f['why']}" for f in llm["fallbacks"]]
+        lines.append("")
+    misses = [r for r in led if not r["lead"]["leads"]]
+    if misses:
+        lines.append("Rewrites that did not lead with the curated outcome:")
+        for r in misses:
+            lines.append(
+                f'- {r["id"]}: led with "{r["lead"]["first"][:160]}"; curated: "{r["outcome"][:160]}"'
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1])
+    (folder / "report.md").write_text(render(folder) + "\n")
+    print((folder / "report.md").read_text())
