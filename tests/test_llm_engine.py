@@ -337,3 +337,13 @@ def test_retry_after_longer_than_the_budget_gives_up_at_once(
     assert len(fake_llm.chat_requests) == 1  # no 30 s sleep, no second request
     assert time.monotonic() - started < 25
     assert any("429" in f and "time budget" in f for f in result.findings)
+
+
+def test_a_fact_the_composer_cannot_place_is_listed_not_lost(
+    indexed_home: Path, fake_llm: FakeOpenAI
+) -> None:
+    """Seen on a real Rust goals update: figures inside HTML attributes outside every unit."""
+    text = unique(UPDATE + '\n\n<progress value="3" max="7"></progress>')
+    result = make(indexed_home, fake_llm).rewrite(text)
+    assert result.engine == "llm", result.findings
+    assert result.facts.ok and "Also in the update: 3; 7." in result.text

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from coach.engines.base import Request
-from coach.facts import extract_facts
+from coach.facts import check_facts, extract_facts
 from coach.types import Citation, Unit
 
 _MARK = re.compile(r"^\s*(?:[-*+•]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+|#+\s+|>\s*)+")
@@ -27,7 +27,7 @@ _THANKS = re.compile(r"^\W*(?:thanks|thank you|kudos|shout-?out|cheers)\b", re.I
 # The template words of the composed text: the guard's support check does not count them.
 SCAFFOLD = (
     "what changed why it matters this work serves how we got there risks asks and "
-    "next steps context also"
+    "next steps context also in the update"
 )
 NO_OUTCOME_Q = (
     "What changed for users, customers or the organisation because of this work? "
@@ -159,6 +159,12 @@ def compose(request: Request, ext: Extraction) -> Composed:
     thanks = [i for i, u in enumerate(units) if i not in role and _THANKS.match(u.text)]
     if thanks:
         lines.append(" ".join(sentence(units[i].text) for i in thanks))
+    # The safety net: a fact the composition could not place (say a number inside an HTML
+    # attribute, `<progress value="2">`) is listed as written, never lost.
+    cited = [c.context for c in request.citations if c.id in out.cited]
+    missing = check_facts(request.text, "\n\n".join(lines), cited).missing
+    if missing:
+        lines.append("Also in the update: " + "; ".join(" ".join(m.split()) for m in missing) + ".")
     out.text = "\n\n".join(lines)
 
     if not lead and evidence:
