@@ -130,10 +130,6 @@ def test_example_rewrite_shows_spans_citations_and_scores(page: Any) -> None:
     assert "unmapped" in page.inner_text("#alignment") or "Pillar" in page.inner_text("#alignment")
     assert "GitHub Projects" in _download(page, "#dl-md").read_text()
 
-    if out := os.environ.get("COACH_SCREENSHOTS"):
-        Path(out).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{out}/page.png")
-
 
 def test_box_copy_and_downloads_carry_only_the_readers_text(page: Any) -> None:
     """Problem 1: the box and both downloads held "Questions for you:" and the questions; the
@@ -194,6 +190,12 @@ def test_side_by_side_shows_each_unit_and_lights_up_on_hover(page: Any) -> None:
     after = first.evaluate("el => getComputedStyle(el).backgroundColor")
     assert before != after, "hovering a row should light it up"
     assert "What changed" not in page.inner_text("#changes thead")
+    if out := os.environ.get("COACH_SCREENSHOTS"):  # the README's screenshot
+        Path(out).mkdir(parents=True, exist_ok=True)
+        page.mouse.move(0, 0)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.wait_for_timeout(300)
+        page.screenshot(path=f"{out}/page.png")
 
 
 def test_audience_and_length_change_the_text_or_say_they_need_a_model(page: Any) -> None:
@@ -247,7 +249,7 @@ def test_phone_shows_the_result_and_every_tab(browser: Any, server: str) -> None
     page.wait_for_selector("#rewrite-btn")
     for name in ("Rewrite", "Batch", "Strategy", "Eval"):
         assert page.get_by_role("tab", name=name).is_visible(), f"tab {name} is hidden"
-    _example(page)
+    _example(page, 1)
     _rewrite(page)
     page.wait_for_timeout(500)
     top = page.evaluate("document.getElementById('rewrite-out').getBoundingClientRect().top")

@@ -28,3 +28,21 @@ def test_readme_help_matches_the_cli() -> None:
         timeout=60,
     ).stdout
     assert shown == real, "README's `coach --help` is stale: paste the current output"
+
+
+def test_readme_python_example_runs_from_any_directory(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The Python example worked only from the repo root (it named corpus/ relatively)."""
+    text = (ROOT / "README.md").read_text()
+    code = text.split("## Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    env = {**os.environ, "COACH_HOME": str(tmp_path / "home"), "COACH_ENGINE": "offline"}
+    env.pop("PYTHONPATH", None)
+    p = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert "18%" in p.stdout and "Questions for you" not in p.stdout
