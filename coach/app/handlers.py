@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from coach.app import render, sidebyside
+from coach.batch.formats import SUFFIXES as BATCH_TYPES  # the batch format registry
 from coach.core import Coach
 from coach.errors import CoachError, InputError
+from coach.ingest.formats import SUFFIXES as CORPUS_TYPES  # the ingest loader registry
 from coach.options import DEFAULT_AUDIENCE, DEFAULT_LENGTH, RewriteOptions
 
-BATCH_TYPES = (".txt", ".md", ".csv", ".tsv", ".jsonl", ".xlsx", ".docx")
-CORPUS_TYPES = (".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf", ".docx")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _OUT = Path(tempfile.mkdtemp(prefix="coach-page-"))
 

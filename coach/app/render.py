@@ -292,18 +292,18 @@ def markdown_export(text: str, citations: tuple[Any, ...] = ()) -> str:
 
 
 def docx_export(text: str, citations: tuple[Any, ...], path: str) -> str:
-    """The same as DOCX (python-docx): one paragraph per line, bullets as list items."""
-    from docx import Document
+    """The same as DOCX (coach.docx_io): one paragraph per line, bullets as list items."""
+    from coach.docx_io import Writer
 
-    doc = Document()
+    doc = Writer()
     for line in text.strip().splitlines():
         if line.startswith(("- ", "* ")):
-            doc.add_paragraph(line[2:], style="List Bullet")
+            doc.paragraph(line[2:], style="List Bullet")
         elif line.strip():
-            doc.add_paragraph(line)
+            doc.paragraph(line)
     if sources := cited(text, citations):
-        doc.add_paragraph("Sources:")
+        doc.paragraph("Sources:")
         for i, c in sources:
-            doc.add_paragraph(f"[{i}] {c.title or c.source} > {c.section} ({c.source})")
+            doc.paragraph(f"[{i}] {c.title or c.source} > {c.section} ({c.source})")
     doc.save(path)
     return path

@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from coach.batch.base import check_output
 from coach.batch.blocks import blocks, prefetch, run_blocks
 from coach.batch.formats import Record, open_format
 from coach.batch.journal import Journal, idempotency_key
@@ -45,6 +46,7 @@ class Summary:
     output: str = ""
     report: str = ""
     failures: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader decided (encoding, sheets)
 
     def line(self) -> str:
         return (
@@ -185,15 +187,18 @@ def run_batch(
     started = time.perf_counter()
     opts = options or Options()
     out = Path(output_path)
+    jpath = Path(journal_path or f"{out}.journal")
     fmt = open_format(input_path, column)
+    check_output(out, Path(input_path))
+    check_output(jpath, Path(input_path), out, what="journal")
     total = sum(1 for _ in fmt.records())  # validates the whole file before any model call
     prompt, model, corpus = warm(coach, opts)
     fp = f"{fmt.fingerprint}|{prompt}|{model}|{corpus}|{opts.engine}|{opts.audience}|{opts.length}"
-    journal = Journal(Path(journal_path or f"{out}.journal"), fp, resume=resume)
+    journal = Journal(jpath, fp, resume=resume)
     limiter = None
     if coach.capabilities(opts.engine).needs_model:
         limiter = RateLimiter(coach.settings.rpm, coach.settings.tpm)
-    s = Summary(total=total)
+    s = Summary(total=total, notes=list(fmt.notes))
     done = 0
     twins: dict[str, list[Record]] = {}  # rows repeating a row of this run still in flight
 

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from coach import engines
+from coach.batch.formats import kinds
 from coach.cli.common import (
     add_collection,
     add_style,
@@ -21,7 +22,7 @@ from coach.options import RewriteOptions
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "batch",
-        help="rewrite a whole file of updates (csv, xlsx, jsonl, md, docx, txt)",
+        help=f"rewrite a whole file of updates ({', '.join(kinds())})",
         description=(
             "Rewrite every update in a file and write the same file back with the rewrites "
             "(and, for spreadsheets, engine, scores, fact check and questions as columns). "
@@ -102,6 +103,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     print(summary.line())
+    for line in summary.notes:
+        print(line)
     for idx, reason in summary.failures[:10]:
         print(f"row {idx + 1} failed: {reason}")
     if len(summary.failures) > 10:

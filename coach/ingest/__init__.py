@@ -13,9 +13,9 @@ from pathlib import Path
 from coach.errors import IngestError
 from coach.ingest.chunking import MAX_CHUNK_CHARS, Chunk, chunk_document, chunk_id
 from coach.ingest.formats import LOADERS
+from coach.untrusted import MAX_FILE_BYTES  # one limit for batch and ingest
 
 SUPPORTED = frozenset(LOADERS)
-MAX_FILE_BYTES = 50_000_000
 
 __all__ = [
     "MAX_CHUNK_CHARS",

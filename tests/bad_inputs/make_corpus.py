@@ -500,7 +500,14 @@ def entries() -> list[tuple[dict[str, Any], bytes]]:
         no_leak="root:",
     )
     g("md-binary", ".md", b"\x7fELF\x02\x01\x01" + bytes(200), "", "an executable renamed .md")
-    g("md-invalid-utf8", ".md", b"# Strategy\n\xff\xfe\xfd broken", "", "invalid UTF-8")
+    g(
+        "md-invalid-utf8",
+        ".md",
+        b"# Strategy\n\xff\xfe\xfd broken",
+        "",
+        "not UTF-8: read as Windows-1252 (coach.untrusted's one decoding policy)",
+        expect="either",
+    )
     g(
         "md-yaml-bomb",
         ".md",

@@ -1,0 +1,70 @@
+"""Markdown: one update per heading section; text before the first heading is a section too."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from coach.batch.base import Pairs, Pin, Record, atomic_path, note, pinned
+from coach.untrusted import detect_file
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+\S")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+class MarkdownFormat:
+    name = "markdown"
+
+    def __init__(self, path: Path, column: str | None = None) -> None:
+        self.path = path
+        self.det = detect_file(path, f"Markdown file {path.name}")
+        self.pin = Pin.of(path, self.det.sha256)
+        self.notes = [n for n in [self.det.note] if n]
+        self.fingerprint = f"markdown:{self.det.sha256}"
+
+    def records(self) -> Iterator[Record]:
+        return pinned(self.pin, self._records())
+
+    def _records(self) -> Iterator[Record]:
+        heading: str | None = None
+        body: list[str] = []
+        fence = False
+        i = 0
+        with self.path.open(encoding=self.det.encoding) as fh:
+            for line in fh:
+                line = line.rstrip("\r\n")
+                if _FENCE.match(line):
+                    fence = not fence
+                if not fence and _HEADING.match(line):
+                    if heading is not None or "".join(body).strip():
+                        yield _section(i, heading, body)
+                        i += 1
+                    heading, body = line, []
+                else:
+                    body.append(line)
+        if heading is not None or "".join(body).strip():
+            yield _section(i, heading, body)
+
+    def write(self, out: Path, pairs: Pairs) -> None:
+        with atomic_path(out) as tmp, tmp.open("w", encoding=self.det.output, newline="\n") as fh:
+            first = True
+            for rec, payload in pairs:
+                heading, body = rec.raw
+                parts = [heading] if heading else []
+                if payload and payload.get("status") != "failed":
+                    parts.append(payload["rewrite"].strip("\n"))
+                    parts.append(f"<!-- coach: {note(payload)} -->")
+                elif body.strip():
+                    parts.append(body.strip("\n"))
+                    if payload:
+                        parts.append(f"<!-- coach: failed: {payload.get('error', '')} -->")
+                fh.write(("" if first else "\n") + "\n\n".join(parts) + "\n")
+                first = False
+            fh.flush()
+            self.pin.check(full=True)
+
+
+def _section(i: int, heading: str | None, body: list[str]) -> Record:
+    text = "\n".join(body).strip("\n")
+    return Record(i, text, raw=(heading, text), skip=not text.strip())
