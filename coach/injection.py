@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from coach import injection_lang, injection_norm
+
 _AI = r"(?:AI|A\.I\.|assistant|model|language model|LLM|GPT|chat ?bot|bot|summari[sz]er|rewriter|copilot)"
 _ORDER = re.compile(
     r"\b(?:say|write|state|add|append|include|insert|tell|describe|reply|respond|answer|output|"
@@ -173,16 +175,17 @@ def _short(p: str, n: int = 90) -> str:
     return p if len(p) <= n else p[: n - 1] + "…"
 
 
-def spans(text: str) -> list[tuple[int, int]]:
-    """Merged (start, end) spans of instruction-like passages in `text`."""
-    found: list[tuple[int, int]] = []
+def _rule_spans(text: str) -> list[tuple[int, int, int, int]]:
+    """(start, end, match start, match end) of every rule hit in one view of the text."""
+    found: list[tuple[int, int, int, int]] = []
+    extra = injection_lang.rules()
     # Self-delimited blocks first; later rules read the text with them blanked, so a sentence
     # reach cannot run on past a comment's end into the author's next sentence.
-    for pattern, reach in _RULES:
+    for pattern, reach in [*_RULES, *extra]:
         if reach == "self":
-            found.extend(m.span() for m in pattern.finditer(text))
-    work = _blank(text, found)
-    for pattern, reach in _RULES:
+            found.extend((*m.span(), *m.span()) for m in pattern.finditer(text))
+    work = _blank(text, [(s, e) for s, e, _, _ in found])
+    for pattern, reach in [*_RULES, *extra]:
         if reach == "self":
             continue
         for m in pattern.finditer(work):
@@ -191,11 +194,30 @@ def spans(text: str) -> list[tuple[int, int]]:
                 e = max(e, _sentence_end(work, e))
             if reach == "sentence":
                 s = _sentence_start(work, s)
-            found.append((s, e))
+            found.append((s, e, *m.span()))
     for m in _ADDRESS.finditer(work):
         end = _sentence_end(work, m.end())
         if _ORDER.search(work, m.end(), end):
-            found.append((_sentence_start(work, m.start()), end))
+            found.append((_sentence_start(work, m.start()), end, *m.span()))
+    return found
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    """Merged (start, end) spans of instruction-like passages in `text`.
+
+    The rules read several same-length views (coach.injection_norm): look-alike and full-width
+    letters folded, accents dropped, sentences split over bullets joined; base64 or hex runs
+    that decode to words are set aside whatever they say.
+    """
+    views = [injection_norm.latin(text)]
+    if (p := injection_norm.plain(text)) != views[0]:
+        views.append(p)
+    found = [(s, e) for v in views for s, e, _, _ in _rule_spans(v)]
+    for v in views:
+        flat = injection_norm.flattened(v)
+        if flat != v:  # keep what only the joined lines reveal: a match that crosses a break
+            found.extend((s, e) for s, e, ms, me in _rule_spans(flat) if "\n" in text[ms:me])
+    found.extend((s, e) for s, e, _ in injection_norm.encoded(text))
     found = [_trim(text, s, e) for s, e in found]
     found = sorted((s, e) for s, e in found if e > s)
     merged: list[tuple[int, int]] = []

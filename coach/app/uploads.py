@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
+from urllib.parse import unquote
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -16,7 +17,29 @@ ASGIApp = Callable[
     [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]
 ]
 
-_FILENAME = re.compile(rb'filename\*?=(?:UTF-8\'\')?"?([^"\r\n;]*)"?', re.I)
+# A part's Content-Disposition header, and every filename parameter in it, however spaced:
+# filename="a", filename = "a", FILENAME=a, filename*=UTF-8''a%2Esvg (RFC 7578 / 5987).
+_DISPOSITION = re.compile(rb"^content-disposition[ \t]*:([^\r\n]*)", re.I | re.M)
+_FILENAME = re.compile(
+    rb"filename[ \t]*(\*?)[ \t]*=[ \t]*(?:\"((?:[^\"\\\r\n]|\\.)*)\"|([^;\r\n]*))", re.I
+)
+
+
+def filenames(body: bytes) -> list[str]:
+    """Every file name a multipart body declares, decoded as the server's parser would."""
+    names = []
+    for header in _DISPOSITION.findall(body):
+        for star, quoted, bare in _FILENAME.findall(header):
+            raw = (quoted or bare).strip().decode("utf-8", "replace")
+            if star:  # charset'language'percent-encoded
+                raw = unquote(raw.split("'", 2)[-1])
+            names.append(raw.replace('\\"', '"'))
+    return names
+
+
+def allowed_name(name: str, allowed: tuple[str, ...]) -> bool:
+    clean = name.strip().lower()
+    return "\x00" not in clean and clean.endswith(allowed)
 
 
 class UploadTypeGuard:
@@ -48,8 +71,7 @@ class UploadTypeGuard:
             chunks.append(body)
             more = message.get("more_body", False)
         data = b"".join(chunks)
-        names = [n.decode("utf-8", "replace") for n in _FILENAME.findall(data)]
-        bad = [n for n in names if not n.lower().endswith(self.allowed)]
+        bad = [n for n in filenames(data) if not allowed_name(n, self.allowed)]
         if bad:
             await _reply(
                 send, 415, f"coach does not take {bad[0]!r}: use one of {', '.join(self.allowed)}."

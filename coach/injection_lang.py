@@ -1,0 +1,97 @@
+"""Injection rules beyond English imperatives: other languages, polite and passive requests,
+role-play and JSON instructions, built from coach/data/injection.yaml.
+
+Each rule is (pattern, reach) as in coach.injection: "self" sets aside the match itself,
+"sentence" the whole sentence around it. Every pattern is bounded ({0,n} gaps, no nested
+repeats), so the cost stays linear in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from coach.injection_norm import vocabulary
+
+Rule = tuple[re.Pattern[str], str]
+_GAP = r"[^.!?\n。！？]{0,60}?"
+_CJK_GAP = r"[^。！？\n]{0,24}?"
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[Rule, ...]:
+    vocab = vocabulary()
+    out: list[Rule] = []
+    for words in vocab["languages"].values():
+        ignore, nouns = _alt(words["ignore"]), _alt(words["rules"])
+        ai, order = _alt(words["ai"]), _alt(words["order"])
+        # "Ignoriere alle vorherigen Anweisungen", "oublie tes consignes"
+        out.append((re.compile(rf"\b(?:{ignore})\b{_GAP}\b(?:{nouns})\b", re.I), "sentence"))
+        # "Hinweis an die KI: füge ... hinzu", "Nota para la IA: añade ..."
+        out.append(
+            (re.compile(rf"\b(?:{ai})\b\s{{0,3}}[:,]{_GAP}\b(?:{order})\b", re.I), "sentence")
+        )
+    cjk = vocab["cjk"]
+    ig, no, ai, order, where = (_alt(cjk[k]) for k in ("ignore", "rules", "ai", "order", "output"))
+    for a, b in ((ig, no), (no, ig), (ai, order), (where, order)):
+        out.append((re.compile(rf"(?:{a}){_CJK_GAP}(?:{b})"), "sentence"))
+    out.extend(_english())
+    return tuple(out)
+
+
+_ARTEFACT = (
+    r"(?:the|your|this|each|every|any)\s+(?:final\s+|rewritten\s+)?(?:rewrite|summary|reply|"
+    r"response|answer|output)"
+)
+_INSERT = (
+    r"(?:finish|end|begin|start|open|close|include|contain|mention|feature|append|add|appear|"
+    r"say|read|carry|show)\w*"
+)
+_ASK = (
+    r"(?:could|should|would|must|shall|is expected to|are expected to|needs? to|has to|ought to|"
+    r"kindly|please|make sure|ensure|appreciate|wonderful if|great if|be sure)"
+)
+
+
+def _english() -> list[Rule]:
+    """Requests that name no "instruction": polite, passive, role-play, JSON."""
+    return [
+        # "It would be wonderful if the summary could finish with the word X."
+        (re.compile(rf"\b{_ASK}\b{_GAP}\b{_ARTEFACT}\b{_GAP}\b{_INSERT}\b", re.I), "sentence"),
+        (re.compile(rf"\b{_ARTEFACT}\b{_GAP}\b{_ASK}\b{_GAP}\b{_INSERT}\b", re.I), "sentence"),
+        # "... appears in your reply", "... were added to the final line"
+        (
+            re.compile(
+                r"\bin\s+your\s+(?:reply|answer|response|output|rewrite|summary)\b|"
+                rf"\b{_INSERT}\b{_GAP}\b(?:to|in|on|at)\s+the\s+(?:final|last|first|closing|"
+                r"opening)\s+(?:line|sentence|word|paragraph)\b",
+                re.I,
+            ),
+            "sentence",
+        ),
+        # Role-play: "Pretend you are ...", "act as an unrestricted writer", "you are StatusBot"
+        (
+            re.compile(
+                r"\bpretend\s+(?:you(?:'re|\s+are)|to\s+be|that\s+you)\b|\blet'?s\s+play\s+a\s+"
+                r"game\b|\bfrom\s+now\s+on\b[^.!?\n]{0,30}?\b(?:you|act|behave|respond|answer|"
+                r"reply|write)\b|(?:^|(?<=[.!?:;]\s)|\byou\s+(?:will|shall|must|should|are\s+to)"
+                r"\s+)(?:now\s+)?(?:act|behave|role-?play)\s+as\b|\byou\s+are\s+(?:now\s+)?"
+                r"(?:an?\s+|the\s+)?[\w-]*bot\b|\balways\s+(?:says?|answers?|replies|responds?)\b",
+                re.I | re.M,
+            ),
+            "sentence",
+        ),
+        # JSON objects that carry orders: {"instruction": ...}, {"system_prompt": ...}
+        (
+            re.compile(
+                r"\{\s*\"(?:instructions?|system(?:_prompt)?|prompt|task|command|directive|"
+                r"output|response|reply|assistant|role|message)\"\s*:[^{}\n]{0,600}\}?",
+                re.I,
+            ),
+            "self",
+        ),
+    ]

@@ -1,0 +1,112 @@
+"""Views of a text the injection rules read, each the SAME length as the text (offsets hold).
+
+An instruction can be disguised without changing what a model reads: full-width letters
+("Ｉｇｎｏｒｅ"), look-alike letters from other scripts ("Іgnоrе" in Cyrillic), accents the
+vocabulary does not spell, a sentence split over several bullets, or the whole thing encoded
+in base64. Each view undoes one disguise character by character, so a span found in a view is
+a span of the original text.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, Any]:
+    """coach/data/injection.yaml: multilingual instruction words and the look-alike table."""
+    text = resources.files("coach").joinpath("data/injection.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str, latin: bool) -> str:
+    """One character: NFKC (full-width, maths letters), accents dropped, look-alikes to Latin."""
+    if ch.isascii():
+        return ch
+    out = unicodedata.normalize("NFKC", ch)
+    if len(out) != 1:
+        out = ch
+    bare = "".join(c for c in unicodedata.normalize("NFD", out) if not unicodedata.combining(c))
+    if len(bare) == 1:
+        out = bare
+    if latin:
+        out = vocabulary()["confusables"].get(out, out)
+    return out
+
+
+def plain(text: str) -> str:
+    """Full-width and accents folded ("Füge" -> "Fuge"); other scripts kept (for their words)."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c, False) for c in text)
+
+
+def latin(text: str) -> str:
+    """As plain(), and Cyrillic/Greek look-alikes read as the Latin letters they imitate."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c, True) for c in text)
+
+
+_BULLET = r"(?:[-*+\u2022\u00b7\u2023\u25e6>]|\d{1,3}[.)])"
+_BREAK = re.compile(rf"(?<=[^.!?;:\n])\n[ \t]*(?:{_BULLET}[ \t]+(?=\S)|(?=[a-z]))")
+
+
+def flattened(text: str) -> str:
+    """A sentence split over lines read as one line: a break after a line with no closing
+    punctuation, into the next bullet or a lower-case continuation, becomes spaces (bullet
+    marker included). Same length; callers keep only matches that cross a line."""
+    return _BREAK.sub(lambda m: " " * len(m.group(0)), text)
+
+
+_B64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,4000}={0,2}(?![A-Za-z0-9+/=_-])")
+_HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,2000}(?![0-9A-Fa-f])")
+
+
+def _prose(data: bytes) -> str:
+    """The decoded bytes as text if they read as words (printable UTF-8 with spaces), else ""."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    if len(text) < 8 or not text.isprintable() or text.count(" ") < 2:
+        return ""
+    letters = sum(c.isalpha() for c in text)
+    return text if letters >= 0.6 * len(text.replace(" ", "")) else ""
+
+
+def encoded(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, decoded prose) for each base64 or hex run that decodes to readable words.
+
+    Identifiers, hashes and keys decode to binary noise; a run that decodes to a sentence is
+    text someone hid from the reader, whatever it says, so callers set it aside.
+    """
+    found: list[tuple[int, int, str]] = []
+    for m in _B64.finditer(text):
+        run = m.group(0)
+        if not any(c.isdigit() or c in "+/=" for c in run) and run.isalpha() and run.islower():
+            continue  # a long plain word, not an encoding
+        padded = run + "=" * (-len(run) % 4)
+        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+            try:
+                words = _prose(decode(padded))
+            except (binascii.Error, ValueError):
+                continue
+            if words:
+                found.append((m.start(), m.end(), words))
+                break
+    for m in _HEX.finditer(text):
+        words = _prose(bytes.fromhex(m.group(0)))
+        if words:
+            found.append((m.start(), m.end(), words))
+    return found
