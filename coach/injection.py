@@ -21,15 +21,14 @@ _ORDER = re.compile(
     r"disregard|forget|override)\b",
     re.I,
 )
-_START = r"(?:^|(?<=[.!?;]\s)|(?<=\n))\s*"
+_START = r"(?:^|(?<=[.!?;:]\s)|(?<=\n))\s{0,10}"
 
 # Each rule: (trigger, how far the set-aside passage reaches around it). Triggers never start
 # with an unbounded scan, and reaches are bounded, so the cost stays linear in the text.
 # "self": the match itself; "forward": from the match to the end of its sentence;
 # "sentence": the whole sentence around the match.
 _RULES: list[tuple[re.Pattern[str], str]] = [
-    # Hidden comments are never status reporting, whatever they say.
-    (re.compile(r"<!--.{0,2000}?(?:-->|$)", re.S), "self"),
+    # Hidden comments (never status reporting, whatever they say) are found by _comments().
     # Bracketed blocks addressed to a model: [[...]], {{...}}, ####...####.
     (
         re.compile(rf"\[\[[^\]]{{0,600}}?\b(?:{_AI}|instruction|prompt)\b[^\]]{{0,600}}\]\]", re.I),
@@ -43,7 +42,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"#{3,}\s*(?:ADMIN|SYSTEM|ASSISTANT|INSTRUCTION)S?\b[^\n]{0,600}?(?:#{3,}|$)",
+            r"#{3,20}\s{0,10}(?:ADMIN|SYSTEM|ASSISTANT|INSTRUCTION)S?\b[^\n]{0,600}?(?:#{3,20}|$)",
             re.I | re.M,
         ),
         "self",
@@ -51,27 +50,33 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     # Chat markup and role objects: <system>...</system>, </update>, {"role": "system", ...}.
     (
         re.compile(
-            r"</?\s*(?:system|assistant|user|instructions?|update|prompt)\s*>(?:[^<\n]{0,600}</\s*"
-            r"(?:system|assistant|user|instructions?|prompt)\s*>)?",
+            r"</?\s{0,10}(?:system|assistant|user|instructions?|update|prompt)\s{0,10}>(?:[^<\n]{0,600}</\s{0,10}"
+            r"(?:system|assistant|user|instructions?|prompt)\s{0,10}>)?",
             re.I,
         ),
         "self",
     ),
     (
-        re.compile(r"\{\s*\"role\"\s*:\s*\"(?:system|assistant|developer)\"[^}]{0,600}\}?", re.I),
+        re.compile(
+            r"\{\s{0,10}\"role\"\s{0,10}:\s{0,10}\"(?:system|assistant|developer)\"[^}]{0,600}\}?",
+            re.I,
+        ),
         "self",
     ),
     # Role prefixes: "SYSTEM:", "SYSTEM NOTE TO AI:", "[system]", "Assistant:", "Override:".
     (
         re.compile(
             _START
-            + r"(?:\[\s*)?(?:SYSTEM|ASSISTANT|ADMIN|DEVELOPER|OVERRIDE)(?:\s*\])?(?:\s+(?:NOTE|"
-            r"OVERRIDE|MESSAGE|PROMPT|INSTRUCTIONS?))?(?:\s+(?:TO|FOR)\s+(?:THE\s+)?\w+)?\s*:",
+            + r"(?:\[\s{0,10})?(?:SYSTEM|ASSISTANT|ADMIN|DEVELOPER|OVERRIDE)(?:\s{0,10}\])?(?:\s{1,10}(?:NOTE|"
+            r"OVERRIDE|MESSAGE|PROMPT|INSTRUCTIONS?))?(?:\s{1,10}(?:TO|FOR)\s{1,10}(?:THE\s{1,10})?\w+)?\s{0,10}:",
             re.I | re.M,
         ),
         "forward",
     ),
-    (re.compile(r"\[\s*(?:system|assistant|admin|developer|instructions?)\s*\]", re.I), "forward"),
+    (
+        re.compile(r"\[\s{0,10}(?:system|assistant|admin|developer|instructions?)\s{0,10}\]", re.I),
+        "forward",
+    ),
     # "Ignore (all) previous instructions", "Disregard prior guidelines", "ignore the above".
     (
         re.compile(
@@ -84,8 +89,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     # "Include the phrase X", "Insert the URL ...", "Append the signature X".
     (
         re.compile(
-            r"\b(?:include|insert|append|add|write|put|print|output|say)\s+(?:the|this|a|an|our|my)\s+"
-            r"(?:\w+\s+)?(?:word|phrase|line|text|signature|code|sentence|link|url|tag|token|string|"
+            r"\b(?:include|insert|append|add|write|put|print|output|say)\s{1,10}(?:the|this|a|an|our|my)\s{1,10}"
+            r"(?:\w+\s{1,10})?(?:word|phrase|line|text|signature|code|sentence|link|url|tag|token|string|"
             r"marker|footer|header)\b",
             re.I,
         ),
@@ -95,7 +100,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             r"\b(?:append|add|include|insert|put|write|place|print|output|requires?)\b[^.!?\n]{0,80}?"
-            r"\b(?:to|at|in|on)\s+(?:the\s+)?(?:very\s+)?(?:top|end|start|beginning|bottom|first line|"
+            r"\b(?:to|at|in|on)\s{1,10}(?:the\s{1,10})?(?:very\s{1,10})?(?:top|end|start|beginning|bottom|first line|"
             r"last line|rewrite|summary|answer|response|output|reply)\b",
             re.I,
         ),
@@ -104,8 +109,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     # "End with the word X", "Respond only with X", "Start with the line X".
     (
         re.compile(
-            _START + r"(?:please\s+)?(?:end|start|begin|respond|reply|answer|finish|sign off)\s+"
-            r"(?:(?:your|the|each|every)\s+(?:\w+\s+)?)?(?:only\s+)?with\b",
+            _START
+            + r"(?:please\s{1,10})?(?:end|start|begin|respond|reply|answer|finish|sign off)\s{1,10}"
+            r"(?:(?:your|the|each|every)\s{1,10}(?:\w+\s{1,10})?)?(?:only\s{1,10})?with\b",
             re.I | re.M,
         ),
         "forward",
@@ -113,7 +119,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     # "The coach must append ...", "you should now say ...".
     (
         re.compile(
-            rf"\b(?:coach|{_AI}|you)\s+(?:must|should|shall|will|need to|have to)\s+(?:now\s+|also\s+)?"
+            rf"\b(?:coach|{_AI}|you)\s{{1,10}}(?:must|should|shall|will|need to|have to)\s{{1,10}}(?:now\s{{1,10}}|also\s{{1,10}})?"
             r"(?:append|add|include|insert|write|say|state|begin|start|end|reply|respond|output|print|"
             r"ignore|disregard)\b",
             re.I,
@@ -123,21 +129,24 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             r"\bhere(?:'s| is) (?:the|your|my) (?:rewrite|summary|answer|response)\b|"
-            r"\b(?:new|your new) instructions?\s*:|\bdeveloper mode\b|\bjailbreak\b|\bDAN mode\b|"
+            r"\b(?:new|your new) instructions?\s{0,10}:|\bdeveloper mode\b|\bjailbreak\b|\bDAN mode\b|"
             r"\byou are now\b",
             re.I,
         ),
         "forward",
     ),
     (
-        re.compile(r"\binstead,?\s+(?:write|say|output|print|reply|respond|answer|state)\b", re.I),
+        re.compile(
+            r"\binstead,?\s{1,10}(?:write|say|output|print|reply|respond|answer|state)\b", re.I
+        ),
         "sentence",
     ),
 ]
 # "Note to any AI reading this: please write ...", "Hey AI summariser — override: say ...":
 # a model addressed by name, then an order in the same sentence.
 _ADDRESS = re.compile(
-    rf"\b{_AI}\b(?:\s+(?:reading|summari[sz]ing|processing)\s+this)?\s*[:,—–-]+\s*", re.I
+    rf"\b{_AI}\b(?:\s{{1,10}}(?:reading|summari[sz]ing|processing)\s{{1,10}}this)?\s{{0,10}}[:,—–-]+\s{{0,10}}",
+    re.I,
 )
 _REACH = 400  # the longest stretch a rule reaches before or after its trigger
 
@@ -181,6 +190,7 @@ def _rule_spans(text: str) -> list[tuple[int, int, int, int]]:
     extra = injection_lang.rules()
     # Self-delimited blocks first; later rules read the text with them blanked, so a sentence
     # reach cannot run on past a comment's end into the author's next sentence.
+    found.extend((s, e, s, e) for s, e in _comments(text))
     for pattern, reach in [*_RULES, *extra]:
         if reach == "self":
             found.extend((*m.span(), *m.span()) for m in pattern.finditer(text))
@@ -199,6 +209,18 @@ def _rule_spans(text: str) -> list[tuple[int, int, int, int]]:
         end = _sentence_end(work, m.end())
         if _ORDER.search(work, m.end(), end):
             found.append((_sentence_start(work, m.start()), end, *m.span()))
+    return found
+
+
+def _comments(text: str) -> list[tuple[int, int]]:
+    """Each <!-- ... --> (an unclosed one runs to the end, as in a browser): one linear scan."""
+    found = []
+    pos = text.find("<!--")
+    while pos >= 0:
+        end = text.find("-->", pos + 4)
+        end = len(text) if end < 0 else end + 3
+        found.append((pos, end))
+        pos = text.find("<!--", end)
     return found
 
 

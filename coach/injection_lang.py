@@ -44,7 +44,7 @@ def rules() -> tuple[Rule, ...]:
 
 
 _ARTEFACT = (
-    r"(?:the|your|this|each|every|any)\s+(?:final\s+|rewritten\s+)?(?:rewrite|summary|reply|"
+    r"(?:the|your|this|each|every|any)\s{1,10}(?:final\s{1,10}|rewritten\s{1,10})?(?:rewrite|summary|reply|"
     r"response|answer|output)"
 )
 _INSERT = (
@@ -66,9 +66,9 @@ def _english() -> list[Rule]:
         # "... appears in your reply", "... were added to the final line"
         (
             re.compile(
-                r"\bin\s+your\s+(?:reply|answer|response|output|rewrite|summary)\b|"
-                rf"\b{_INSERT}\b{_GAP}\b(?:to|in|on|at)\s+the\s+(?:final|last|first|closing|"
-                r"opening)\s+(?:line|sentence|word|paragraph)\b",
+                r"\bin\s{1,10}your\s{1,10}(?:reply|answer|response|output|rewrite|summary)\b|"
+                rf"\b{_INSERT}\b{_GAP}\b(?:to|in|on|at)\s{{1,10}}the\s{{1,10}}(?:final|last|first|closing|"
+                r"opening)\s{1,10}(?:line|sentence|word|paragraph)\b",
                 re.I,
             ),
             "sentence",
@@ -76,11 +76,11 @@ def _english() -> list[Rule]:
         # Role-play: "Pretend you are ...", "act as an unrestricted writer", "you are StatusBot"
         (
             re.compile(
-                r"\bpretend\s+(?:you(?:'re|\s+are)|to\s+be|that\s+you)\b|\blet'?s\s+play\s+a\s+"
-                r"game\b|\bfrom\s+now\s+on\b[^.!?\n]{0,30}?\b(?:you|act|behave|respond|answer|"
-                r"reply|write)\b|(?:^|(?<=[.!?:;]\s)|\byou\s+(?:will|shall|must|should|are\s+to)"
-                r"\s+)(?:now\s+)?(?:act|behave|role-?play)\s+as\b|\byou\s+are\s+(?:now\s+)?"
-                r"(?:an?\s+|the\s+)?[\w-]*bot\b|\balways\s+(?:says?|answers?|replies|responds?)\b",
+                r"\bpretend\s{1,10}(?:you(?:'re|\s{1,10}are)|to\s{1,10}be|that\s{1,10}you)\b|\blet'?s\s{1,10}play\s{1,10}a\s{1,10}"
+                r"game\b|\bfrom\s{1,10}now\s{1,10}on\b[^.!?\n]{0,30}?\b(?:you|act|behave|respond|answer|"
+                r"reply|write)\b|(?:^|(?<=[.!?:;]\s)|\byou\s{1,10}(?:will|shall|must|should|are\s{1,10}to)"
+                r"\s{1,10})(?:now\s{1,10})?(?:act|behave|role-?play)\s{1,10}as\b|\byou\s{1,10}are\s{1,10}(?:now\s{1,10})?"
+                r"(?:an?\s{1,10}|the\s{1,10})?[\w-]*bot\b|\balways\s{1,10}(?:says?|answers?|replies|responds?)\b",
                 re.I | re.M,
             ),
             "sentence",
@@ -88,8 +88,8 @@ def _english() -> list[Rule]:
         # JSON objects that carry orders: {"instruction": ...}, {"system_prompt": ...}
         (
             re.compile(
-                r"\{\s*\"(?:instructions?|system(?:_prompt)?|prompt|task|command|directive|"
-                r"output|response|reply|assistant|role|message)\"\s*:[^{}\n]{0,600}\}?",
+                r"\{\s{0,10}\"(?:instructions?|system(?:_prompt)?|prompt|task|command|directive|"
+                r"output|response|reply|assistant|role|message)\"\s{0,10}:[^{}\n]{0,600}\}?",
                 re.I,
             ),
             "self",

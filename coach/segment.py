@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from coach.markup import is_link_definition
 
 _BULLET = re.compile(r"^(\s*)(?:[-*+•▪◦‣]|\d{1,3}[.)]|[a-z][.)])[ \t]+(\[[ xX]\][ \t]+)?")
-_HTML_LI = re.compile(r"<li[^>]*>(.*?)</li>", re.I | re.S)
-_TAG = re.compile(r"<[^>]+>")
+# Bounded: an unclosed "<li" or "<" must not make every later position rescan the line.
+_HTML_LI = re.compile(r"<li[^>]{0,200}>(.{0,4000}?)</li>", re.I | re.S)
+_TAG = re.compile(r"<[^>\n]{1,200}>")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
 _FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")

@@ -89,7 +89,10 @@ def obey_all(body: dict[str, Any]) -> str:
 # -- the planted corpus: one collection, built once ------------------------------------------
 @pytest.fixture(scope="module")
 def planted_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample corpus with every corpus payload planted in its own section of a copy."""
+    """The sample corpus with every corpus payload planted in its own section of a copy.
+
+    Ingested through coach, none of the 40 payloads is indexed (the ingest filter); the
+    unfiltered chunks are then written into the store directly, so the rest is tested too."""
     from coach import Coach
 
     docs = tmp_path_factory.mktemp("planted-docs")
@@ -107,9 +110,38 @@ def planted_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
         with target.open("a", encoding="utf-8") as fh:
             fh.write(f"\n\n## {head}\n\n{body}\n")
-    stats = Coach(home=home, engine="offline").ingest([docs])
+    c = Coach(home=home, engine="offline")
+    stats = c.ingest([docs])
     assert stats["errors"] == 0, stats
+    filtered = " ".join(h.text + h.metadata.get("section", "") for h in c.store.all("strategy"))
+    assert not [p["id"] for p in BY_CHANNEL["corpus"] if p["canary"] in filtered]
+    _poison(c, docs)
+    c.store.close()
     return home
+
+
+def _poison(c: Any, docs: Path) -> None:
+    """Write the planted documents' UNFILTERED chunks into the store, as a tool without coach's
+    ingest filter (or an older coach, on a shared Chroma server) would: the defences after
+    retrieval must hold on their own."""
+    from coach.ingest import load_bytes
+    from coach.ingest.chunking import chunk_document
+    from coach.ingest.markdown_loader import load_markdown
+
+    present = set(c.store.ids("strategy"))
+    for f in sorted(docs.glob("*.md")):
+        raw = chunk_document(load_markdown(f.read_bytes(), f.name), f.name)
+        clean = {x.id for x in load_bytes(f.read_bytes(), f.name)}
+        c.store.delete("strategy", sorted(clean - {x.id for x in raw}))
+        chunks = [x for x in raw if x.id not in present]
+        if chunks:
+            c.store.upsert(
+                "strategy",
+                [x.id for x in chunks],
+                [x.text for x in chunks],
+                [x.metadata for x in chunks],
+                embeddings=c.retriever.embedder.embed([x.embed_text for x in chunks]),
+            )
 
 
 def retrieved(result: Any, canary: str) -> bool:
