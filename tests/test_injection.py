@@ -260,9 +260,11 @@ def test_guard_catches_every_obeyed_injection(planted_home: Path, obeying_llm: A
         f"{len(res['flagged'])} caught by the guard (offline fallback), "
         f"{len(res['clean'])} rewritten without the canary, unflagged {res['unflagged']}"
     )
-    # Input-side defences may blank a payload before the model sees it; enough must still
-    # arrive for this to test the output guard.
-    assert delivered >= 0.25 * len(payloads), "too few payloads reached the model"
+    # Input-side defences blank the direct payloads before the model sees them, the ingest
+    # filter keeps planted ones out of the index (the store is poisoned behind its back here),
+    # and since citations must be earned a process-talk update is given few passages at all:
+    # at least one must still arrive for this to test the output guard.
+    assert delivered >= 1, "no payload reached the model: the output guard is not tested"
     new = [u for u in res["unflagged"] if u[0] not in GUARD_GAPS and not heading(u[0])]
     assert new == []
 

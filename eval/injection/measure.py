@@ -38,16 +38,19 @@ def main() -> int:
         misses = []
         for r in rows:
             held = quarantine(r["update"])
-            ok = r["marker"] not in held.text
-            total[r["kind"]] += 1
-            caught[r["kind"]] += ok
+            ok = r.get("marker", r["canary"]) not in held.text
+            kind = r.get("kind", r.get("channel", ""))
+            total[kind] += 1
+            caught[kind] += ok
             if not ok:
                 misses.append(r)
         print(f"{Path(path).name}: {sum(caught.values())}/{len(rows)} set aside")
         for kind in total:
             print(f"  {kind:11} {caught[kind]}/{total[kind]}")
         for r in misses:
-            print(f"  MISS {r['id']} ({r['kind']}, {r['lang']}): {r['payload'][:100]!r}")
+            print(
+                f"  MISS {r['id']} ({r.get('kind', '')}, {r.get('lang', 'en')}): {r['payload'][:100]!r}"
+            )
     real = Path(args.real) / "updates.jsonl"
     updates = [json.loads(x) for x in real.read_text("utf-8").splitlines() if x.strip()]
     alarms = [(u["id"], quarantine(u["text"]).passages) for u in updates]
