@@ -210,13 +210,13 @@ def test_disk_full_is_one_sentence_and_nothing_half_written(
 
 
 def test_output_on_a_full_filesystem(tmp_path: Path, models_dir: Path) -> None:
-    """A real 64 KB tmpfs for the output (the journal elsewhere): ENOSPC mid-write."""
+    """A real 16 KB tmpfs for the output (the journal elsewhere): ENOSPC mid-write."""
     from tests.test_retrieval import make_home
 
     small = tmp_path / "small"
     small.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(small)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(small)], capture_output=True
     )
     if mounted.returncode != 0:
         pytest.skip("cannot mount a tmpfs here (needs CAP_SYS_ADMIN)")
