@@ -169,7 +169,7 @@ def test_docx_headings_and_order_kept(plain: Coach, tmp_path: Path) -> None:
 def test_column_must_be_chosen_when_unclear(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text("a,b\n1,2\n", encoding="utf-8")
-    with pytest.raises(InputError, match="--column: one of a, b"):
+    with pytest.raises(InputError, match="choose one with --column: a, b"):
         open_format(src)
 
 
