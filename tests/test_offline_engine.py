@@ -229,3 +229,18 @@ def test_keeps_every_fact_and_cuts_process_talk_on_the_eval_cases(coach: Coach) 
     assert not failures, failures[:5]
     assert summary["process_density_out"] < summary["process_density_in"], summary
     assert summary["content_cosine_mean"] >= 0.78, summary
+
+
+def test_link_line_drops_list_numbering_of_the_section() -> None:
+    cite = Citation(
+        id="c2",
+        source="plan.md",
+        text="Use theatre capacity better.",
+        score=0.8,
+        title="Recovery Plan",
+        section="Plan > 3. Using capacity better",
+        pillar="Capacity",
+    )
+    d = draft(MIXED, (cite,))
+    assert 'This work serves "Using capacity better" (Recovery Plan) [1].' in d.text
+    assert not check_facts(MIXED, d.text, [cite.context]).added

@@ -258,6 +258,7 @@ def _earned(citations: tuple[Citation, ...]) -> Citation | None:
 
 def _link_line(c: Citation) -> str:
     name = c.section.split(" > ")[-1] if c.section else (c.title or c.source)
+    name = re.sub(r"^\s*\d{1,3}[.)]\s+", "", name)  # "3. Using capacity better": layout
     where = c.title or c.source
     key = "link_line" if where != name else "link_line_same"
     return str(template()[key]).format(name=name, where=where, n=1)
