@@ -30,6 +30,8 @@ def test_handle_rewrite_fills_every_panel(coach: Coach) -> None:
     p = panels(handle_rewrite(coach, UPDATE))
     assert "ZenHub" in p["text"] and "GitHub Projects" in p["text"]
     assert "coach-changes" in p["changes"] and "badge" in p["changes"]
+    if p["state"].changes and getattr(p["state"].changes[0], "how", ""):  # the engine says it
+        assert f">{p['state'].changes[0].how}<" in p["changes"]
     assert 'class="pt pt-ceremony"' in p["spans"] and "standups" in p["spans"]
     assert "<li>" in p["notes"]
     assert "<details" in p["cites"] and "›" in p["cites"]  # a citation, or the closest passage

@@ -34,7 +34,7 @@ def _norm(text: str) -> str:
 def change_kinds(changes: tuple[Any, ...] | list[Any], rewrite: str) -> list[str]:
     """kept / moved / condensed / folded / set aside / reworded for each change, in order.
 
-    An engine may say it (a `kind` field, or `became` starting with the word); otherwise it is
+    An engine may say it (`UnitChange.how`, or `became` starting with the word); otherwise it is
     read from the texts: nothing became of it (set aside), several units became one (folded),
     the same words in another order (moved), shorter (condensed), the same (kept).
     """
@@ -48,7 +48,7 @@ def change_kinds(changes: tuple[Any, ...] | list[Any], rewrite: str) -> list[str
         shared[_norm(c.became)] = shared.get(_norm(c.became), 0) + 1
     kinds = []
     for i, c in enumerate(changes):
-        explicit = str(getattr(c, "kind", "") or "").strip().lower()
+        explicit = str(getattr(c, "how", "") or getattr(c, "kind", "") or "").strip().lower()
         became = _norm(c.became)
         raw = c.became.strip().lower()
         stated = next((k for k in KINDS if _STATED[k].match(raw)), "")
