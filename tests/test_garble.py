@@ -43,6 +43,11 @@ FLAGGED = [
         "the:",
     ),
     ("colon_garble", "to reach stable as part of Rust v1.85, to be: Feb 20, 2025", "be:"),
+    (
+        "dangling_clause",
+        "Supporting work: Over the course of the last six months; building on cargo linting",
+        "Over the course of the last six months;",
+    ),
     ("html_tag", "<p>We shipped the new form.</p>", "<p>"),
     (
         "html_tag",
@@ -78,6 +83,7 @@ CLEAN = [
     "Latency is < 5 ms and > 2 ms at p99.",
     "1,320 affordable homes were completed in 2023.",
     "Users can now log in.",
+    "In March we shipped the form; in April we tested it.",
 ]
 
 

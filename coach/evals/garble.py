@@ -101,10 +101,35 @@ def _strip_urls(s: str) -> str:
     return re.sub(r"https?://\S+", "URL", s)
 
 
+_LEAD_PREP = re.compile(
+    r"^(?:over|during|in|on|at|for|with|from|after|before|since|throughout|across|within|by|"
+    r"under|between|among)\b",
+    re.I,
+)
+_VERB = re.compile(
+    r"\b(?:\w{2,}ed|is|are|was|were|has|have|had|did|does|do|will|can|could|made|ran|held|met|"
+    r"built|got|went|took|gave|saw|came|became|began|led|kept|wrote|sent|found|shipped|done)\b",
+    re.I,
+)
+
+
+def dangling_clause(s: str) -> str:
+    """A lead-in phrase left as a clause of its own: 'Over the course of the last six months;
+    building on ...' (the author's 'Over the course of the last six months...' introduced a
+    list). A prepositional clause of at most 8 words, with no verb, before a ';'."""
+    clauses = [c.strip() for c in _LABEL.sub("", s).split(";")]
+    for c in clauses[:-1]:
+        words = c.split()
+        if 0 < len(words) <= 8 and _LEAD_PREP.match(c) and not _VERB.search(c):
+            return c + ";"
+    return ""
+
+
 FRAGMENT_RULES: dict[str, Callable[[str], str]] = {
     "doubled_punctuation": doubled_punctuation,
     "dangling_end": dangling_end,
     "colon_garble": colon_garble,
+    "dangling_clause": dangling_clause,
 }
 
 
