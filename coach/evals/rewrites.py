@@ -33,6 +33,7 @@ _ASKS_OUTCOME = re.compile(
 _NOT_STATED = re.compile(r"not stated|not yet stated|no outcome", re.I)
 LEAD_MARGIN = 0.03  # the first sentence may trail the best later sentence by this much
 LEAD_FLOOR = 0.45  # and must itself be this close to the curated outcome
+LEAD_STRONG = 0.6  # a first sentence this close states the outcome, whatever follows it
 _WORD = re.compile(r"[a-z0-9][a-z0-9.#/-]*")
 _STOP = set(
     [
@@ -117,7 +118,8 @@ def leads_with(
     outcome: str, sents: Sequence[str], embed: Callable[[list[str]], np.ndarray]
 ) -> dict:
     """Does the rewrite lead with the curated outcome? By MiniLM similarity: the lead block is
-    at least LEAD_FLOOR close to the outcome and no later sentence is clearly closer."""
+    at least LEAD_STRONG close to the outcome, or at least LEAD_FLOOR and no later sentence is
+    clearly closer (a curated outcome often sums up several results; leading with one counts)."""
     first, k = lead_block(sents)
     if not first:
         return {"leads": False, "first": "", "sim_first": 0.0, "sim_rest": 0.0}
@@ -126,7 +128,7 @@ def leads_with(
     sims = vecs[1:] @ vecs[0]
     s_first = float(sims[0])
     s_rest = float(sims[1:].max()) if rest else 0.0
-    ok = s_first >= LEAD_FLOOR and s_first >= s_rest - LEAD_MARGIN
+    ok = s_first >= LEAD_STRONG or (s_first >= LEAD_FLOOR and s_first >= s_rest - LEAD_MARGIN)
     return {
         "leads": bool(ok),
         "first": first[:300],
