@@ -15,7 +15,7 @@ import time
 from bench.common import percentiles
 from bench.real import fresh_home, load, units_of, updates
 
-N = 60
+N = 40
 
 
 def run(n: int = N) -> list[dict]:
