@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach import injection_lang, injection_norm
+from coach import injection_lang, injection_model, injection_norm
 
 _AI = r"(?:AI|A\.I\.|assistant|model|language model|LLM|GPT|chat ?bot|bot|summari[sz]er|rewriter|copilot)"
 _ORDER = re.compile(
@@ -224,7 +224,7 @@ def _comments(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def spans(text: str) -> list[tuple[int, int]]:
+def spans(text: str, embed: injection_model.Embed | None = None) -> list[tuple[int, int]]:
     """Merged (start, end) spans of instruction-like passages in `text`.
 
     The rules read several same-length views (coach.injection_norm): look-alike and full-width
@@ -240,6 +240,8 @@ def spans(text: str) -> list[tuple[int, int]]:
         if flat != v:  # keep what only the joined lines reveal: a match that crosses a break
             found.extend((s, e) for s, e, ms, me in _rule_spans(flat) if "\n" in text[ms:me])
     found.extend((s, e) for s, e, _ in injection_norm.encoded(text))
+    if embed is not None:  # the language-independent signal: each line's vector, classified
+        found.extend(injection_model.line_spans(text, embed))
     found = [_trim(text, s, e) for s, e in found]
     found = sorted((s, e) for s, e in found if e > s)
     merged: list[tuple[int, int]] = []
@@ -270,9 +272,12 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def quarantine(text: str) -> Quarantine:
-    """Blank instruction passages out of `text`; newlines are kept so lines stay lines."""
-    found = spans(text)
+def quarantine(text: str, embed: injection_model.Embed | None = None) -> Quarantine:
+    """Blank instruction passages out of `text`; newlines are kept so lines stay lines.
+
+    With `embed` (the retriever's cached embedder), lines are also classified by their vector,
+    which catches orders in languages and phrasings the rules do not spell."""
+    found = spans(text, embed)
     if not found:
         return Quarantine(text, ())
     return Quarantine(_blank(text, found), tuple(text[s:e] for s, e in found))

@@ -13,6 +13,7 @@ import base64
 import binascii
 import re
 import unicodedata
+from urllib.parse import unquote_to_bytes
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -73,6 +74,10 @@ _B64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,4000}={0,2}(?![A-Za-
 _HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,2000}(?![0-9A-Fa-f])")
 
 
+_PCT = re.compile(r"(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~+-]){12,4000}")
+_PCT_ALNUM = re.compile(r"%(?:3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa])")
+
+
 def _prose(data: bytes) -> str:
     """The decoded bytes as text if they read as words (printable UTF-8 with spaces), else ""."""
     try:
@@ -105,6 +110,12 @@ def encoded(text: str) -> list[tuple[int, int, str]]:
             if words:
                 found.append((m.start(), m.end(), words))
                 break
+    for m in _PCT.finditer(text):
+        # URLs escape spaces and symbols; escaping letters and digits only hides the words.
+        if len(_PCT_ALNUM.findall(m.group(0))) >= 6:
+            words = _prose(unquote_to_bytes(m.group(0).replace("+", " ")))
+            if words:
+                found.append((m.start(), m.end(), words))
     for m in _HEX.finditer(text):
         words = _prose(bytes.fromhex(m.group(0)))
         if words:
