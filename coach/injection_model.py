@@ -26,7 +26,11 @@ _MIN_CHARS = 12  # shorter lines (headings, dates) carry no order worth a vector
 def _model() -> tuple[np.ndarray, float, float]:
     raw = resources.files("coach").joinpath("data/injection_model.json").read_text("utf-8")
     data = json.loads(raw)
-    return np.asarray(data["weights"], dtype=np.float32), float(data["bias"]), float(data["threshold"])
+    return (
+        np.asarray(data["weights"], dtype=np.float32),
+        float(data["bias"]),
+        float(data["threshold"]),
+    )
 
 
 def line_spans(text: str, embed: Embed) -> list[tuple[int, int]]:

@@ -13,10 +13,10 @@ import base64
 import binascii
 import re
 import unicodedata
-from urllib.parse import unquote_to_bytes
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import yaml
 

@@ -34,7 +34,9 @@ DEFAULT_REAL = Path(os.environ.get("COACH_REAL_DATA", ROOT.parent / "shared/data
 MARGIN = 0.02
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 800) -> tuple[np.ndarray, float]:
+def fit(
+    x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 800
+) -> tuple[np.ndarray, float]:
     """Class-balanced logistic regression by full-batch gradient descent (deterministic)."""
     w = np.zeros(x.shape[1])
     b = 0.0
