@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from xml.etree.ElementTree import ParseError
 
 from coach.errors import InputError
 
@@ -141,6 +142,13 @@ def decode(data: bytes, what: str = "file") -> tuple[str, Detected]:
     if det.encoding == "utf-16" or det.encoding.startswith("utf-32"):
         text = text.lstrip("\ufeff")
     return text, det
+
+
+# What an office file's XML raises when it is malformed or hostile: the standard parser's
+# ParseError (an undefined entity, an entity-expansion limit breached: billion laughs, XXE), and
+# defusedxml's refusals (DTDForbidden, EntitiesForbidden...), which are ValueErrors; openpyxl
+# parses with defusedxml when it is installed.
+XML_ERRORS: tuple[type[Exception], ...] = (ParseError, ValueError)
 
 
 def check_zip(source: Path | bytes, kind: str, name: str) -> None:

@@ -25,7 +25,7 @@ from coach.batch.base import (
 )
 from coach.batch.encoding import safe_cell
 from coach.errors import InputError
-from coach.untrusted import check_zip
+from coach.untrusted import XML_ERRORS, check_zip
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
@@ -45,8 +45,11 @@ class XlsxFormat:
             ws = wb.worksheets[0]
             self.title = ws.title
             self.others = [s.title for s in wb.worksheets[1:]]
-            header = next(ws.iter_rows(values_only=True, max_row=1), None)
-            self.merges = _merges(ws)
+            try:
+                header = next(ws.iter_rows(values_only=True, max_row=1), None)
+                self.merges = _merges(ws)
+            except XML_ERRORS as exc:
+                raise self._unreadable(exc) from None
         finally:
             wb.close()
         if not header or all(h is None for h in header):
@@ -76,6 +79,14 @@ class XlsxFormat:
                 f"The XLSX file {self.path.name} cannot be read ({type(exc).__name__})."
             ) from None
 
+    def _unreadable(self, exc: Exception) -> InputError:
+        """The sheet's XML is malformed or hostile (an entity bomb, an external entity): one
+        sentence, never the parser's traceback."""
+        return InputError(
+            f"The XLSX file {self.path.name} cannot be read: its sheet XML is malformed or uses "
+            f"entities ({type(exc).__name__})."
+        )
+
     def _rows(self) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]]:
         """(cached values, formulas) of each row after the header, merged values filled in."""
         values, formulas = self._open(True), self._open(False)
@@ -92,6 +103,8 @@ class XlsxFormat:
                         cells[c] = v
                     row = tuple(cells)
                 yield row, raw
+        except XML_ERRORS as exc:
+            raise self._unreadable(exc) from None
         finally:
             values.close()
             formulas.close()

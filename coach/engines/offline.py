@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from coach.engines.arrange import changes, compose
+from coach.engines.arrange import changes, compose, render_item
 from coach.engines.base import Draft, Request
 from coach.engines.questions import questions
-from coach.engines.sections import headings_with_facts, items, template_digest
+from coach.engines.sections import Item, headings_with_facts, items, template, template_digest
 
 
 def _version() -> str:
@@ -56,6 +56,8 @@ class OfflineEngine:
         text, cited, fates = compose(
             found, request.citations, request.audience, request.length, context, request.text
         )
+        if not text.strip():
+            text, fates = _own_words(found, request.text)
         asked = questions(found, bool(cited), len(request.text.split()), request.length)
         return Draft(
             text=text,
@@ -65,3 +67,16 @@ class OfflineEngine:
             engine=self.name,
             changes=changes(found, fates),
         )
+
+
+def _own_words(found: list[Item], source: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """A rewrite is never empty. When the arrangement keeps nothing (only chatter, one long
+    word, punctuation), the author's own cleaned units are the text, in their order; with no
+    unit, the update's own characters; when everything was set aside as an instruction, a
+    fixed label says so (the set-aside text never reaches the reader). Nothing is invented."""
+    rendered = [render_item(it) for it in found]
+    fates = [(i, "kept", line) for i, line in enumerate(rendered) if line.strip()]
+    if fates:
+        return " ".join(line for _, _, line in fates), fates
+    own = " ".join(source.split())
+    return (own or str(template()["nothing_kept"])), []
