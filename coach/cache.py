@@ -22,6 +22,21 @@ from typing import Any
 _SCHEMA = "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT, created REAL)"
 
 
+def _connect(path: Path, *statements: str) -> sqlite3.Connection | None:
+    """One SQLite file in WAL mode with `statements` run; None where it cannot be opened
+    (read-only home, full disk), so the caller runs without that cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=5, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    except (OSError, sqlite3.Error):
+        return None
+    return conn
+
+
 def cache_key(
     *,
     text: str,
@@ -52,16 +67,9 @@ class AnswerCache:
         if not self.enabled:
             return None
         if self._conn is None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute(_SCHEMA)
-                conn.commit()
-                self._conn = conn
-            except (OSError, sqlite3.Error):
+            self._conn = _connect(self.path, _SCHEMA)
+            if self._conn is None:
                 self.enabled = False  # read-only home, full disk: run without a cache
-                return None
         return self._conn
 
     def get(self, key: str) -> dict[str, Any] | None:
@@ -136,17 +144,10 @@ class VectorCache:
         if not self._disk or self.path is None:
             return None
         if self._conn is None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")  # a lost vector is only recomputed
-                conn.execute(_VECTORS)
-                conn.commit()
-                self._conn = conn
-            except (OSError, sqlite3.Error):
+            # synchronous=NORMAL: a vector lost in a crash is only recomputed
+            self._conn = _connect(self.path, "PRAGMA synchronous=NORMAL", _VECTORS)
+            if self._conn is None:
                 self._disk = False
-                return None
         return self._conn
 
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, Any]:

@@ -33,7 +33,8 @@ VERSION = 1
 
 @dataclass(frozen=True)
 class Hit:
-    """A stored chunk as a query returns it (the same fields as coach.store.Hit)."""
+    """A stored chunk as a query returns it, from a snapshot or the real store (coach.store uses
+    this class: it lives here because the snapshot must not import chromadb)."""
 
     id: str
     text: str

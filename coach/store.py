@@ -15,7 +15,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -31,6 +30,7 @@ from coach.embeddings import get_embedder
 from coach.errors import CoachError, ConfigError, StoreError
 from coach.lock import WriteLock
 from coach.settings import Settings
+from coach.snapshot import Hit as Hit  # one Hit for both (the snapshot cannot import chromadb)
 
 log = logging.getLogger("coach")
 
@@ -59,14 +59,6 @@ class CoachMiniLM(EmbeddingFunction[Documents]):
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> CoachMiniLM:
         return CoachMiniLM(cache_dir=config.get("cache_dir"))
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    text: str
-    metadata: dict[str, Any]
-    distance: float
 
 
 def _client(settings: Settings) -> Any:
