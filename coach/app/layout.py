@@ -179,25 +179,25 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                     for values in handlers.stream_rewrite(coach, *a):
                         yield tuple(gr.skip() if v is handlers.SKIP else v for v in values)
 
-                go.click(
-                    run,
-                    inputs=rewrite_inputs,
-                    outputs=rewrite_outputs,
-                    api_visibility="private",
-                    concurrency_id="coach",
-                ).then(None, js=SHOW_RESULT, api_visibility="private")
-                answer_go.click(
-                    handlers.add_answer,
-                    inputs=[text, answer],
-                    outputs=[text, answer],
-                    api_visibility="private",
-                ).then(
-                    run,
-                    inputs=rewrite_inputs,
-                    outputs=rewrite_outputs,
-                    api_visibility="private",
-                    concurrency_id="coach",
-                ).then(None, js=SHOW_RESULT, api_visibility="private")
+                def rewrite_on(event: Any) -> None:
+                    """Run the rewrite on `event` (a listener such as go.click), then show it."""
+                    event(
+                        run,
+                        inputs=rewrite_inputs,
+                        outputs=rewrite_outputs,
+                        api_visibility="private",
+                        concurrency_id="coach",
+                    ).then(None, js=SHOW_RESULT, api_visibility="private")
+
+                rewrite_on(go.click)
+                rewrite_on(
+                    answer_go.click(
+                        handlers.add_answer,
+                        inputs=[text, answer],
+                        outputs=[text, answer],
+                        api_visibility="private",
+                    ).then
+                )
                 # The downloads follow the box: an edit (typed, pasted or filled) is what goes out.
                 out.change(
                     handlers.exports,

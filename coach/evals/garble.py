@@ -26,6 +26,12 @@ class Garble:
     match: str
 
 
+def _found(pattern: re.Pattern[str], s: str) -> str:
+    """The first match of `pattern` in `s`, or "" (a rule's answer when it finds nothing)."""
+    m = pattern.search(s)
+    return m.group(0) if m else ""
+
+
 # --------------------------------------------------------------------------- splitting
 
 _SENT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9£$€])")
@@ -57,8 +63,7 @@ _DOUBLED = re.compile(
 def doubled_punctuation(s: str) -> str:
     """Two stops in a row, not an ellipsis. 'Great work!.' -> '!.'; 'Wait...' -> ''; an image's
     '![' is markup, not punctuation."""
-    m = _DOUBLED.search(_strip_urls(s))
-    return m.group(0) if m else ""
+    return _found(_DOUBLED, _strip_urls(s))
 
 
 # Words a sentence cannot end on: subject pronouns, articles, conjunctions and prepositions
@@ -146,32 +151,27 @@ _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)?|```")
 
 def html_tag(s: str) -> str:
     """'<p>Done</p>' -> '<p>'. A '<' in prose ('< 5 ms') is not a tag."""
-    m = _TAG.search(s)
-    return m.group(0) if m else ""
+    return _found(_TAG, s)
 
 
 def entity(s: str) -> str:
     """'Hello&#x20;world' -> '&#x20;'; '&amp;' -> '&amp;'."""
-    m = _ENTITY.search(s)
-    return m.group(0) if m else ""
+    return _found(_ENTITY, s)
 
 
 def quote_marker(s: str) -> str:
     """A Markdown quote marker shown to the reader: '> We shipped it' -> '> '."""
-    m = _QUOTE.search(s)
-    return m.group(0) if m else ""
+    return _found(_QUOTE, s)
 
 
 def reference_residue(s: str) -> str:
     """Link syntax left behind: 'the docs][2]' -> '][2]'; '[1]: https://...'; '](url)'."""
-    m = _REFERENCE.search(s)
-    return m.group(0) if m else ""
+    return _found(_REFERENCE, s)
 
 
 def list_residue(s: str) -> str:
     """List numbering inside prose: 'Done. 2. 3. Next' -> '. 2. 3. '."""
-    m = _NUMBERING.search(s)
-    return m.group(0) if m else ""
+    return _found(_NUMBERING, s)
 
 
 def markdown_residue(s: str) -> str:
