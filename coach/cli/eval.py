@@ -14,16 +14,16 @@ from coach.cli.common import add_collection, make_coach
 from coach.errors import CoachError, InputError
 
 
+def _add_engine(p: argparse.ArgumentParser, help_text: str) -> None:
+    """--engine for `eval` and `eval real`: any registered engine, offline unless named."""
+    p.add_argument("--engine", default=engines.FALLBACK, choices=engines.names(), help=help_text)
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("eval", help="run the eval suite over a dataset and write a report")
     p.add_argument("--suite", help="suite YAML (default eval/suites/default.yaml)")
     p.add_argument("--dataset", help="cases JSONL (default: the suite's, eval/cases.jsonl)")
-    p.add_argument(
-        "--engine",
-        default=engines.FALLBACK,
-        choices=engines.names(),
-        help="engine to evaluate (default offline)",
-    )
+    _add_engine(p, "engine to evaluate (default offline)")
     p.add_argument("--prompt-version", help="prompt version for the llm engine")
     p.add_argument("--out", help="run folder (default runs/<timestamp>/)")
     p.add_argument("--limit", type=int, help="only the first N cases")
@@ -49,12 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="dataset directory (default $COACH_REAL_DATA or ../shared/datasets/real-updates)",
     )
     r.add_argument("--out", help="report folder (default runs/real-<timestamp>/)")
-    r.add_argument(
-        "--engine",
-        default=engines.FALLBACK,
-        choices=engines.names(),
-        help="engine whose rewrites are scored (default offline)",
-    )
+    _add_engine(r, "engine whose rewrites are scored (default offline)")
     r.add_argument(
         "--only",
         choices=["eye", "rewrites", "grounding"],
@@ -160,12 +155,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _pair(line: str, where: str) -> dict[str, Any]:
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{where} is not valid JSON ({exc.msg}).") from None
-    if not isinstance(row, dict):
-        raise InputError(f"{where}: expected a JSON object with 'source' and 'rewrite'.")
+    from coach.evals.dataset import json_object
+
+    row = json_object(line, where, "a JSON object with 'source' and 'rewrite'")
     for key in ("source", "rewrite"):
         if not isinstance(row.get(key), str) or not row[key].strip():
             raise InputError(f"{where}: {key!r} must be a non-empty string.")

@@ -73,6 +73,17 @@ def parse_case(row: Any, where: str) -> Case:
     )
 
 
+def json_object(line: str, where: str, expected: str = "a JSON object") -> dict[str, Any]:
+    """One JSONL line as a dict, or one InputError sentence that says where it went wrong."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where} is not valid JSON ({exc.msg}).") from None
+    if not isinstance(row, dict):
+        raise InputError(f"{where}: expected {expected}.")
+    return row
+
+
 def load_cases(path: str | Path, limit: int | None = None) -> list[Case]:
     """All cases of a JSONL dataset; blank lines are skipped, ids must be unique."""
     p = Path(path)

@@ -11,7 +11,6 @@ or copying the dataset, whose texts may carry unknown licences.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import InputError
+from coach.evals.dataset import json_object
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "real-updates"
@@ -100,13 +100,7 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path.name} line {n} is not valid JSON ({exc.msg}).") from None
-        if not isinstance(row, dict):
-            raise InputError(f"{path.name} line {n}: expected a JSON object.")
-        rows.append(row)
+        rows.append(json_object(line, f"{path.name} line {n}"))
     return rows
 
 
