@@ -15,7 +15,7 @@ from coach.errors import ConfigError, InputError
 from coach.facts import check_facts
 from coach.ingest import iter_files
 from coach.injection import quarantine
-from coach.log import text_ref
+from coach.log import log_text, text_ref
 from coach.options import RewriteOptions
 from coach.rules import Rules, load_rules
 from coach.scoring import score
@@ -41,6 +41,8 @@ class Coach:
     ) -> None:
         self.settings = settings.with_(**overrides) if settings else Settings.load(**overrides)
         self.rules: Rules = load_rules(rules)
+        # At DEBUG, what this coach runs with: secrets masked here, and again by the handler.
+        log.debug("settings %s", self.settings.redacted())
         self._store: Any = None
         self._retriever: Any = None
         self._engines: dict[str, Engine] = {}
@@ -144,6 +146,13 @@ class Coach:
             self.settings.top_k,
             name,
             aligned=[u.label != "other" for u in units],
+        )
+        log_text(log, "grounded", data)
+        log.debug(
+            "grounding in %r: %d earned citation(s), suggestion=%s",
+            name,
+            len(citations),
+            suggestion is not None,
         )
         if not citations and suggestion is None:
             findings.append(f"No strategy passages in collection {name!r}: run `coach ingest`.")

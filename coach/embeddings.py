@@ -404,10 +404,13 @@ def vector_cache(onnx_path: Path) -> VectorCache | None:
     mode = (os.environ.get("COACH_VECTOR_CACHE") or "on").strip().lower()
     if mode in ("off", "0", "false", "no"):
         return None
-    key = onnx_path.stem
+    # Keyed by the file itself, not the graph's name: the same weights in another cache dir
+    # (another COACH_HOME) must use the file beside *their* graph, which other processes on
+    # that home read; and a memory-only cache is never handed out where a disk one was asked.
+    path = None if mode == "memory" else onnx_path.parent / f"vectors-{onnx_path.stem}.sqlite3"
+    key = f"memory:{onnx_path.stem}" if path is None else str(path.resolve())
     with _caches_lock:
         if key not in _caches:
-            path = None if mode == "memory" else onnx_path.parent / f"vectors-{key}.sqlite3"
             _caches[key] = VectorCache(DIM, path)
         return _caches[key]
 

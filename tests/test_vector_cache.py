@@ -66,6 +66,18 @@ def test_the_disk_file_serves_another_process(model: MiniLM) -> None:
     np.testing.assert_array_equal(got, vector)
 
 
+def test_each_cache_dir_keeps_its_own_file(model: MiniLM, tmp_path: Path) -> None:
+    """The same weights in another cache dir (another COACH_HOME, an eval's temporary home that
+    is deleted afterwards) get the file beside their own graph, not the first one this process
+    opened: otherwise vectors go to a file the other home's processes never read."""
+    other = MiniLM(tmp_path / "other-home" / "models")
+    assert model.vectors is not None and other.vectors is not None
+    assert model.vectors.path is not None and other.vectors.path is not None
+    assert model.vectors.path.parent == model.onnx_path.parent
+    assert other.vectors.path.parent == other.onnx_path.parent
+    assert other.vectors is not model.vectors
+
+
 def test_a_broken_file_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "vectors.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
