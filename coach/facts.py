@@ -33,7 +33,10 @@ _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cite", re.compile(r"\[p?\d{1,2}\]")),  # citation markers [1], [p2]: not facts
     ("url", re.compile(r"\bhttps?://[^\s<>\"')\]]+", re.I)),
-    ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+    # Starts only where a run of address characters starts (leading ".+-" skipped, group 1 is
+    # the fact): with a bare \b every word boundary inside a long run like "1.1.1." started a
+    # scan to the run's end, quadratic in the run.
+    ("email", re.compile(r"(?<![\w.+-])[.+-]*(\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b)")),
     ("id", re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d+\b|\b(?:INC|CHG|RITM|REQ|PRB|TASK)\d{4,}\b")),
     ("id", re.compile(r"(?:\bPR|\bMR|\bissue|\bticket)?\s?#\d+\b", re.I)),
     ("version", re.compile(r"\bv\d+(?:\.\d+){0,3}\b", re.I)),
@@ -224,9 +227,10 @@ def extract_facts(text: str) -> list[Fact]:
     masked = [False] * len(text)
     found: list[tuple[int, Fact]] = []
     for kind, pattern in _PATTERNS:
+        group = 1 if pattern.groups else 0  # a pattern with a group reports only that group
         for m in pattern.finditer(text):
-            s, e = m.start(), m.end()
-            raw = m.group(0)
+            s, e = m.span(group)
+            raw = m.group(group)
             stripped = raw.strip()
             s += len(raw) - len(raw.lstrip())
             e = s + len(stripped)
