@@ -8,10 +8,11 @@ someone or a measured effect, `mixed` when it does both, `other` for plans, risk
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from coach.rules import Rules, load_rules, word_offsets, words
 from coach.segment import segment
-from coach.types import Analysis, Span, Unit
+from coach.types import Analysis, Label, Span, Unit
 
 _DIGIT = re.compile(r"\d")
 
@@ -94,7 +95,9 @@ def _learned(units: list[Unit], rules: Rules) -> list[Unit]:
             lab = "other"  # plans, asks and greetings stay where the rules put them
         if lab != u.label:
             u = replace(
-                u, label=lab, question=_question(u.spans, rules) if lab == "process" else ""
+                u,
+                label=cast(Label, lab),
+                question=_question(u.spans, rules) if lab == "process" else "",
             )
         out.append(u)
     return out

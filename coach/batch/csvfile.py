@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -77,7 +77,7 @@ class CsvFormat:
     def _open(self) -> IO[str]:
         return self.path.open(encoding=self.det.encoding, newline="")
 
-    def _rows(self) -> Iterator[list[str]]:
+    def _rows(self) -> Generator[list[str], None, None]:
         with self._open() as fh:
             reader = csv.reader(fh, delimiter=self.delimiter, strict=True)
             try:
