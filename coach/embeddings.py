@@ -193,7 +193,9 @@ def vector_cache(onnx_path: Path) -> VectorCache | None:
     # (another COACH_HOME) must use the file beside *their* graph, which other processes on
     # that home read; and a memory-only cache is never handed out where a disk one was asked.
     path = None if mode == "memory" else onnx_path.parent / f"vectors-{onnx_path.stem}.sqlite3"
-    key = f"memory:{onnx_path.stem}" if path is None else str(path.resolve())
+    if path is not None:  # one cache per real file: homes that link one models dir share it
+        path = path.resolve()
+    key = f"memory:{onnx_path.stem}" if path is None else str(path)
     with _caches_lock:
         if key not in _caches:
             _caches[key] = VectorCache(DIM, path)
