@@ -61,18 +61,24 @@ def _collection(coach: Coach, value: str | None) -> str | None:
     return name
 
 
-def rewrite_result(
+def form_options(
     coach: Coach,
-    text: str,
-    audience: str = DEFAULT_AUDIENCE,
-    length: str = DEFAULT_LENGTH,
+    audience: str | None = DEFAULT_AUDIENCE,
+    length: str | None = DEFAULT_LENGTH,
     collection: str | None = None,
     engine: str | None = None,
-) -> Any:
-    return coach.rewrite(
-        text or "",
-        RewriteOptions.from_form(audience, length, _collection(coach, collection), engine),
+    **rest: Any,
+) -> RewriteOptions:
+    """The Rewrite form (audience, length, collection, engine, as the widgets send them) as
+    options: the one place that reads it, so every handler below takes `*form` and means this.
+    A collection the store does not hold is one sentence."""
+    return RewriteOptions.from_form(
+        audience, length, _collection(coach, collection), engine, **rest
     )
+
+
+def rewrite_result(coach: Coach, text: str, *form: str | None, **named: str | None) -> Any:
+    return coach.rewrite(text or "", form_options(coach, *form, **named))
 
 
 SKIP = object()  # "leave this panel as it is" (layout.py turns it into gr.skip())
@@ -132,36 +138,24 @@ def failed(message: str) -> tuple[Any, ...]:
 
 
 def handle_rewrite(
-    coach: Coach,
-    text: str,
-    audience: str = DEFAULT_AUDIENCE,
-    length: str = DEFAULT_LENGTH,
-    collection: str | None = None,
-    engine: str | None = None,
+    coach: Coach, text: str, *form: str | None, **named: str | None
 ) -> tuple[Any, ...]:
     """The Rewrite tab in one call (no streaming): see PANELS. Bad input is a status sentence."""
     try:
-        opts = RewriteOptions.from_form(audience, length, _collection(coach, collection), engine)
-        result = coach.rewrite(text or "", opts)
+        result = rewrite_result(coach, text, *form, **named)
     except CoachError as exc:
         return failed(str(exc))
     return panels(result)
 
 
 def stream_rewrite(
-    coach: Coach,
-    text: str,
-    audience: str = DEFAULT_AUDIENCE,
-    length: str = DEFAULT_LENGTH,
-    collection: str | None = None,
-    engine: str | None = None,
+    coach: Coach, text: str, *form: str | None, **named: str | None
 ) -> Iterator[tuple[Any, ...]]:
     """The model's draft streams into the rewrite box, then the guarded result fills the page
     (its text may differ: repaired, or the offline fallback, as the notes say)."""
     draft = ""
     try:
-        opts = RewriteOptions.from_form(audience, length, _collection(coach, collection), engine)
-        for item in coach.rewrite_stream(text or "", opts):
+        for item in coach.rewrite_stream(text or "", form_options(coach, *form, **named)):
             if isinstance(item, str):
                 draft += item
                 yield (draft, *[SKIP] * (len(PANELS) - 1))
@@ -216,16 +210,9 @@ def warm_up(coach: Coach, text: str) -> None:
     handle_rewrite(coach, text)  # bad input or an empty store come back as a status sentence
 
 
-def api_rewrite(
-    coach: Coach,
-    text: str,
-    audience: str = DEFAULT_AUDIENCE,
-    length: str = DEFAULT_LENGTH,
-    collection: str = "",
-    engine: str = "",
-) -> dict[str, Any]:
+def api_rewrite(coach: Coach, text: str, *form: str | None, **named: str | None) -> dict[str, Any]:
     """/rewrite for gradio_client: the full RewriteResult as a JSON object."""
-    return rewrite_result(coach, text, audience, length, collection, engine).to_dict()
+    return rewrite_result(coach, text, *form, **named).to_dict()
 
 
 def api_analyze(coach: Coach, text: str) -> dict[str, Any]:
@@ -254,12 +241,8 @@ def run_batch(
         src,
         out,
         column=column or None,
-        options=RewriteOptions.from_form(
-            audience,
-            length,
-            _collection(coach, collection),
-            metrics=True,  # the same columns as `coach batch`, content preservation included
-        ),
+        # the same columns as `coach batch`, content preservation included
+        options=form_options(coach, audience, length, collection, metrics=True),
         progress=(lambda d, t, _s: progress(d, t)) if progress else None,
         report_path=out.with_suffix(".report.md"),
     )

@@ -55,6 +55,40 @@ def launch_options() -> dict[str, Any]:
     return {"theme": THEME, "css": CSS, "head": HEAD}
 
 
+def private(event: Any, fn: Any, inputs: list, outputs: list, **kw: Any) -> Any:
+    """Wire a listener the page needs but the named API does not offer (that is only rewrite,
+    analyze and batch); returns the event, so `.then` can follow."""
+    return event(fn, inputs=inputs, outputs=outputs, api_visibility="private", **kw)
+
+
+def style_radios(prefix: str = "") -> tuple[gr.Radio, gr.Radio]:
+    """Audience and length in one row, from the option lists: the Rewrite and Batch tabs offer
+    the same choices with the same defaults."""
+    with gr.Row():
+        return (
+            gr.Radio(
+                list(AUDIENCES),
+                value=DEFAULT_AUDIENCE,
+                label="Audience",
+                elem_id=f"{prefix}audience",
+            ),
+            gr.Radio(
+                list(LENGTHS), value=DEFAULT_LENGTH, label="Length", elem_id=f"{prefix}length"
+            ),
+        )
+
+
+def collection_picker(coach: Coach, label: str, elem_id: str) -> gr.Dropdown:
+    """The strategy collection to cite from: the store's, the settings' selected, any name typed."""
+    return gr.Dropdown(
+        handlers.collections(coach),
+        value=coach.settings.collection,
+        label=f"Strategy (collection){label}",
+        allow_custom_value=True,
+        elem_id=elem_id,
+    )
+
+
 def create_app(coach: Coach | None = None) -> gr.Blocks:
     """The page as Blocks, not launched; handlers close over one Coach."""
     coach = coach or Coach()
@@ -78,30 +112,12 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                             elem_id="update",
                             autofocus=True,
                         )
-                        with gr.Row():
-                            audience = gr.Radio(
-                                list(AUDIENCES),
-                                value=DEFAULT_AUDIENCE,
-                                label="Audience",
-                                elem_id="audience",
-                            )
-                            length = gr.Radio(
-                                list(LENGTHS),
-                                value=DEFAULT_LENGTH,
-                                label="Length",
-                                elem_id="length",
-                            )
+                        audience, length = style_radios()
                         style = gr.Markdown(
                             handlers.style_note(coach, default_engine), elem_id="style-note"
                         )
                         with gr.Row():
-                            collection = gr.Dropdown(
-                                handlers.collections(coach),
-                                value=s.collection,
-                                label="Strategy (collection)",
-                                allow_custom_value=True,
-                                elem_id="collection",
-                            )
+                            collection = collection_picker(coach, "", "collection")
                             engine = gr.Dropdown(
                                 choices, value=default_engine, label="Engine", elem_id="engine"
                             )
@@ -181,37 +197,30 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
 
                 def rewrite_on(event: Any) -> None:
                     """Run the rewrite on `event` (a listener such as go.click), then show it."""
-                    event(
-                        run,
-                        inputs=rewrite_inputs,
-                        outputs=rewrite_outputs,
-                        api_visibility="private",
-                        concurrency_id="coach",
+                    private(
+                        event, run, rewrite_inputs, rewrite_outputs, concurrency_id="coach"
                     ).then(None, js=SHOW_RESULT, api_visibility="private")
 
                 rewrite_on(go.click)
                 rewrite_on(
-                    answer_go.click(
-                        handlers.add_answer,
-                        inputs=[text, answer],
-                        outputs=[text, answer],
-                        api_visibility="private",
+                    private(
+                        answer_go.click, handlers.add_answer, [text, answer], [text, answer]
                     ).then
                 )
                 # The downloads follow the box: an edit (typed, pasted or filled) is what goes out.
-                out.change(
+                private(
+                    out.change,
                     handlers.exports,
-                    inputs=[out, last],
-                    outputs=[dl_md, dl_docx],
-                    api_visibility="private",
+                    [out, last],
+                    [dl_md, dl_docx],
                     trigger_mode="always_last",
                     show_progress="hidden",
                 )
-                engine.change(
+                private(
+                    engine.change,
                     lambda e: handlers.style_note(coach, e),
-                    inputs=[engine],
-                    outputs=[style],
-                    api_visibility="private",
+                    [engine],
+                    [style],
                     show_progress="hidden",
                 )
 
@@ -229,17 +238,9 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                     type="filepath",
                     elem_id="batch-file",
                 )
+                b_aud, b_len = style_radios("batch-")
                 with gr.Row():
-                    b_aud = gr.Radio(list(AUDIENCES), value=DEFAULT_AUDIENCE, label="Audience")
-                    b_len = gr.Radio(list(LENGTHS), value=DEFAULT_LENGTH, label="Length")
-                with gr.Row():
-                    b_coll = gr.Dropdown(
-                        handlers.collections(coach),
-                        value=s.collection,
-                        label="Strategy (collection) for this batch",
-                        allow_custom_value=True,
-                        elem_id="batch-coll",
-                    )
+                    b_coll = collection_picker(coach, " for this batch", "batch-coll")
                     b_col = gr.Textbox(
                         label="Column holding the update (CSV/XLSX; empty: detected)",
                         elem_id="batch-col",
@@ -330,25 +331,20 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                     docs = handlers.document_names(coach, coll)
                     return msg, handlers.corpus_rows(coach), gr.Dropdown(choices=docs, value=None)
 
-                c_go.click(
-                    do_ingest,
-                    inputs=[c_files, c_coll],
-                    outputs=[c_status, c_table, collection, b_coll, c_doc],
-                    api_visibility="private",
-                    concurrency_id="coach",
-                )
-                c_rm.click(
+                c_outputs = [c_status, c_table, collection, b_coll, c_doc]
+                private(c_go.click, do_ingest, [c_files, c_coll], c_outputs, concurrency_id="coach")
+                private(
+                    c_rm.click,
                     do_remove,
-                    inputs=[c_doc, c_coll],
-                    outputs=[c_status, c_table, c_doc],
-                    api_visibility="private",
+                    [c_doc, c_coll],
+                    [c_status, c_table, c_doc],
                     concurrency_id="coach",
                 )
-                c_coll.change(
+                private(
+                    c_coll.change,
                     lambda coll: gr.Dropdown(choices=handlers.document_names(coach, coll)),
-                    inputs=[c_coll],
-                    outputs=[c_doc],
-                    api_visibility="private",
+                    [c_coll],
+                    [c_doc],
                 )
 
             with gr.Tab("Eval", id="eval"):
@@ -369,12 +365,8 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                         )
                     return report, render.charts(charts), html
 
-                e_go.click(
-                    do_eval,
-                    inputs=[e_n],
-                    outputs=[e_out, e_charts, e_file],
-                    api_visibility="private",
-                    concurrency_id="coach",
+                private(
+                    e_go.click, do_eval, [e_n], [e_out, e_charts, e_file], concurrency_id="coach"
                 )
 
         def rewrite(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from coach.batch.columns import ADDED, added_cells
+from coach.batch.encoding import safe_cell
 from coach.errors import InputError
 from coach.untrusted import file_sha256
 
@@ -157,6 +158,17 @@ def atomic_path(out: Path) -> Iterator[Path]:
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def sheet_rows(header: list[str], pairs: Pairs, blank: object = "") -> Iterator[list[object]]:
+    """A spreadsheet output (CSV, XLSX) row by row, so both write the same table: the input's
+    header and the coach_* columns, then each row's own cells (padded to the header's width with
+    `blank`) and its coach_* cells; every cell safe to open (no formula injection)."""
+    yield [safe_cell(h) for h in [*header, *ADDED]]
+    width = len(header)
+    for rec, payload in pairs:
+        row = list(rec.raw)[:width] + [blank] * (width - len(rec.raw))
+        yield [safe_cell(c) for c in row + added_cells(payload)]
 
 
 def pick_column(header: list[str], column: str | None, what: str) -> int:

@@ -16,17 +16,15 @@ from pathlib import Path
 from typing import IO
 
 from coach.batch.base import (
-    ADDED,
     TEXT_COLUMNS,
     Pairs,
     Pin,
     Record,
-    added_cells,
     atomic_path,
     pick_column,
     pinned,
+    sheet_rows,
 )
-from coach.batch.encoding import safe_cell
 from coach.errors import InputError
 from coach.untrusted import Detected, detect_file
 
@@ -124,11 +122,7 @@ class CsvFormat:
         delimiter = "," if self.delimiter == ONE_COLUMN else self.delimiter
         with atomic_path(out) as tmp, tmp.open("w", encoding=self.det.output, newline="") as fh:
             w = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
-            w.writerow([safe_cell(h) for h in [*self.header, *ADDED]])
-            width = len(self.header)
-            for rec, payload in pairs:
-                row = list(rec.raw) + [""] * (width - len(rec.raw))
-                w.writerow([safe_cell(c) for c in row + added_cells(payload)])
+            w.writerows(sheet_rows(self.header, pairs))
             fh.flush()
             self.pin.check(full=True)
 

@@ -13,17 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from coach.batch.base import (
-    ADDED,
-    Pairs,
-    Pin,
-    Record,
-    added_cells,
-    atomic_path,
-    pick_column,
-    pinned,
-)
-from coach.batch.encoding import safe_cell
+from coach.batch.base import Pairs, Pin, Record, atomic_path, pick_column, pinned, sheet_rows
 from coach.errors import InputError
 from coach.untrusted import XML_ERRORS, check_zip
 
@@ -153,11 +143,8 @@ class XlsxFormat:
 
         wb = openpyxl.Workbook(write_only=True)
         ws = wb.create_sheet(title=self.title)
-        ws.append([safe_cell(h) for h in [*self.header, *ADDED]])
-        width = len(self.header)
-        for rec, payload in pairs:
-            row = list(rec.raw)[:width] + [None] * (width - len(rec.raw))
-            ws.append([safe_cell(c) for c in row + added_cells(payload)])
+        for row in sheet_rows(self.header, pairs, blank=None):
+            ws.append(row)
         if self.others:
             src = self._open(False)
             try:
