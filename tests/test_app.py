@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -276,6 +277,10 @@ def test_eval_tab_runs_the_suite_and_returns_its_report(coach: Coach) -> None:
     # Problem 7: "Eval run: offline on" with the dataset missing, and broken image links.
     assert report.startswith("# Eval run: offline on cases.jsonl")
     assert "Eval run: offline on cases.jsonl" in page and "![" not in report
+    # The tab title says which run this is (engine, dataset, suite, run folder), not "coach eval".
+    title = re.search(r"<title>(.*?)</title>", page)
+    assert title and title.group(1).startswith("coach Eval run: offline on cases.jsonl, ")
+    assert title.group(1).endswith(Path(html).parent.name)
     assert render.charts(charts).count("<img") == len(charts)
 
 

@@ -125,10 +125,18 @@ def summary_table(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def run_title(meta: dict[str, Any], folder: Path | None = None) -> str:
+    """Which run this is (engine, dataset, suite, run folder), so a browser tab or a mailed
+    report says it without being opened."""
+    title = f"Eval run: {meta.get('engine') or 'default engine'} on {meta.get('dataset', '?')}"
+    extra = [f"{meta['suite']} suite" if meta.get("suite") else "", folder.name if folder else ""]
+    return ", ".join([title, *[e for e in extra if e]])
+
+
 def markdown(items: Sequence[dict[str, Any]], summary: dict[str, Any]) -> str:
     meta = summary.get("meta", {})
     head = ", ".join(f"{k}: {v}" for k, v in meta.items() if k != "command")
-    parts = [f"# Eval run: {meta.get('engine', '')} on {meta.get('dataset', '')}", "", head, ""]
+    parts = [f"# {run_title(meta)}", "", head, ""]
     if meta.get("command"):
         parts += [f"Produced by `{meta['command']}`.", ""]
     parts += [summary_table(summary), ""]
@@ -180,13 +188,13 @@ def html_report(items: Sequence[dict[str, Any]], summary: dict[str, Any], folder
         for i in items
     )
     tables = "".join(_md_table_to_html(t) for t in summary_table(summary).split("\n\n"))
+    title = html.escape(run_title(meta, folder))
     return (
-        "<!doctype html><meta charset='utf-8'><title>coach eval</title>"
+        f"<!doctype html><meta charset='utf-8'><title>coach {title}</title>"
         "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto}"
         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 8px}"
         "img{max-width:48%;margin:4px}</style>"
-        f"<h1>Eval run: {html.escape(str(meta.get('engine', '')))} on "
-        f"{html.escape(str(meta.get('dataset', '')))}</h1>"
+        f"<h1>{html.escape(run_title(meta))}</h1>"
         f"<p>{html.escape(', '.join(f'{k}: {v}' for k, v in meta.items()))}</p>"
         f"{tables}<div>{imgs}</div><h2>Items</h2><table><tr><th>id</th><th>verdict</th>"
         f"<th>failed gates</th><th>content</th><th>facts recall</th><th>process density</th></tr>"
