@@ -7,9 +7,10 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import cache
-from importlib import resources
 
 import numpy as np
+
+from coach.resources import word_list
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -17,8 +18,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 @cache
 def stop_words() -> frozenset[str]:
     """coach/data/stopwords.txt: one word a line, # comments."""
-    text = resources.files("coach").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+    return frozenset(word_list("stopwords.txt"))
 
 
 def tokens(text: str) -> list[str]:

@@ -37,6 +37,47 @@ def is_link_definition(line: str) -> bool:
     return bool(_REF_DEF.fullmatch(line.strip()))
 
 
+# -- block syntax: lines that are not prose (segment, batch Markdown, chunking, garble) --------
+_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
+
+
+def is_fence(line: str) -> bool:
+    """A code fence opens or closes a block that is not prose.
+
+    >>> is_fence("  ```python"), is_fence("~~~"), is_fence("use ``` for code")
+    (True, True, False)
+    """
+    return bool(_FENCE.match(line))
+
+
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def is_table_row(line: str) -> bool:
+    """`| cell | cell |`: a unit of its own, never joined to the next line.
+
+    >>> is_table_row("| 14 Jan | Planning |"), is_table_row("a | b")
+    (True, False)
+    """
+    return bool(_TABLE_ROW.match(line))
+
+
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def is_table_rule(line: str) -> bool:
+    """A table's separator row (at least two dashes a cell).
+
+    >>> is_table_rule("|---|:--:|"), is_table_rule("| - |")
+    (True, False)
+    """
+    return bool(_TABLE_RULE.match(line))
+
+
+# A Markdown list item: - * + • or "1." / "1)" and a space; group 1 is the indent.
+MD_BULLET = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+")
+
+
 # -- passes ---------------------------------------------------------------------------------
 _BR = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr)>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
@@ -259,4 +300,15 @@ def plain(text: str) -> str:
     return collapse_space(_INLINE_LINK.sub(r"\1", clean_unit(text)))
 
 
-__all__ = ["PASSES", "clean_unit", "is_link_definition", "link_definitions", "plain"]
+__all__ = [
+    "MD_BULLET",
+    "PASSES",
+    "clean_unit",
+    "drop_images",
+    "is_fence",
+    "is_link_definition",
+    "is_table_row",
+    "is_table_rule",
+    "link_definitions",
+    "plain",
+]

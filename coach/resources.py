@@ -6,6 +6,12 @@ from importlib import resources
 from pathlib import Path
 
 
+def word_list(name: str) -> tuple[str, ...]:
+    """coach/data/NAME: one entry a line, in file order; blank lines and # comments skipped."""
+    text = resources.files("coach").joinpath("data", name).read_text(encoding="utf-8")
+    return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
 def data_path(name: str) -> Path:
     """`prompts` or `corpus`: inside the installed wheel, else next to the package in a checkout."""
     packaged = Path(str(resources.files("coach"))) / "_data" / name

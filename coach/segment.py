@@ -12,24 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.markup import is_link_definition
+from coach.markup import drop_images, is_fence, is_link_definition, is_table_row, is_table_rule
+from coach.resources import word_list
 
 _BULLET = re.compile(r"^(\s*)(?:[-*+•▪◦‣]|\d{1,3}[.)]|[a-z][.)])[ \t]+(\[[ xX]\][ \t]+)?")
 # Bounded: an unclosed "<li" or "<" must not make every later position rescan the line.
 _HTML_LI = re.compile(r"<li[^>]{0,200}>(.{0,4000}?)</li>", re.I | re.S)
 _TAG = re.compile(r"<[^>\n]{1,200}>")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
-_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit, quote or the start
 # of a link or emphasis; not after common abbreviations or single initials.
 _SENT_END = re.compile(r"(?<=[.!?])[\"'’”)\]*_]*\s+(?=[A-Z0-9\"'(£$€“‘\[*`])")
-_ABBREV = re.compile(
-    r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|Mr|Ms|Mrs|Dr|Prof|Sr|Jr|Rev|Hon|Gen|Col|Capt|Lt|St|Mt|"
-    r"No|Nos|Inc|Ltd|Co|Corp|cf|al|ca|Fig|fig|Vol|vol|pp|Dept|dept|Est|approx)\.|\b[A-Z]\.)"
-    r"[\"'’”)\]*_]*$"
-)
+_ABBREVIATIONS = "|".join(re.escape(a) for a in word_list("abbreviations.txt"))
+_ABBREV = re.compile(rf"(?:\b(?:{_ABBREVIATIONS})\.|\b[A-Z]\.)[\"'’”)\]*_]*$")
 
 
 @dataclass(frozen=True)
@@ -64,7 +58,7 @@ def parse(text: str) -> list[Segment]:
         pos += len(line)
         body = line.rstrip("\r\n")
         line_end = line_start + len(body)
-        if _FENCE.match(body):
+        if is_fence(body):
             flush()
             fenced = not fenced
             continue
@@ -85,10 +79,10 @@ def parse(text: str) -> list[Segment]:
             s = line_start + len(body) - len(body.lstrip())
             out.append(Segment(body.strip(), s, s + len(body.strip()), "heading"))
             continue
-        if is_link_definition(body) or _TABLE_RULE.match(body) or not _has_words(body):
+        if is_link_definition(body) or is_table_rule(body) or not _has_words(body):
             flush()
             continue
-        if _TABLE_ROW.match(body):
+        if is_table_row(body):
             flush()
             s = line_start + len(body) - len(body.lstrip())
             out.append(Segment(body.strip(), s, s + len(body.strip()), "row"))
@@ -142,7 +136,7 @@ def _title_line(previous: str, line: str) -> bool:
 
 def _has_words(line: str) -> bool:
     """False for lines that are only images, tags or punctuation (HTML wrappers, dividers)."""
-    rest = _TAG.sub("", _IMAGE.sub("", line))
+    rest = _TAG.sub("", drop_images(line))
     return bool(re.search(r"\w", rest))
 
 
@@ -154,7 +148,7 @@ def _split(text: str, start: int, end: int, kind: str) -> list[Segment]:
     out = []
     for s, e in _sentences(body):
         piece = text[s0 + s : s0 + e]
-        if _TAG.sub("", _IMAGE.sub("", piece)).strip(" \t\r\n-*•"):
+        if _TAG.sub("", drop_images(piece)).strip(" \t\r\n-*•"):
             out.append(Segment(piece, s0 + s, s0 + e, kind))
     return out
 

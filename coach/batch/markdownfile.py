@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from coach.batch.base import Pairs, Pin, Record, atomic_path, note, pinned
+from coach.markup import is_fence
 from coach.untrusted import detect_file
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+\S")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
 class MarkdownFormat:
@@ -34,7 +34,7 @@ class MarkdownFormat:
         with self.path.open(encoding=self.det.encoding) as fh:
             for line in fh:
                 line = line.rstrip("\r\n")
-                if _FENCE.match(line):
+                if is_fence(line):
                     fence = not fence
                 if not fence and _HEADING.match(line):
                     if heading is not None or "".join(body).strip():

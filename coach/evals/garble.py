@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from coach.markup import MD_BULLET
+
 
 @dataclass(frozen=True)
 class Garble:
@@ -35,7 +37,6 @@ def _found(pattern: re.Pattern[str], s: str) -> str:
 # --------------------------------------------------------------------------- splitting
 
 _SENT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9£$€])")
-_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _LABEL = re.compile(r"^\s*(?:\*\*)?([A-Z][\w ,'&/-]{0,40}?)(?:\*\*)?:\s+(?=\S)")
 
 
@@ -47,7 +48,7 @@ def sentences(text: str) -> list[str]:
     """
     out: list[str] = []
     for line in text.splitlines():
-        body = _BULLET.sub("", line).strip()
+        body = MD_BULLET.sub("", line).strip()
         if body:
             out.extend(p.strip() for p in _SENT.split(body) if p.strip())
     return out
@@ -216,7 +217,7 @@ def cut_from_verb(sentence: str, source_units: Iterable[str]) -> str:
     if len(body.split()) < 3:
         return ""
     for unit in source_units:
-        src = _norm(_BULLET.sub("", unit))
+        src = _norm(MD_BULLET.sub("", unit))
         if (
             src in (body, whole)
             or not src.endswith(body)

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from coach.markup import MD_BULLET
+
 # Bump when chunking or embedded text changes: files indexed by an older version are re-chunked.
 CHUNKER_VERSION = "3"
 # MiniLM reads 256 word pieces (about 1,000 characters of English); longer text is cut off.
@@ -27,7 +29,6 @@ PACK_CHARS = 600
 MIN_CHUNK_CHARS = 60
 _PILLAR_ID = re.compile(r"\s*\{#([\w-]+)\}\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
-_BULLET = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
 _LINK_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*\S+\s*$")
 # A block that is all bold (an OKR table's objective row, a bold run-in line) opens a group:
@@ -141,7 +142,7 @@ def blocks(body: str) -> list[str]:
             cur = [" | ".join(c for c in cells if c)]
             flush()
             continue
-        m = _BULLET.match(line)
+        m = MD_BULLET.match(line)
         if m and (base < 0 or len(m.group(1)) <= base):
             flush()
             base = len(m.group(1))
