@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from coach.embeddings import get_embedder
-from coach.ingest.chunking import passage_context
+from coach.ingest.chunking import PACK_CHARS, passage_context, split_text
 from coach.lexical import BM25, tokens
 from coach.types import Alignment, Citation
 
 if TYPE_CHECKING:  # the store is handed in; importing it here would import Chroma
     from coach.store import Hit, Store
 
-__all__ = ["BM25", "Calibration", "Retriever", "calibration", "tokens"]
+__all__ = ["BM25", "Calibration", "Retriever", "calibration", "query_windows", "tokens"]
 
 Mode = Literal["hybrid", "dense", "lexical"]
 CANDIDATES = 30  # how deep each list is read before fusion
@@ -74,6 +74,24 @@ def background_texts(name: str = "background.txt") -> tuple[str, ...]:
     """Background sentences (background.txt) or unrelated updates (background_updates.txt)."""
     text = resources.files("coach").joinpath(f"data/{name}").read_text(encoding="utf-8")
     return tuple(t for t in text.splitlines() if t.strip() and not t.startswith("#"))
+
+
+def query_windows(text: str) -> list[str]:
+    """The update cut into passage-sized windows (none when it is one window already).
+
+    MiniLM reads 256 word pieces, so the update's own vector sees only its opening; the mean of
+    its windows sees all of it. Half of each is the query (docs/grounding.md, third round)."""
+    windows = split_text(text, pack=PACK_CHARS)
+    return windows if len(windows) > 1 else []
+
+
+def query_vector(update: np.ndarray, windows: np.ndarray) -> np.ndarray:
+    """Equal parts the update's vector and the mean of its windows' vectors, unit length."""
+    if len(windows) == 0:
+        return np.asarray(update, dtype=np.float32)
+    mean = np.asarray(windows, dtype=np.float32).mean(axis=0)
+    blend = 0.5 * np.asarray(update, dtype=np.float32) + 0.5 * mean / np.linalg.norm(mean)
+    return (blend / np.linalg.norm(blend)).astype(np.float32)
 
 
 # Kept for callers that want a plain cosine floor (eval/measure_retrieval.py's sample corpus).
@@ -327,15 +345,26 @@ class Retriever:
         items = list(items)
         aligned = list(aligned) if aligned is not None else [True] * len(items)
         work = [items[i] for i, a in enumerate(aligned) if a]
-        texts = [text, *work]
-        got = self.ground_vectors(texts, self.embedder.embed(texts), k, collection, n)
+        windows = query_windows(text)
+        texts = [text, *windows, *work]
+        vectors = self.embedder.embed(texts)
+        got = self.ground_vectors(texts, vectors, k, collection, n, windows=len(windows))
         return got.earned, got.alignment, got.suggestion
 
     def ground_vectors(
-        self, texts: Sequence[str], vectors: np.ndarray, k: int, collection: str, n: int
+        self,
+        texts: Sequence[str],
+        vectors: np.ndarray,
+        k: int,
+        collection: str,
+        n: int,
+        windows: int = 0,
     ) -> Grounded:
-        """`ground` on texts already embedded: [update, *work units] (the eval reuses vectors
-        across collections through this, so it measures exactly what a rewrite does)."""
+        """`ground` on texts already embedded: [update, *its windows, *work units] (the eval
+        reuses vectors across collections through this, so it measures what a rewrite does)."""
+        query = query_vector(vectors[0], vectors[1 : 1 + windows])
+        texts = [texts[0], *texts[1 + windows :]]
+        vectors = np.vstack([query[None, :], np.asarray(vectors[1 + windows :])])
         lists = self._search(texts, vectors, max(k, 1), collection, self.mode, n)
         ranked = lists[0][:k]
         scores = self.normalised(collection, vectors[:1], [ranked])[0] if ranked else []

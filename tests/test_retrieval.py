@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from coach import Coach
-from coach.retrieval import BM25, calibration, tokens
+from coach.retrieval import BM25, calibration, query_vector, query_windows, tokens
 from tests.conftest import CORPUS
 
 
@@ -103,3 +104,19 @@ def test_rewrite_without_a_clear_link_cites_nothing(rcoach: Coach) -> None:
     r = rcoach.rewrite("Brewed 14 batches of pale ale and the canning line ran at 92% uptime.")
     assert r.citations == () and r.suggestion is not None
     assert r.to_dict()["suggestion"]["id"] == r.suggestion.id
+
+
+def test_query_windows_cover_a_long_update() -> None:
+    """MiniLM reads 256 word pieces: a long update is also read as passage-sized windows."""
+    assert query_windows("Closed 40 tickets and moved the board.") == []
+    paras = [f"Paragraph {i}: " + "the heat pump work went on as planned. " * 12 for i in range(4)]
+    windows = query_windows("\n\n".join(paras))
+    assert len(windows) == 4 and all(len(w) <= 1000 for w in windows)
+    assert [w.split(":")[0] for w in windows] == [f"Paragraph {i}" for i in range(4)]
+
+
+def test_query_vector_is_half_update_half_windows() -> None:
+    e1, e2 = np.eye(3, dtype=np.float32)[:2]
+    assert np.allclose(query_vector(e1, np.zeros((0, 3))), e1)
+    got = query_vector(e1, np.stack([e2, e2]))
+    assert np.allclose(got, (e1 + e2) / np.sqrt(2)) and np.isclose(np.linalg.norm(got), 1)

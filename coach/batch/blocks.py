@@ -25,6 +25,7 @@ def prefetch(coach: Any, texts: Sequence[str], collection: str | None, sources: 
     """Embed, in one call, every text the block's rewrites (and their metrics) will embed."""
     from coach.analysis import analyze
     from coach.injection import quarantine
+    from coach.retrieval import query_windows
     from coach.text import clean_input
 
     name = collection or coach.settings.collection
@@ -38,6 +39,7 @@ def prefetch(coach: Any, texts: Sequence[str], collection: str | None, sources: 
         data = quarantine(clean.text).text  # what Coach.rewrite analyses, grounds and scores
         if grounded:
             items.extend([u.text for u in analyze(data, coach.rules).units] or [data])
+            items.extend(query_windows(data))  # the grounding query reads the update in windows
         if sources:
             items.append(data)
     if items:

@@ -66,6 +66,7 @@ def _index(coach: Any, data_dir: Path, sample: Path | None) -> dict[str, str]:
 def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) -> dict[str, Any]:
     """Score every update against every collection once; return the raw rows for `metrics`."""
     from coach import Coach
+    from coach.retrieval import query_windows
 
     data_dir = Path(data_dir)
     with tempfile.TemporaryDirectory(prefix="coach-grounding-") as tmp:
@@ -91,12 +92,15 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
         for u in _jsonl(data_dir / "updates.jsonl"):
             analysis = coach.analyze(u["text"])
             work = [x.text for x in analysis.units if x.label != "other"]
-            texts = [u["text"], *work]
+            windows = query_windows(u["text"])
+            texts = [u["text"], *windows, *work]
             vectors = retriever.embedder.embed(texts)
             g = gold_updates.get(u["id"])
             gold = set().union(*(gold_ids.get(i, set()) for i in g["gold_items"])) if g else set()
             for org, col in cols.items():
-                got = retriever.ground_vectors(texts, vectors, 3, col, counts[org])
+                got = retriever.ground_vectors(
+                    texts, vectors, 3, col, counts[org], windows=len(windows)
+                )
                 hyb = retriever._search(texts[:1], vectors[:1], 3, col, "hybrid", counts[org])
                 rows.append(
                     {
