@@ -76,16 +76,14 @@ def parse(text: str) -> list[Segment]:
             continue
         if _is_heading(body):
             flush()
-            s = line_start + len(body) - len(body.lstrip())
-            out.append(Segment(body.strip(), s, s + len(body.strip()), "heading"))
+            out.append(_whole_line(body, line_start, "heading"))
             continue
         if is_link_definition(body) or is_table_rule(body) or not _has_words(body):
             flush()
             continue
         if is_table_row(body):
             flush()
-            s = line_start + len(body) - len(body.lstrip())
-            out.append(Segment(body.strip(), s, s + len(body.strip()), "row"))
+            out.append(_whole_line(body, line_start, "row"))
             continue
         m = _BULLET.match(body)
         if m:
@@ -151,6 +149,12 @@ def _split(text: str, start: int, end: int, kind: str) -> list[Segment]:
         if _TAG.sub("", drop_images(piece)).strip(" \t\r\n-*•"):
             out.append(Segment(piece, s0 + s, s0 + e, kind))
     return out
+
+
+def _whole_line(body: str, line_start: int, kind: str) -> Segment:
+    """A line that is one unit as it stands (a heading, a table row), without its margins."""
+    s = line_start + len(body) - len(body.lstrip())
+    return Segment(body.strip(), s, s + len(body.strip()), kind)
 
 
 def _is_heading(line: str) -> bool:

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from coach.batch.columns import ADDED, added_cells
 from coach.batch.encoding import safe_cell
 from coach.errors import InputError
-from coach.untrusted import file_sha256
+from coach.untrusted import detect_file, file_sha256
 
 __all__ = ["ADDED", "TEXT_COLUMNS", "Format", "Pin", "Record", "added_cells", "atomic_path"]
 
@@ -87,6 +87,34 @@ def _stat(path: Path) -> os.stat_result:
         return path.stat()
     except OSError as exc:
         raise InputError(f"Cannot read the input file {path}: {exc.strerror}.") from None
+
+
+class PinnedInput:
+    """A batch input whose records are checked against its pin as they stream."""
+
+    pin: Pin
+
+    def records(self) -> Iterator[Record]:
+        return pinned(self.pin, self._records())
+
+    def _records(self) -> Iterator[Record]:
+        raise NotImplementedError
+
+
+class TextInput(PinnedInput):
+    """A text input (CSV, JSONL, Markdown, plain text): its encoding detected by the one policy
+    of coach.untrusted (and said in the notes when it was not UTF-8), its content pinned. A
+    subclass names itself (`name`, and `label` for messages) and reads `_records`."""
+
+    name = ""
+    label = ""  # "CSV file": how messages name the input
+
+    def __init__(self, path: Path, column: str | None = None) -> None:
+        self.path = path
+        self.det = detect_file(path, f"{self.label} {path.name}")
+        self.pin = Pin.of(path, self.det.sha256)
+        self.notes = [n for n in [self.det.note] if n]
+        self.fingerprint = f"{self.name}:{self.det.sha256}"
 
 
 def pinned(pin: Pin, rows: Iterator[Record]) -> Iterator[Record]:

@@ -18,15 +18,13 @@ from typing import IO
 from coach.batch.base import (
     TEXT_COLUMNS,
     Pairs,
-    Pin,
     Record,
+    TextInput,
     atomic_path,
     pick_column,
-    pinned,
     sheet_rows,
 )
 from coach.errors import InputError
-from coach.untrusted import Detected, detect_file
 
 csv.field_size_limit(64 * 1024 * 1024)  # very long cells are row errors, not file errors
 CANDIDATES = ",;\t|"
@@ -53,14 +51,12 @@ def header_delimiter(line: str, name: str, suffix: str = "") -> str:
     )
 
 
-class CsvFormat:
+class CsvFormat(TextInput):
     name = "csv"
+    label = "CSV file"
 
     def __init__(self, path: Path, column: str | None = None) -> None:
-        self.path = path
-        self.det: Detected = detect_file(path, f"CSV file {path.name}")
-        self.pin = Pin.of(path, self.det.sha256)
-        self.notes = [n for n in [self.det.note] if n]
+        super().__init__(path)
         with self._open() as fh:
             first = _first_record(fh)
         if not first.strip():
@@ -105,9 +101,6 @@ class CsvFormat:
                 continue
             text = row[self.col] if self.col < len(row) else ""
             yield Record(i, text, raw=row)
-
-    def records(self) -> Iterator[Record]:
-        return pinned(self.pin, self._records())
 
     @property
     def _shown(self) -> str:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from coach.batch.base import Pairs, Pin, Record, atomic_path, note, pinned
+from coach.batch.base import Pairs, Pin, PinnedInput, Record, atomic_path, note
 
 
-class DocxFormat:
+class DocxFormat(PinnedInput):
     """python-docx loads the whole document (DOCX is one XML part), so this one is not streamed."""
 
     name = "docx"
@@ -31,9 +31,6 @@ class DocxFormat:
             self.notes.append(
                 f"{contents.hidden} character(s) of hidden text in {path.name} were left out."
             )
-
-    def records(self) -> Iterator[Record]:
-        return pinned(self.pin, self._records())
 
     def _records(self) -> Iterator[Record]:
         from coach import docx_io

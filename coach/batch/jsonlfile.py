@@ -10,21 +10,18 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from coach.batch.base import Pairs, Pin, Record, atomic_path, pick_column, pinned
+from coach.batch.base import Pairs, Record, TextInput, atomic_path, pick_column
 from coach.errors import InputError
-from coach.untrusted import detect_file
 
 RESULT_KEYS = ("coach", "coach_result", "_coach")
 
 
-class JsonlFormat:
+class JsonlFormat(TextInput):
     name = "jsonl"
+    label = "JSONL file"
 
     def __init__(self, path: Path, column: str | None = None) -> None:
-        self.path = path
-        self.det = detect_file(path, f"JSONL file {path.name}")
-        self.pin = Pin.of(path, self.det.sha256)
-        self.notes = [n for n in [self.det.note] if n]
+        super().__init__(path)
         self.column = column
         self.fingerprint = f"jsonl:{self.det.sha256}:{column or ''}"
         self.key = self._result_key()
@@ -55,9 +52,6 @@ class JsonlFormat:
                     continue
                 yield self._record(i, n, line)
                 i += 1
-
-    def records(self) -> Iterator[Record]:
-        return pinned(self.pin, self._records())
 
     def _record(self, i: int, n: int, line: str) -> Record:
         raw = line.rstrip("\r\n")

@@ -6,25 +6,15 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from coach.batch.base import Pairs, Pin, Record, atomic_path, note, pinned
+from coach.batch.base import Pairs, Record, TextInput, atomic_path, note
 from coach.markup import is_fence
-from coach.untrusted import detect_file
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+\S")
 
 
-class MarkdownFormat:
+class MarkdownFormat(TextInput):
     name = "markdown"
-
-    def __init__(self, path: Path, column: str | None = None) -> None:
-        self.path = path
-        self.det = detect_file(path, f"Markdown file {path.name}")
-        self.pin = Pin.of(path, self.det.sha256)
-        self.notes = [n for n in [self.det.note] if n]
-        self.fingerprint = f"markdown:{self.det.sha256}"
-
-    def records(self) -> Iterator[Record]:
-        return pinned(self.pin, self._records())
+    label = "Markdown file"
 
     def _records(self) -> Iterator[Record]:
         heading: str | None = None

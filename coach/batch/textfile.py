@@ -5,22 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from coach.batch.base import Pairs, Pin, Record, atomic_path, pinned
-from coach.untrusted import detect_file
+from coach.batch.base import Pairs, Record, TextInput, atomic_path
 
 
-class TextFormat:
+class TextFormat(TextInput):
     name = "text"
-
-    def __init__(self, path: Path, column: str | None = None) -> None:
-        self.path = path
-        self.det = detect_file(path, f"text file {path.name}")
-        self.pin = Pin.of(path, self.det.sha256)
-        self.notes = [n for n in [self.det.note] if n]
-        self.fingerprint = f"text:{self.det.sha256}"
-
-    def records(self) -> Iterator[Record]:
-        return pinned(self.pin, self._records())
+    label = "text file"
 
     def _records(self) -> Iterator[Record]:
         block: list[str] = []

@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from coach.batch.base import Pairs, Pin, Record, atomic_path, pick_column, pinned, sheet_rows
+from coach.batch.base import Pairs, Pin, PinnedInput, Record, atomic_path, pick_column, sheet_rows
 from coach.errors import InputError
 from coach.untrusted import XML_ERRORS, check_zip
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
 
-class XlsxFormat:
+class XlsxFormat(PinnedInput):
     name = "xlsx"
 
     def __init__(self, path: Path, column: str | None = None) -> None:
@@ -134,9 +134,6 @@ class XlsxFormat:
             if value is not None and not isinstance(value, str):
                 value = str(value)
             yield Record(i, value or "", raw=tuple(row))
-
-    def records(self) -> Iterator[Record]:
-        return pinned(self.pin, self._records())
 
     def write(self, out: Path, pairs: Pairs) -> None:
         import openpyxl
