@@ -244,3 +244,41 @@ def test_link_line_drops_list_numbering_of_the_section() -> None:
     d = draft(MIXED, (cite,))
     assert 'This work serves "Using capacity better" (Recovery Plan) [1].' in d.text
     assert not check_facts(MIXED, d.text, [cite.context]).added
+
+
+# Shaped like a real funder report (ao-jquery-2023-03): the author's first outcome is a side
+# effect; the one with a before-and-after figure comes last.
+SIDE_FIRST = """\
+The new server setup uses Puppet instead of a multisite instance. This reduces the service's
+complexity.
+
+The documentation sites were moved to new staging servers this month.
+
+Pruning of backups for decommissioned servers has decreased Tarsnap annual costs from $223 to $94.
+"""
+
+
+def test_the_strongest_outcome_leads_not_the_first() -> None:
+    d = draft(SIDE_FIRST)
+    assert d.text.startswith("What changed: Pruning of backups"), d.text
+    assert check_facts(SIDE_FIRST, d.text).ok
+
+
+# A lead-in whose list the author gave as separate paragraphs (rust-goals-2024-12-*): folded
+# with semicolons it read "Supporting work: Over the last six months, we; we also began ...".
+LEAD_IN = """\
+Over the last six months, we...
+
+Began work on compiler flag stabilization with RFC 3716.
+
+Reviewed the target ABI scheme with the compiler team.
+"""
+
+
+def test_a_lead_in_without_its_list_is_never_a_dangling_clause() -> None:
+    from coach.evals.garble import find_garbles
+
+    for audience in AUDIENCES:
+        d = draft(LEAD_IN, audience=audience)
+        assert not find_garbles(d.text, LEAD_IN), (audience, d.text)
+        assert "RFC 3716" in d.text

@@ -123,6 +123,8 @@ def _foldable(it: Item) -> bool:
     """A lead-in with long bullets reads better as its own sentences than inside a fold; a unit
     that ends on a bare URL cannot take a semicolon after it (the URL would swallow it)."""
     ends = [*(it.parts or (it.text,)), *it.members]
+    if not it.members and re.search(r"(?:\.\.\.|…|:)\s*$", it.text):
+        return False  # a lead-in without its list: its own sentence, never a dangling clause
     if any(_BARE_URL_END.search(_bare(p)) for p in ends):
         return False
     return not it.members or _short_members(it, words=8)
@@ -232,11 +234,25 @@ def compose(
 
 
 def lead_first(items: list[Item], idx: list[int]) -> list[int]:
-    """The author's first outcome leads (authors put the headline first) unless it is a weak
-    lead: a plan, a lead-in, or a sentence that leans on another ("As part of this ..."); then
-    the first outcome that is not. The others follow in the author's order."""
-    best = next((i for i in idx if not weak_lead(items[i])), idx[0] if idx else None)
-    return idx if best is None else [best, *[i for i in idx if i != best]]
+    """The strongest outcome leads; the others follow in the author's order. Strength is what
+    the eye saw (prompts/offline.yaml `lead_rank`): the outcome finder's result, measure and
+    change signals, how many facts it carries, and how early the author put it. Chosen leave-one-organisation-out on real updates (docs/quality.md)
+    over the author's-first-outcome rule it replaces. A weak lead (a plan, or a sentence that
+    leans on one the reader has not seen) never leads while a sound one exists."""
+    if not idx:
+        return idx
+    sound = [i for i in idx if not weak_lead(items[i])] or idx
+    best = max(sound, key=lambda i: (lead_strength(items[i], i), -i))
+    return [best, *[i for i in idx if i != best]]
+
+
+def lead_strength(it: Item, position: int) -> float:
+    """How strongly one outcome item states a result, by the eye's own evidence."""
+    w = template()["lead_rank"]
+    signals = {s for u in it.units for s in u.signals}
+    score = sum(float(w[name]) for name in ("result", "measure", "change") if name in signals)
+    score += float(w["facts"]) * min(it.facts, int(w["facts_cap"])) / int(w["facts_cap"])
+    return score - float(w["position"]) * position
 
 
 def weak_lead(it: Item) -> bool:

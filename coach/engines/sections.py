@@ -111,6 +111,9 @@ def role_of(unit: Unit, text: str, heading: str) -> str:
     return "activity"  # background and context: supporting material, in the author's words
 
 
+# A lead-in whose list did not come with it ("Over the last six months, we..."): with no fact
+# of its own it says nothing, and in a fold it would read as a dangling clause.
+_LEAD_IN_END = re.compile(r"(?:\.\.\.|…|:)\s*$")
 _NEW_BULLET = re.compile(r"\n[ \t]*(?:[-*+•▪◦‣]|\d{1,3}[.)]|[a-z][.)])[ \t]|<li|\n[ \t]*\n|\|")
 _BLANK = re.compile(r"\n[ \t]*\n")
 
@@ -185,7 +188,10 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
             role = "activity"
         count = len(extract_facts(" ".join((text, *members))))
         kind = "row" if u.kind == "row" else ("bullet" if u.kind != "sentence" else "sentence")
-        routine = count == 0 and len(text.split()) <= 10 and all(_routine(m) for m in group)
+        routine = count == 0 and (
+            (len(text.split()) <= 10 and all(_routine(m) for m in group))
+            or (not members and _LEAD_IN_END.search(text) is not None)
+        )
         out.append(
             Item(tuple(group), text, tuple(members), role, heading, count, kind, routine, parts)
         )
