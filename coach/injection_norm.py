@@ -25,7 +25,7 @@ import yaml
 def vocabulary() -> dict[str, Any]:
     """coach/data/injection.yaml: multilingual instruction words and the look-alike table."""
     text = resources.files("coach").joinpath("data/injection.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data
 
 

@@ -185,7 +185,10 @@ class Retriever:
         top = self.calibrated.background_top
         sims = np.asarray(vectors, dtype=np.float32) @ self.background().T
         k = min(top, sims.shape[1])
-        return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+        # the top k only (a partition, not a sort of every background sentence), then sorted
+        # so the mean adds the same values in the same order as a full sort would
+        top_k = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:] if k else sims
+        return np.sort(top_k, axis=1).mean(axis=1)
 
     def _passage_closeness(self, collection: str, ids: Sequence[str]) -> dict[str, float]:
         missing = [i for i in dict.fromkeys(ids) if i not in self._hub]

@@ -132,7 +132,9 @@ def _read_yaml(path: Path | None) -> dict[str, Any]:
             raise ConfigError(f"Cannot read the rules file {path}: {exc.strerror}.") from None
         where = str(path)
     try:
-        data = yaml.safe_load(text) or {}
+        # libyaml's parser where PyYAML has it (the same safe constructor, ~10x faster: the
+        # default rules were a third of `coach rewrite`'s start-up in pure-Python YAML)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"The rules file {where} is not valid YAML: {exc}.") from None
     if not isinstance(data, dict):
@@ -212,9 +214,14 @@ def _patterns(data: dict[str, Any], where: str) -> dict[str, re.Pattern[str]]:
     return out
 
 
-@lru_cache(maxsize=16)
 def load_rules(path: str | None = None) -> Rules:
-    """The default rules, extended by the organisation's file at `path` when given."""
+    """The default rules, extended by the organisation's file at `path` when given; built
+    once per process and path (`load_rules()` and `load_rules(None)` are the same rules)."""
+    return _load_rules(str(path) if path else None)
+
+
+@lru_cache(maxsize=16)
+def _load_rules(path: str | None) -> Rules:
     data = _read_yaml(None)
     if path:
         extra = _read_yaml(Path(path))

@@ -22,10 +22,13 @@ T = TypeVar("T")
 
 
 def prefetch(coach: Any, texts: Sequence[str], collection: str | None, sources: bool) -> None:
-    """Embed, in one call, every text the block's rewrites (and their metrics) will embed."""
-    from coach.analysis import analyze
-    from coach.injection import quarantine
+    """Embed, in one call, every text the block's rewrites (and their metrics) will embed.
+
+    Only what decides those texts runs here: cleaning and segmentation. The injection filter
+    and the labelling run once, in the rewrite itself (a unit the filter later blanks was
+    embedded for nothing, which only a rare row with a payload pays)."""
     from coach.retrieval import query_windows
+    from coach.segment import segment
     from coach.text import clean_input
 
     name = collection or coach.settings.collection
@@ -33,14 +36,14 @@ def prefetch(coach: Any, texts: Sequence[str], collection: str | None, sources: 
     items: list[str] = []
     for text in texts:
         try:
-            clean = clean_input(text, coach.settings.max_input_chars)
+            data = clean_input(text, coach.settings.max_input_chars).text
         except CoachError:
             continue  # the row fails on its own, with its reason
-        data = quarantine(clean.text).text  # what Coach.rewrite analyses, grounds and scores
+        # the injection filter scores every unit, grounding embeds the update and its units
+        items.extend([data[s.start : s.end] for s in segment(data)] or [data])
         if grounded:
-            items.extend([u.text for u in analyze(data, coach.rules).units] or [data])
             items.extend(query_windows(data))  # the grounding query reads the update in windows
-        if sources:
+        if grounded or sources:
             items.append(data)
     if items:
         coach.retriever.embedder.embed(items)
