@@ -25,17 +25,27 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from coach.embeddings import get_embedder
-from coach.ingest.chunking import PACK_CHARS, passage_context, split_text
+from coach.ingest.chunking import passage_context
 from coach.lexical import BM25, tokens
+from coach.retrieval_query import CONTEXT, pick_in_context, query_vector, query_windows
 from coach.types import Alignment, Citation
 
 if TYPE_CHECKING:  # the store is handed in; importing it here would import Chroma
     from coach.store import Hit, Store
 
-__all__ = ["BM25", "Calibration", "Retriever", "calibration", "query_windows", "tokens"]
+__all__ = [
+    "BM25",
+    "Calibration",
+    "Retriever",
+    "calibration",
+    "query_vector",
+    "query_windows",
+    "tokens",
+]
 
 Mode = Literal["hybrid", "dense", "lexical"]
 CANDIDATES = 30  # how deep each list is read before fusion
+UNIT_DEPTH = 5  # each unit's (and its update's) nearest passages: the pool a unit's pick is from
 RRF_K = 60  # the usual reciprocal-rank-fusion constant (Cormack et al. 2009)
 
 
@@ -74,24 +84,6 @@ def background_texts(name: str = "background.txt") -> tuple[str, ...]:
     """Background sentences (background.txt) or unrelated updates (background_updates.txt)."""
     text = resources.files("coach").joinpath(f"data/{name}").read_text(encoding="utf-8")
     return tuple(t for t in text.splitlines() if t.strip() and not t.startswith("#"))
-
-
-def query_windows(text: str) -> list[str]:
-    """The update cut into passage-sized windows (none when it is one window already).
-
-    MiniLM reads 256 word pieces, so the update's own vector sees only its opening; the mean of
-    its windows sees all of it. Half of each is the query (docs/grounding.md, third round)."""
-    windows = split_text(text, pack=PACK_CHARS)
-    return windows if len(windows) > 1 else []
-
-
-def query_vector(update: np.ndarray, windows: np.ndarray) -> np.ndarray:
-    """Equal parts the update's vector and the mean of its windows' vectors, unit length."""
-    if len(windows) == 0:
-        return np.asarray(update, dtype=np.float32)
-    mean = np.asarray(windows, dtype=np.float32).mean(axis=0)
-    blend = 0.5 * np.asarray(update, dtype=np.float32) + 0.5 * mean / np.linalg.norm(mean)
-    return (blend / np.linalg.norm(blend)).astype(np.float32)
 
 
 # Kept for callers that want a plain cosine floor (eval/measure_retrieval.py's sample corpus).
@@ -368,12 +360,40 @@ class Retriever:
         query = query_vector(vectors[0], vectors[1 : 1 + windows])
         texts = [texts[0], *texts[1 + windows :]]
         vectors = np.vstack([query[None, :], np.asarray(vectors[1 + windows :])])
-        lists = self._search(texts, vectors, max(k, 1), collection, self.mode, n)
+        lists = self._search(texts, vectors, max(k, UNIT_DEPTH), collection, self.mode, n)
         ranked = lists[0][:k]
         scores = self.normalised(collection, vectors[:1], [ranked])[0] if ranked else []
         floor = self.calibrated.threshold
         earned = [c for c, s in zip(ranked, scores, strict=True) if s >= floor]
         suggestion = ranked[0] if ranked and not earned else None
         units = texts[1:]
-        alignment = self._alignments(units, vectors[1:], lists[1:], collection) if units else []
+        alignment: list[Alignment] = []
+        if units:
+            picked = self.in_context(collection, vectors[1:], lists[1:], query, lists[0])
+            alignment = self._alignments(units, vectors[1:], picked, collection)
         return Grounded(earned, alignment, suggestion, ranked, scores)
+
+    def align_in_context(
+        self, units: Sequence[str], vectors: np.ndarray, query: np.ndarray, collection: str, n: int
+    ) -> list[Alignment]:
+        """The alignment of an update's units, each read in the context of the update's query
+        vector (what `ground_vectors` does; the eval scores labelled units through this)."""
+        texts = ["", *units]
+        both = np.vstack([np.asarray(query, dtype=np.float32)[None, :], vectors])
+        lists = self._search(texts, both, UNIT_DEPTH, collection, self.mode, n)
+        picked = self.in_context(collection, both[1:], lists[1:], both[0], lists[0])
+        return self._alignments(units, both[1:], picked, collection)
+
+    def in_context(
+        self,
+        collection: str,
+        vectors: np.ndarray,
+        lists: Sequence[Sequence[Citation]],
+        query: np.ndarray,
+        around: Sequence[Citation],
+    ) -> list[list[Citation]]:
+        """Each unit's passage read in its update's context (`pick_in_context`), from the
+        units' and the update's nearest passages."""
+        pool = {c.id: c for found in [around, *lists] for c in found}
+        found = self.store.embeddings(collection, list(pool)) if pool else {}
+        return pick_in_context(vectors, lists, query, pool, found, CONTEXT)

@@ -6,12 +6,14 @@ test_server_mode.py runs these same tests against a real `chroma run` server by 
 
 from __future__ import annotations
 
+import doctest
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import coach.retrieval_query
 from coach import Coach
 from coach.retrieval import BM25, calibration, query_vector, query_windows, tokens
 from tests.conftest import CORPUS
@@ -120,3 +122,24 @@ def test_query_vector_is_half_update_half_windows() -> None:
     assert np.allclose(query_vector(e1, np.zeros((0, 3))), e1)
     got = query_vector(e1, np.stack([e2, e2]))
     assert np.allclose(got, (e1 + e2) / np.sqrt(2)) and np.isclose(np.linalg.norm(got), 1)
+
+
+def test_a_unit_is_read_in_its_updates_context() -> None:
+    """The docstring example: the update's topic picks the passage, the unit's cosine scores it."""
+    result = doctest.testmod(coach.retrieval_query)
+    assert result.attempted >= 4 and not result.failed
+
+
+def test_ground_aligns_a_topicless_unit_by_its_update(rcoach: Coach) -> None:
+    """A unit with no topic of its own ("merged the last PR") gets its update's passage."""
+    name = rcoach.settings.collection
+    text = (
+        "East Wing heat pumps: the air-source units are commissioned and gas use is down 38%. "
+        "Merged the last PR and closed the ticket."
+    )
+    units = ["Merged the last PR and closed the ticket."]
+    alone = rcoach.retriever.align(units, name)[0]
+    _, alignment, _ = rcoach.retriever.ground(text, units, 3, name)
+    pillars = {h.id: h.metadata.get("pillar") for h in rcoach.store.all(name)}
+    assert pillars[alone.passage] != "estate"  # read alone, the unit lands elsewhere
+    assert pillars[alignment[0].passage] == "estate"

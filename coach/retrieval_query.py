@@ -1,0 +1,70 @@
+"""How an update becomes a query, and how a unit is read in its update's context.
+
+Measured on the real-updates gold, leave-one-organisation-out (docs/grounding.md, third round):
+MiniLM reads 256 word pieces, so an update is also read as passage-sized windows; a unit's
+passage is picked with its update's query as context, its score staying the unit's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from coach.ingest.chunking import PACK_CHARS, split_text
+from coach.types import Citation
+
+CONTEXT = 0.5  # a unit's passage: the max of cos(unit) + CONTEXT x cos(its update's query)
+
+
+def query_windows(text: str) -> list[str]:
+    """The update cut into passage-sized windows (none when it is one window already).
+
+    MiniLM reads 256 word pieces, so the update's own vector sees only its opening; the mean of
+    its windows sees all of it. Half of each is the query (docs/grounding.md, third round)."""
+    windows = split_text(text, pack=PACK_CHARS)
+    return windows if len(windows) > 1 else []
+
+
+def query_vector(update: np.ndarray, windows: np.ndarray) -> np.ndarray:
+    """Equal parts the update's vector and the mean of its windows' vectors, unit length."""
+    if len(windows) == 0:
+        return np.asarray(update, dtype=np.float32)
+    mean = np.asarray(windows, dtype=np.float32).mean(axis=0)
+    blend = 0.5 * np.asarray(update, dtype=np.float32) + 0.5 * mean / np.linalg.norm(mean)
+    return (blend / np.linalg.norm(blend)).astype(np.float32)
+
+
+def pick_in_context(
+    vectors: np.ndarray,
+    lists: Sequence[Sequence[Citation]],
+    query: np.ndarray,
+    pool: Mapping[str, Citation],
+    found: Mapping[str, Sequence[float]],
+    context: float = CONTEXT,
+) -> list[list[Citation]]:
+    """Each unit's passage, chosen from `pool` by its cosine plus `context` x its update's:
+    "merged the PR" alone has no topic, its update has. The pick keeps the unit's own cosine
+    as its score, so whether the unit maps is still decided by the unit's own evidence.
+
+    >>> a, b = Citation("a", "s", "A", 0.0), Citation("b", "s", "B", 0.0)
+    >>> found = {"a": [1.0, 0.0], "b": [0.8, 0.6]}
+    >>> unit, update = np.array([[1.0, 0.0]]), np.array([0.0, 1.0])
+    >>> [(c.id, c.score) for c in pick_in_context(unit, [[a]], update, {"a": a, "b": b}, found)[0]]
+    [('b', 0.8)]
+    """
+    ids = [i for i in pool if i in found]
+    if not ids:
+        return [list(x[:1]) for x in lists]
+    matrix = np.asarray([found[i] for i in ids], dtype=np.float32)
+    own = np.asarray(vectors, dtype=np.float32) @ matrix.T
+    bonus = context * (matrix @ np.asarray(query, dtype=np.float32))
+    out: list[list[Citation]] = []
+    for row, mine in zip(own, lists, strict=True):
+        if not mine:
+            out.append([])
+            continue
+        j = int(np.argmax(row + bonus))
+        out.append([replace(pool[ids[j]], score=round(float(row[j]), 4))])
+    return out
