@@ -10,16 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
-
+from coach import yaml_io
 from coach.types import FactCheck
 
 
 def _vocab() -> tuple[frozenset[str], frozenset[str]]:
     """(name stop words, sentence-initial verbs) from coach/data/facts.yaml."""
-    data = yaml.safe_load((Path(__file__).parent / "data" / "facts.yaml").read_text("utf-8"))
+    data = yaml_io.data("facts.yaml")
     return frozenset(str(data["name_stop"]).split()), frozenset(str(data["verbs"]).split())
 
 

@@ -15,11 +15,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from coach import yaml_io
 from coach.facts import check_facts
 from coach.types import FactCheck
 
@@ -46,7 +44,7 @@ _CLAIM = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 
 @lru_cache(maxsize=1)
 def _support_rules() -> dict[str, Any]:
-    data = yaml.safe_load((Path(__file__).parent / "data" / "guard.yaml").read_text("utf-8"))
+    data = yaml_io.data("guard.yaml")
     data["stop"] = frozenset(str(data["stop"]).split())
     return data
 

@@ -14,18 +14,16 @@ import binascii
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-import yaml
+from coach import yaml_io
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, Any]:
     """coach/data/injection.yaml: multilingual instruction words and the look-alike table."""
-    text = resources.files("coach").joinpath("data/injection.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data: dict[str, Any] = yaml_io.data("injection.yaml")
     return data
 
 

@@ -15,8 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
-import yaml
 
+from coach import yaml_io
 from coach.errors import ConfigError
 from coach.resources import data_path
 
@@ -105,9 +105,9 @@ def load_prompt(name: str, version: str | None = None) -> Prompt:
             f"No version {version!r} of prompt {name!r}; have: {', '.join(versions)}."
         )
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = yaml_io.load(path.read_text("utf-8"))
         system, user = data["system"], data["user"]
-    except (yaml.YAMLError, KeyError, TypeError) as exc:
+    except (yaml_io.YAMLError, KeyError, TypeError) as exc:
         raise ConfigError(f"Prompt file {path.name} is broken: {exc}.") from None
     if data.get("version", version) != version or data.get("name", name) != name:
         raise ConfigError(

@@ -15,8 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
+from coach import yaml_io
 from coach.facts import extract_facts
 from coach.markup import clean_unit, link_definitions, plain
 from coach.resources import data_path
@@ -29,7 +28,7 @@ ROLES = ("outcome", "activity", "plan", "risk", "ask", "greeting", "thanks", "ch
 @lru_cache(maxsize=1)
 def template() -> dict[str, Any]:
     """The offline engine's wording and vocabulary (prompts/offline.yaml), loaded once."""
-    data: dict[str, Any] = yaml.safe_load(template_text())
+    data: dict[str, Any] = yaml_io.load(template_text())
     return data
 
 

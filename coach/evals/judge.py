@@ -39,10 +39,10 @@ _PAIR = {
 
 @lru_cache(maxsize=1)
 def rubric() -> dict[str, Any]:
-    import yaml
+    from coach import yaml_io
 
     text = resources.files("coach.evals").joinpath("judge_rubric.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(text))
+    return dict(yaml_io.load(text))
 
 
 def judge_settings(base: Settings | None = None, **overrides: Any) -> Settings:

@@ -37,7 +37,7 @@ class Suite:
 
 def load_suite(path: str | Path | None = None) -> Suite:
     """Read a suite YAML; unknown gate names are an error so a typo cannot silence a gate."""
-    import yaml
+    from coach import yaml_io
 
     p = Path(path) if path else DEFAULT_SUITE
     if not p.is_file():
@@ -45,8 +45,8 @@ def load_suite(path: str | Path | None = None) -> Suite:
             return Suite()
         raise ConfigError(f"Suite file {str(p)!r} does not exist.")
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
+        raw = yaml_io.load(p.read_text(encoding="utf-8")) or {}
+    except yaml_io.YAMLError as exc:
         raise ConfigError(f"Suite file {str(p)!r} is not valid YAML ({exc}).") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"Suite file {str(p)!r} must be a mapping.")

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-
+from coach import yaml_io
 from coach.errors import IngestError
 from coach.ingest.chunking import Document, Section
 from coach.ingest.outline import Stack, default_title, heads, nest, text_of
@@ -18,15 +17,6 @@ from coach.ingest.outline import Stack, default_title, heads, nest, text_of
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader without aliases: a few lines of `*a` can expand to gigabytes when printed."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.YAMLError("aliases are not allowed in front matter")
-        return super().compose_node(parent, index)
 
 
 def _uncomment(text: str) -> str:
@@ -40,8 +30,8 @@ def load_markdown(data: bytes, name: str) -> Document:
     m = _FRONT.match(text)
     if m:
         try:
-            loaded = yaml.load(m.group(1), Loader=_NoAliasLoader)  # a SafeLoader subclass
-        except yaml.YAMLError:
+            loaded = yaml_io.load_untrusted(m.group(1))  # aliases refused
+        except yaml_io.YAMLError:
             raise IngestError(f"{name}: the front matter is not valid YAML.", name) from None
         meta = loaded if isinstance(loaded, dict) else {}
         text = text[m.end() :]
