@@ -78,6 +78,7 @@ def form_options(
 
 
 def rewrite_result(coach: Coach, text: str, *form: str | None, **named: str | None) -> Any:
+    """The RewriteResult for `text` and the form; bad input raises its CoachError."""
     return coach.rewrite(text or "", form_options(coach, *form, **named))
 
 
