@@ -127,6 +127,7 @@ def _title_line(previous: str, line: str) -> bool:
         len(last) < 50
         and "\n" not in prev
         and prev.count("(") == prev.count(")")
+        and prev.count("[") == prev.count("]")  # "held by the [FreeBSD" / "Foundation](...)"
         and not re.search(r"[.!?:;,)\]]$", last)
         and bool(re.match(r"[A-Z0-9\[*\"“]", line.lstrip()))
     )

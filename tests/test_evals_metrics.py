@@ -93,3 +93,10 @@ def test_readability_guardrails() -> None:
     assert easy["grade_level"] < 3 < 12 < hard["grade_level"]
     assert easy["sentences"] == 2 and easy["avg_sentence_words"] == 3.0
     assert copy_rate(SOURCE, SOURCE) == 1.0 and copy_rate(SOURCE, GOOD) < 0.5
+
+
+def test_a_curated_fact_reads_through_a_link_as_the_reader_sees_it() -> None:
+    from coach.evals.rewrites import facts_kept
+
+    assert facts_kept(["6 items still"], "[6 items](https://x.example/q) still need docs") == []
+    assert facts_kept(["v3.0.5"], "[Cosign v3](https://x.example/tag/v3.0.5) shipped") == ["v3.0.5"]

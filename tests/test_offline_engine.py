@@ -282,3 +282,29 @@ def test_a_lead_in_without_its_list_is_never_a_dangling_clause() -> None:
         d = draft(LEAD_IN, audience=audience)
         assert not find_garbles(d.text, LEAD_IN), (audience, d.text)
         assert "RFC 3716" in d.text
+
+
+def test_a_heading_fact_only_in_a_link_target_goes_to_the_context_line() -> None:
+    # openssf-sigstore-2025-q2-model-signing: "1.0" was only in the URL of a kept sentence.
+    text = (
+        "## Model Signing 1.0 release\n\nThe model-signing project had its [first major "
+        "release](https://blog.example.org/model-transparency-v1.0/), with Nvidia.\n"
+    )
+    d = draft(text)
+    assert "Model Signing 1.0 release" in d.text, d.text
+
+
+def test_a_thank_you_that_names_people_by_handle_stays() -> None:
+    text = (
+        "Migrated the stats webapp to the new host.\n\n"
+        "Thanks to my mentor antarus, robbat2, and the rest of the infra team for helping out.\n"
+    )
+    assert "antarus, robbat2" in draft(text).text
+    assert "Thanks all" not in draft("Migrated the stats webapp.\n\nThanks all!\n").text
+
+
+def test_a_version_number_is_not_a_measure_so_the_size_is_asked() -> None:
+    # rust-compiler-steering-2022-01 / ao-airflow-2024-10: "Airflow 3" is no measure of change.
+    text = "We decided to replace the connexion library with FastAPI for the Airflow 3 release.\n"
+    d = draft(text)
+    assert any("How much did it change" in q for q in d.questions), d.questions

@@ -105,3 +105,14 @@ def test_a_short_title_line_is_not_wrapped_into_the_next_sentence() -> None:
 def test_a_wrapped_bullet_with_a_link_line_stays_one_bullet() -> None:
     t = "  - The Linux v6.13 Rust-related PRs (including\n[ours](https://lore.kernel.org/x)\nand other subsystems) landed."
     assert len(_texts(t)) == 1
+
+
+def test_a_line_break_inside_link_text_does_not_start_a_sentence() -> None:
+    # ao-freebsd-openssl-2025-07: "[FreeBSD\nFoundation](...)" was cut into two units.
+    from coach.segment import segment
+
+    text = (
+        "Internal meetings were held by the [FreeBSD\nFoundation](https://freebsdfoundation.org),"
+        " in order to plan the\nsteps past the OpenSSL 3.5 integration."
+    )
+    assert len(segment(text)) == 1

@@ -155,7 +155,14 @@ def compose(
     asks = sorted(by_role.get("risk", []) + by_role.get("ask", []))
     activity = by_role.get("activity", [])
     plans = by_role.get("plan", [])
-    thanks = [i for i in by_role.get("thanks", []) if items[i].facts]
+    # Thanks that name someone stay: a fact (a name), or long enough to say whom and for what
+    # ("Thanks to my mentor antarus, robbat2, and the infra team"); a bare "Thanks all!" goes.
+    long_thanks = int(template()["thanks_min_words"])
+    thanks = [
+        i
+        for i in by_role.get("thanks", [])
+        if items[i].facts or len(items[i].text.split()) >= long_thanks
+    ]
 
     blocks: list[str] = []
     fates: dict[int, tuple[str, str]] = {}

@@ -26,7 +26,9 @@ def questions(items: list[Item], earned_link: bool, words: int, length: str) -> 
     if (
         outcomes
         and not any("measure" in u.signals for it in outcomes for u in it.units)
-        and not any(f.kind in ("number", "percent", "money") for it in outcomes for f in _facts(it))
+        # A bare number is often a version, a release or a count of meetings ("the 1.48
+        # release", "Airflow 3"): only a percentage or money says how much by itself.
+        and not any(f.kind in ("percent", "money") for it in outcomes for f in _facts(it))
     ):
         out.append(q["measure"])
     activity = [

@@ -229,7 +229,9 @@ def _heading_text(raw: str, refs: dict[str, str]) -> str:
 def headings_with_facts(source: str, kept_text: str) -> list[str]:
     """Headings that carry a fact the kept units do not ("## Update October 2025")."""
     refs = link_definitions(source)
-    hay = " ".join(kept_text.lower().split())
+    # What the reader sees: a number inside a link target ("v1.0" in a URL) is not said.
+    visible = re.sub(r"https?://\S+", " ", re.sub(r"\]\([^)]*\)", "]", kept_text))
+    hay = " ".join(visible.lower().split())
     out = []
     for seg in parse(source):
         if seg.kind != "heading":

@@ -139,7 +139,10 @@ def leads_with(
 
 
 def _norm_fact(s: str) -> str:
-    s = re.sub(r"\]\([^)]*\)", "]", s)  # Markdown link targets are not text the reader sees
+    # Markdown link targets are not text the reader sees; the link's text is ("[6 items](url)
+    # still" reads "6 items still", as the dataset's curators checked their facts).
+    s = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)
+    s = re.sub(r"\]\([^)]*\)", "]", s)
     s = s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     return " ".join(s.lower().split())
 
