@@ -29,11 +29,16 @@ def query_windows(text: str) -> list[str]:
 
 def query_vector(update: np.ndarray, windows: np.ndarray) -> np.ndarray:
     """Equal parts the update's vector and the mean of its windows' vectors, unit length."""
+    update = np.asarray(update, dtype=np.float32)
     if len(windows) == 0:
-        return np.asarray(update, dtype=np.float32)
+        return update
     mean = np.asarray(windows, dtype=np.float32).mean(axis=0)
-    blend = 0.5 * np.asarray(update, dtype=np.float32) + 0.5 * mean / np.linalg.norm(mean)
-    return (blend / np.linalg.norm(blend)).astype(np.float32)
+    size = float(np.linalg.norm(mean))
+    if size == 0.0:  # nothing to add (a degenerate embedder): the update's own vector
+        return update
+    blend = 0.5 * update + 0.5 * mean / size
+    norm = float(np.linalg.norm(blend))
+    return (blend / norm).astype(np.float32) if norm else update
 
 
 def pick_in_context(

@@ -122,6 +122,7 @@ def test_query_vector_is_half_update_half_windows() -> None:
     assert np.allclose(query_vector(e1, np.zeros((0, 3))), e1)
     got = query_vector(e1, np.stack([e2, e2]))
     assert np.allclose(got, (e1 + e2) / np.sqrt(2)) and np.isclose(np.linalg.norm(got), 1)
+    assert np.allclose(query_vector(e1, np.zeros((2, 3))), e1)  # degenerate windows add nothing
 
 
 def test_a_unit_is_read_in_its_updates_context() -> None:
