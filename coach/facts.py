@@ -30,6 +30,9 @@ _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # Order matters: earlier patterns claim their text so later ones do not count it again.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cite", re.compile(r"\[p?\d{1,2}\]")),  # citation markers [1], [p2]: not facts
+    # An image (alt text and address) is page furniture, not a claim: a rewrite that leaves the
+    # picture out has lost no fact ("![Dark Mode Screenshot](...)", "![Photo](...)").
+    ("image", re.compile(r"!\[[^\]]*\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")),
     ("url", re.compile(r"\bhttps?://[^\s<>\"')\]]+", re.I)),
     # Starts only where a run of address characters starts (leading ".+-" skipped, group 1 is
     # the fact): with a bare \b every word boundary inside a long run like "1.1.1." started a
@@ -55,7 +58,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"\b(?:sprint|week|wk|phase|wave|release|stage|gate|PI)[ \t]?#?\d+\b", re.I),
     ),
     # A numbered list's markers ("1. ", "2) ") are layout, not facts: claimed here, then dropped.
-    ("listmark", re.compile(r"(?m)^[ \t]*\d{1,3}[.)](?=[ \t])")),
+    # A numbered heading's number too ("## 5. We carried out a desktop walkthrough").
+    ("listmark", re.compile(r"(?m)^[ \t]*(?:#{1,6}[ \t]+)?\d{1,3}[.)](?=[ \t])")),
     (
         "money",
         re.compile(
@@ -243,7 +247,7 @@ def extract_facts(text: str) -> list[Fact]:
     out = []
     for _, f in found:
         ident = (_family(f.kind), f.key)
-        if f.kind not in ("cite", "listmark") and ident not in seen:
+        if f.kind not in ("cite", "listmark", "image") and ident not in seen:
             seen.add(ident)
             out.append(f)
     return out

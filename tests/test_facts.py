@@ -83,3 +83,19 @@ def test_describe_never_prints_a_python_list() -> None:
     assert "[" not in line and "'" not in line and "\n" not in line
     assert line.startswith("kept 0 of 3; missing: 40,")
     assert describe(check_facts("Closed 40", "Closed 40")) == "all 1 kept"
+
+
+def test_images_and_numbered_heading_numbers_are_layout_not_facts() -> None:
+    # Real cases: crates-io-2024-07-cargo-install-dark-mode, nrw-weeknotes-2022-11-24.
+    from coach.facts import check_facts, extract_facts
+
+    source = (
+        "## 5. We carried out a desktop walkthrough\n\n"
+        "![Dark Mode Screenshot](https://example.org/images/dark%20mode.png?raw=true)\n\n"
+        "Each of the 4 groups chose a problem.\n"
+    )
+    texts = {f.text for f in extract_facts(source)}
+    assert "5" not in texts and "Dark Mode Screenshot" not in texts
+    assert not any("example.org" in t for t in texts)
+    assert check_facts(source, "Each of the 4 groups chose a problem.").ok
+    assert not check_facts(source, "Each group chose a problem.").ok  # "4" is still a fact
