@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from coach.errors import InputError
+from coach.untrusted import decode
 
 # Each kind of invisible character, named so a finding can say what was removed and why.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -33,14 +34,16 @@ class CleanText:
     text: str
     removed_invisible: int = 0
     removed: dict[str, int] = field(default_factory=dict)
+    decoded: str = ""  # how bytes were read when they were not UTF-8 (coach.untrusted), else ""
 
     @property
     def findings(self) -> tuple[str, ...]:
         """One sentence per kind removed: hidden text is never sent on without a word."""
-        return tuple(
+        removed = tuple(
             f"Removed {n} invisible {kind} character(s) from the input."
             for kind, n in self.removed.items()
         )
+        return (self.decoded, *removed) if self.decoded else removed
 
 
 def strip_invisible(text: str) -> tuple[str, dict[str, int]]:
@@ -64,10 +67,11 @@ def clean_input(value: object, max_chars: int, what: str = "update") -> CleanTex
     """
     if value is None:
         raise InputError(f"The {what} is empty: paste the text of a status update.")
+    decoded = ""
     if isinstance(value, bytes | bytearray | memoryview):
         if len(value) > max_chars * 4:
             raise InputError(_too_long(what, len(value), max_chars, unit="bytes"))
-        value = decode_bytes(bytes(value), what)
+        value, decoded = decode_bytes_noted(bytes(value), what)
     if not isinstance(value, str):
         raise InputError(f"The {what} must be text, not {type(value).__name__}.")
     if len(value) > max_chars:
@@ -83,37 +87,22 @@ def clean_input(value: object, max_chars: int, what: str = "update") -> CleanTex
     if len(text) > max_chars:  # NFC can lengthen a few scripts
         raise InputError(_too_long(what, len(text), max_chars))
     hidden = sum(n for k, n in removed.items() if k != "control")
-    return CleanText(text=text, removed_invisible=hidden, removed=removed)
+    return CleanText(text=text, removed_invisible=hidden, removed=removed, decoded=decoded)
 
 
 def decode_bytes(data: bytes, what: str = "file") -> str:
-    """Decode UTF-8 (with or without BOM) or UTF-16/32 with BOM; anything else is an InputError."""
-    for bom, codec in (
-        (b"\x00\x00\xfe\xff", "utf-32-be"),
-        (b"\xff\xfe\x00\x00", "utf-32-le"),
-    ):
-        if data.startswith(bom):
-            try:
-                return data[4:].decode(codec)
-            except UnicodeDecodeError:
-                raise InputError(f"The {what} claims UTF-32 but is not valid UTF-32.") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
-        try:
-            return data[2:].decode(codec)
-        except UnicodeDecodeError:
-            raise InputError(f"The {what} claims UTF-16 but is not valid UTF-16.") from None
-    if b"\x00" in data:
-        raise InputError(f"The {what} looks like binary data, not text.")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"The {what} is not valid UTF-8 (bad byte at position {exc.start}): "
-            "save it as UTF-8 and try again."
-        ) from None
+    """Bytes to text by the one decoding policy (coach.untrusted): BOM, UTF-16 without BOM,
+    UTF-8, then Windows-1252, then Latin-1; binary is an InputError. Pasted text, stdin and
+    batch files read the same bytes the same way ("€5,000" from an Excel export stays so)."""
+    return decode_bytes_noted(data, what)[0]
+
+
+def decode_bytes_noted(data: bytes, what: str = "file") -> tuple[str, str]:
+    """As decode_bytes, plus the sentence to show when the bytes were not UTF-8 ("" if they were)."""
+    text, detected = decode(data, what)
+    if not detected.note:
+        return text, ""
+    return text, f"The {what} was read as {detected.label} (it is not UTF-8)."
 
 
 def _looks_binary(text: str) -> bool:

@@ -55,12 +55,11 @@ def test_decode_bytes_only_raises_input_error(data: bytes) -> None:
 @given(st.text(max_size=200).filter(lambda s: "\x00" not in s))
 def test_decode_bytes_round_trips_utf8_and_utf16(text: str) -> None:
     expected = text[1:] if text.startswith("\ufeff") else text
-    try:
-        assert decode_bytes(text.encode("utf-8", "surrogatepass")) == expected
-    except InputError:
-        assert any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        return  # not valid UTF-8: the policy reads it as Windows-1252 or Latin-1 (a finding says so)
+    assert decode_bytes(text.encode("utf-8")) == expected
     with contextlib.suppress(InputError, UnicodeEncodeError):
-        assert decode_bytes(b"\xff\xfe" + text.encode("utf-16-le")) == text
+        assert decode_bytes(b"\xff\xfe" + text.encode("utf-16-le")) == text.lstrip("\ufeff")
 
 
 @FAST

@@ -18,14 +18,17 @@ def read_text(value: str | None) -> str:
         if value is None and sys.stdin.isatty():
             raise InputError("Give the update as TEXT, or pipe it in and use `-`.")
         data = sys.stdin.buffer.read(MAX_INPUT_CHARS * 4 + 1)
-        from coach.text import decode_bytes
+        from coach.text import decode_bytes_noted
 
         if len(data) > MAX_INPUT_CHARS * 4:
             raise InputError(
                 f"The update on stdin is larger than {MAX_INPUT_CHARS * 4:,} bytes; "
                 f"the limit is {MAX_INPUT_CHARS:,} characters."
             )
-        return decode_bytes(data, what="update on stdin")
+        text, note = decode_bytes_noted(data, what="update on stdin")
+        if note:  # said, never guessed silently: "The input was read as Windows-1252 ..."
+            print(f"coach: {note}", file=sys.stderr)
+        return text
     return value
 
 
