@@ -83,11 +83,18 @@ def _bom(head: bytes) -> str:
     return ""
 
 
+def _not_valid(what: str, enc: str, guessed: bool) -> InputError:
+    if guessed:  # NULs in every other byte that do not decode: an executable, an image
+        return InputError(f"The {what} contains NUL bytes: it is binary, not text.")
+    return InputError(f"The {what} claims {NAMES[enc]} but is not valid {NAMES[enc]}.")
+
+
 def detect_stream(fh: BinaryIO, what: str) -> Detected:
     """One pass in 1 MB chunks: the encoding by the policy above, and the content hash."""
     digest = hashlib.sha256()
     head = fh.read(CHUNK)
     enc = _bom(head)
+    guessed = enc in ("utf-16-le", "utf-16-be")  # from the NUL pattern, not from a BOM
     candidates = [enc] if enc else ["utf-8", *FALLBACKS]
     decoders = {c: codecs.getincrementaldecoder(c)() for c in candidates}
     controls = False
@@ -103,7 +110,7 @@ def detect_stream(fh: BinaryIO, what: str) -> Detected:
             except UnicodeDecodeError:
                 del decoders[c]
         if enc and not decoders:
-            raise InputError(f"The {what} claims {NAMES[enc]} but is not valid {NAMES[enc]}.")
+            raise _not_valid(what, enc, guessed)
         chunk = fh.read(CHUNK)
     for c in list(decoders):
         try:
@@ -112,7 +119,7 @@ def detect_stream(fh: BinaryIO, what: str) -> Detected:
             del decoders[c]
     if enc:
         if not decoders:
-            raise InputError(f"The {what} claims {NAMES[enc]} but is not valid {NAMES[enc]}.")
+            raise _not_valid(what, enc, guessed)
         return Detected(enc, "utf-8-sig" if enc == "utf-8-sig" else enc, digest.hexdigest())
     if "utf-8" in decoders:
         return Detected("utf-8", "utf-8", digest.hexdigest())

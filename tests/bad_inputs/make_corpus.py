@@ -209,7 +209,7 @@ def entries() -> list[tuple[dict[str, Any], bytes]]:
         "",
         "UTF-32 LE with BOM",
     )
-    t("utf16-no-bom", GOOD.encode("utf-16-le"), "error", "binary", "UTF-16 without BOM (NULs)")
+    t("utf16-no-bom", GOOD.encode("utf-16-le"), "ok", "", "UTF-16 without BOM: read as UTF-16 LE")
     t(
         "utf16-odd-length",
         b"\xff\xfe" + GOOD.encode("utf-16-le") + b"\x41",
