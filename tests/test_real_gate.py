@@ -1,5 +1,6 @@
 """The CI gate on real updates: offline rewrites of the whole real-updates dataset stay within
-eval/real/gate.yaml (garbled fragments, leaked markup, curated facts kept, invented facts).
+eval/real/gate.yaml (garbled fragments, leaked markup, curated facts kept, invented facts, leads
+with the outcome, asks for a missing outcome).
 
 Skipped when the dataset is not beside the repo (../shared/datasets/real-updates or
 COACH_REAL_DATA); its texts are not copied into the repo."""
@@ -65,3 +66,16 @@ def test_curated_facts_kept_and_none_invented(run, gate) -> None:
     assert s["facts_kept"] >= gate["facts_kept_min"], "\n".join(lost[:8])
     made = [f"{r['id']}: {r['invented_facts'][:3]}" for r in rows if r.get("invented_facts")]
     assert s["invented_facts"] <= gate["invented_facts"], "\n".join(made[:8])
+
+
+def test_leads_with_the_outcome_and_asks_for_it_within_the_gate(run, gate) -> None:
+    rows, s = run
+    missed = [
+        f"{r['id']}: {r['lead']['first'][:100]!r}"
+        for r in rows
+        if not r.get("lead", {}).get("leads", True)
+    ]
+    assert s["leads_with_outcome"] >= gate["leads_with_outcome_min"], "\n".join(missed[:8])
+    unasked = [r["id"] for r in rows if r.get("asks_outcome") is False]
+    assert s["asks_for_outcome"] >= gate["asks_for_outcome_min"], unasked[:8]
+    assert s["invented_outcomes"] <= gate["invented_outcomes"]
