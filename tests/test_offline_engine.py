@@ -308,3 +308,18 @@ def test_a_version_number_is_not_a_measure_so_the_size_is_asked() -> None:
     text = "We decided to replace the connexion library with FastAPI for the Airflow 3 release.\n"
     d = draft(text)
     assert any("How much did it change" in q for q in d.questions), d.questions
+
+
+def test_a_none_reply_is_no_risk_and_a_project_name_is_no_risks_heading() -> None:
+    # openssf TAC reports: "### Questions/Issues for the TAC" / "None at this time.";
+    # ao-jquery-2023-03: "## Ecosystem Risk Audit" is a project, not a risks section.
+    text = (
+        "## Ecosystem Risk Audit\n\nWorkshops held with IDC to finalise 500 target respondents.\n\n"
+        "### Questions/Issues for the TAC\n\nNone at this time.\n\n"
+        "### Risks\n\nThe vendor contract expires on 14 March.\n"
+    )
+    d = draft(text)
+    risks = next(b for b in d.text.split("\n\n") if b.startswith("Risks and asks:"))
+    assert "None at this time" not in d.text
+    assert "Workshops held with IDC" not in risks and "Workshops held with IDC" in d.text
+    assert "The vendor contract expires on 14 March." in risks

@@ -75,14 +75,26 @@ def _has(text: str, key: str) -> bool:
     return any(re.search(r"(?<![\w])" + re.escape(w), low) for w in _words(key))
 
 
-def _heading_is(heading: str, key: str) -> bool:
+def _heading_is(heading: str, key: str, edge: bool = False) -> bool:
+    """The heading names that section. With `edge`, a word of the list must open or close it
+    ("Risks and blockers", "Known issues", "Questions/Issues for the TAC"), so a project whose
+    name has it inside is not one ("Ecosystem Risk Audit", "Flood Risk Management Plan");
+    plan words mark a plan anywhere ("Goals for next week")."""
     low = re.sub(r"^[\d.)\s]+", "", heading.lower())
-    return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", low) for w in _words(key))
+    if not edge:
+        return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", low) for w in _words(key))
+    low = re.sub(r"[/&+,]", " ", low).strip(" :*_#")
+    return any(
+        re.match(re.escape(w) + r"(?!\w)", low) or re.search(r"(?<!\w)" + re.escape(w) + r"$", low)
+        for w in _words(key)
+    )
 
 
 def role_of(unit: Unit, text: str, heading: str) -> str:
     """The section one unit belongs in."""
     facts = bool(extract_facts(text))
+    if _starts(text, "none_start") and len(text.split()) <= 6 and not facts:
+        return "chatter"  # "None at this time." under "Risks": the author names no risk
     if _starts(text, "greeting_start") and not facts and unit.label not in ("outcome", "mixed"):
         return "greeting"
     if _starts(text, "thanks_start"):
@@ -90,12 +102,12 @@ def role_of(unit: Unit, text: str, heading: str) -> str:
     if (
         _starts(text, "ask_start")
         or text.rstrip().endswith("?")
-        or _heading_is(heading, "ask_headings")
+        or _heading_is(heading, "ask_headings", edge=True)
     ):
         return "ask"
     if _heading_is(heading, "plan_headings") or _starts(text, "plan_start"):
         return "plan"
-    if _heading_is(heading, "risk_headings"):
+    if _heading_is(heading, "risk_headings", edge=True):
         return "risk"
     if unit.label in ("outcome", "mixed"):
         return "outcome"
