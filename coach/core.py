@@ -13,7 +13,6 @@ from coach.analysis import analyze
 from coach.engines.base import Capabilities, Engine, Request
 from coach.errors import ConfigError, InputError
 from coach.facts import check_facts
-from coach.ingest import iter_files
 from coach.injection import quarantine
 from coach.log import log_text, text_ref
 from coach.options import RewriteOptions
@@ -273,6 +272,7 @@ class Coach:
         `prune` removes documents that were deleted. `progress(done, total, name)` is called
         after each file. Unreadable files are reported in "messages", never fatal.
         """
+        from coach.ingest import iter_files  # the loaders are not needed to rewrite
         from coach.ingest.indexer import index
         from coach.manifest import Manifest
 

@@ -177,8 +177,7 @@ class Retriever:
         top = self.calibrated.background_top
         sims = np.asarray(vectors, dtype=np.float32) @ self.background().T
         k = min(top, sims.shape[1])
-        # the top k only (a partition, not a sort of every background sentence), then sorted
-        # so the mean adds the same values in the same order as a full sort would
+        # the top k by partition, sorted so the mean adds what a full sort's top k would add
         top_k = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:] if k else sims
         return np.sort(top_k, axis=1).mean(axis=1)
 

@@ -150,9 +150,11 @@ class SnapshotStore:
             return list(self.real.ids(name, where))
         return list(self.snapshot(name).ids)
 
-    def embeddings(self, name: str, ids: Sequence[str]) -> dict[str, list[float]]:
+    def embeddings(self, name: str, ids: Sequence[str]) -> dict[str, Any]:
+        """Each id's vector as a float64 row: the values Chroma's lists hold, without building
+        a Python list per vector (that was most of a first rewrite's collection reads)."""
         s = self.snapshot(name)
-        return {i: s.vectors[s.row[i]].tolist() for i in ids if i in s.row}
+        return {i: s.vectors[s.row[i]].astype(np.float64) for i in ids if i in s.row}
 
     def query(self, name: str, vector: Sequence[float], k: int) -> list[Hit]:
         return self.query_many(name, [vector], k)[0]

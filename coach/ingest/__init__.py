@@ -9,13 +9,26 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from coach.errors import IngestError
 from coach.ingest.chunking import MAX_CHUNK_CHARS, Chunk, chunk_document, chunk_id
-from coach.ingest.formats import LOADERS
 from coach.untrusted import MAX_FILE_BYTES  # one limit for batch and ingest
 
-SUPPORTED = frozenset(LOADERS)
+
+def _loaders() -> dict[str, Any]:
+    """The format loaders, imported on first use: retrieval imports coach.ingest.chunking
+    (and so this package) on every rewrite, which needs no loader (`coach rewrite` start-up)."""
+    from coach.ingest.formats import LOADERS
+
+    return LOADERS
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SUPPORTED":  # the extensions coach can ingest
+        return frozenset(_loaders())
+    raise AttributeError(f"module 'coach.ingest' has no attribute {name!r}")
+
 
 __all__ = [
     "MAX_CHUNK_CHARS",
@@ -43,11 +56,11 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
                 rel = f.relative_to(path).parts
                 if any(part.startswith(".") for part in rel):  # .git, .obsidian, hidden files
                     continue
-                if f.is_file() and f.suffix.lower() in SUPPORTED:
+                if f.is_file() and f.suffix.lower() in _loaders():
                     yield f, path
-        elif path.suffix.lower() not in SUPPORTED:
+        elif path.suffix.lower() not in _loaders():
             raise IngestError(
-                f"{path.name}: unsupported format; use {', '.join(sorted(SUPPORTED))}.", str(path)
+                f"{path.name}: unsupported format; use {', '.join(sorted(_loaders()))}.", str(path)
             )
         else:
             yield path, path.parent
@@ -79,7 +92,7 @@ def file_hash(data: bytes) -> str:
 
 def load_bytes(data: bytes, source: str) -> list[Chunk]:
     """Chunks of one document given as bytes; `source` (its relative name) picks the loader."""
-    loader = LOADERS.get(Path(source).suffix.lower())
+    loader = _loaders().get(Path(source).suffix.lower())
     if loader is None:
         raise IngestError(f"{source}: unsupported format.", source)
     return chunk_document(loader(data, source), source)
