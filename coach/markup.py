@@ -234,13 +234,19 @@ _HEADING_MARK = re.compile(r"^[ \t]*#{1,6}[ \t]+")
 _TABLE_PIPE = re.compile(r"^\s*\|\s*|\s*\|\s*$")
 
 
+_HEADING_CLOSE = re.compile(r"(?<=\S)[ \t]+#{1,6}[ \t]*$")
+
+
 def strip_heading_and_table(s: str) -> str:
     """Heading hashes and table pipes (cells become a dash-separated line).
 
     >>> strip_heading_and_table("| 14 Jan | Planning meeting |")
     '14 Jan – Planning meeting'
+    >>> strip_heading_and_table("## Fun Friday fact ##")
+    'Fun Friday fact'
     """
-    s = _HEADING_MARK.sub("", s)
+    if _HEADING_MARK.match(s):  # and an ATX heading's closing hashes: "## Plans ##" -> "Plans"
+        s = _HEADING_CLOSE.sub("", _HEADING_MARK.sub("", s))
     if s.lstrip().startswith("|") and s.count("|") >= 2:
         cells = [c.strip() for c in _TABLE_PIPE.sub("", s).split("|")]
         s = " – ".join(c for c in cells if c)

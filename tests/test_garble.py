@@ -69,6 +69,8 @@ FLAGGED = [
         "![docs.rs Rebuild Confirmation](docs-rebuild-confirmation.png)",
     ),
     ("markdown_residue", "Screenshot below. ```html. ```.", "```"),
+    # nrw-weeknotes-2023-11-17: an ATX heading's closing hashes in the Context line.
+    ("markdown_residue", "Context: And last but not least, a fun Friday fact ##.", "##."),
 ]
 
 CLEAN = [

@@ -146,7 +146,7 @@ _ENTITY = re.compile(r"&(?:#x?[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 _QUOTE = re.compile(r"(?:^|(?<=[\s:.]))>\s+(?=[^\s\d=<>])|^>$")
 _REFERENCE = re.compile(r"\]\s?\[[^\]]{0,40}\]|^\s*\[[^\]]{1,40}\]:\s*\S")
 _NUMBERING = re.compile(r"(?:^|[.;:]\s)\d{1,2}[.)]\s+\d{1,2}[.)]\s|(?<=[a-z,;])\s\d{1,2}\.\t")
-_HASHES = re.compile(r"(?:^|\s)#{1,6}\s")
+_HASHES = re.compile(r"(?:^|\s)#{1,6}(?:\s|[.!?]?$)")  # "## Plans" inside, "fact ##." at the end
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)?|```")
 
 
