@@ -86,7 +86,9 @@ def test_coach_rewrite_imports_no_chroma_gradio_or_langchain(
         "from coach.cli import main\n"
         f"main(['rewrite', {UPDATE!r}])\n"
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'chromadb', 'gradio', 'langchain', 'langchain_core', 'openai'})\n"
+        "{'chromadb', 'gradio', 'langchain', 'langchain_core', 'openai', 'pandas', "
+        "'openpyxl', 'matplotlib', 'docx', 'pypdf'})\n"
+        "heavy += sorted({'coach.batch.runner', 'coach.ingest.formats'} & set(sys.modules))\n"
         "print('HEAVY', heavy)\n"
     )
     env = {"COACH_HOME": str(home), "PATH": "/usr/bin:/bin"}

@@ -104,3 +104,23 @@ def test_the_memory_part_is_bounded() -> None:
     cache = VectorCache(DIM, None, max_items=3)
     cache.put_many([(text_key(str(i)), np.zeros(DIM, dtype=np.float32)) for i in range(5)])
     assert len(cache.get_many([text_key(str(i)) for i in range(5)])) == 3
+
+
+def test_a_rewrite_embeds_its_units_not_its_hard_wrapped_lines(coach) -> None:  # type: ignore[no-untyped-def]
+    # Real updates are hard-wrapped Markdown: the injection classifier once embedded each line
+    # fragment as well as each unit, as many tokens again. Now its vectors are the units'.
+    text = (
+        "The booking form went live in four branches this month, and 2,300 residents\n"
+        "booked a room without phoning us. Average call waits fell from nine minutes\n"
+        "to four after we added two evening shifts at the front desk."
+    )
+    emb = coach.retriever.embedder
+    if emb.vectors is None:
+        pytest.skip("COACH_VECTOR_CACHE=off")
+    result = coach.rewrite(text)
+    units = [u.text for u in result.analysis.units]
+    fragments = [line for line in text.split("\n") if line not in units]
+    assert len(units) == 2 and len(fragments) == 3  # every line is a fragment of a sentence
+    found = emb.vectors.get_many([text_key(t) for t in units + fragments])
+    assert all(text_key(u) in found for u in units)
+    assert not [f for f in fragments if text_key(f) in found]
