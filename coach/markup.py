@@ -254,9 +254,15 @@ def strip_heading_and_table(s: str) -> str:
 
 
 _SPACE = re.compile(r"[ \t\r\n]+")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,;:.!?)])")
-_OPEN_SPACE = re.compile(r"([(\[])\s+")
-_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
+# In this order: runs of white space become one space, then empty brackets go, then no space
+# after an opening bracket or before closing punctuation, and runs left behind are one again.
+_SPACING: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_SPACE, " "),
+    (re.compile(r"\(\s*\)|\[\s*\]"), ""),
+    (re.compile(r"([(\[])\s+"), r"\1"),
+    (re.compile(r"\s+([,;:.!?)])"), r"\1"),
+    (_SPACE, " "),
+)
 
 
 def collapse_space(s: str) -> str:
@@ -265,9 +271,9 @@ def collapse_space(s: str) -> str:
     >>> collapse_space("Done  ( )\\n  today , finally")
     'Done today, finally'
     """
-    s = _EMPTY_BRACKETS.sub("", _SPACE.sub(" ", s))
-    s = _SPACE_BEFORE_PUNCT.sub(r"\1", _OPEN_SPACE.sub(r"\1", s))
-    return _SPACE.sub(" ", s).strip()
+    for pattern, replacement in _SPACING:
+        s = pattern.sub(replacement, s)
+    return s.strip()
 
 
 PASSES: tuple[Callable[[str], str], ...] = (
