@@ -33,7 +33,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # An image (alt text and address) is page furniture, not a claim: a rewrite that leaves the
     # picture out has lost no fact ("![Dark Mode Screenshot](...)", "![Photo](...)").
     ("image", re.compile(r"!\[[^\]]*\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")),
-    ("url", re.compile(r"\bhttps?://[^\s<>\"')\]]+", re.I)),
+    # Trailing punctuation is the sentence's, not the address's ("see https://x.org/a;").
+    ("url", re.compile(r"\bhttps?://[^\s<>\"')\]]+(?<![.,;:!?])", re.I)),
+    # An HTML tag is layout: its attributes (style="flex: 1", <progress value="0" max="2">,
+    # width="640") are not words a reader reads. A link target inside it (href) is a fact and
+    # was claimed by "url" just above; the rest of the tag is claimed here and dropped.
+    ("markup", re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")),
     # Starts only where a run of address characters starts (leading ".+-" skipped, group 1 is
     # the fact): with a bare \b every word boundary inside a long run like "1.1.1." started a
     # scan to the run's end, quadratic in the run.
@@ -79,8 +84,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 _NAME_STOP, _VERBS = _vocab()
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’&]*(?:[.-][A-Za-z0-9]+)*")
+# A sentence, line or list item starts here, after any run of markers ("## 1) Infrastructure")
+# and bold or italic marks ("**Latest news**:" is a label, its first word no name).
 _SENTENCE_START = re.compile(
-    r"(?:(?:^|\n)\s*(?:[-*+•]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+|#+\s+|>\s*)?|[.!?:]\s+|\(\s*|\"\s*|“\s*)$"
+    r"(?:(?:^|\n)\s*(?:[-*+•]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+|#+\s+|>\s*)*|[.!?:]\s+|\(\s*|\"\s*|“\s*)"
+    r"(?:\*{1,3}|_{1,3})?$"
 )
 
 
@@ -236,6 +244,9 @@ def extract_facts(text: str) -> list[Fact]:
             stripped = raw.strip()
             s += len(raw) - len(raw.lstrip())
             e = s + len(stripped)
+            if kind == "markup":  # claims what is left of the tag around its URLs
+                masked[s:e] = [True] * (e - s)
+                continue
             if not stripped or any(masked[s:e]):
                 continue
             for k in range(s, e):

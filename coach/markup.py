@@ -83,12 +83,21 @@ _BR = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr)>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
 
 
+_ANCHOR = re.compile(
+    r"<a\s[^<>]*?\bhref\s*=\s*([\"']?)(https?://[^\"'\s<>]+)\1[^<>]*>(.*?)</a\s*>", re.I | re.S
+)
+
+
 def strip_html(s: str) -> str:
-    """Tags go (a line break becomes a space); the words between them stay.
+    """Tags go (a line break becomes a space); the words between them stay. A link keeps its
+    target as a Markdown link, like any other: the URL is a fact.
 
     >>> strip_html("<p>Stable support <strong>landed</strong> on nightly.</p>")
     'Stable support landed on nightly. '
+    >>> strip_html("<a href='https://x.org/106'><strong>Const traits</strong></a>")
+    '[Const traits](https://x.org/106)'
     """
+    s = _ANCHOR.sub(lambda m: f"[{_TAG.sub('', m.group(3)).strip()}]({m.group(2)})", s)
     return _TAG.sub("", _BR.sub(" ", s))
 
 

@@ -99,3 +99,40 @@ def test_images_and_numbered_heading_numbers_are_layout_not_facts() -> None:
     assert not any("example.org" in t for t in texts)
     assert check_facts(source, "Each of the 4 groups chose a problem.").ok
     assert not check_facts(source, "Each group chose a problem.").ok  # "4" is still a fact
+
+
+def test_html_attributes_are_layout_but_a_link_target_is_a_fact() -> None:
+    """Real Rust goals update: `<progress value="0" max="2">` gave the 'facts' 0 and 2, which
+    no reader reads and no rewrite keeps; the href beside them is a fact."""
+    src = (
+        "<div style=\"flex: auto;\"><a href='https://x.org/goals/106'><strong>Const traits"
+        '</strong></a></div><progress value="0" max="2"></progress>\n\nShipped 3 fixes.'
+    )
+    texts = [f.text for f in extract_facts(src)]
+    assert "https://x.org/goals/106" in texts and "3" in texts
+    assert not {"0", "2", "flex"} & set(texts), texts
+    assert check_facts(src, "Shipped 3 fixes ([Const traits](https://x.org/goals/106)).").ok
+    assert "https://x.org/goals/106" in check_facts(src, "Shipped 3 fixes.").missing
+
+
+def test_a_bold_label_is_no_name() -> None:
+    """Real OpenSSF update: '**Latest news**:' made 'Latest' a name every rewrite 'dropped'."""
+    assert "Latest" not in [f.text for f in extract_facts("**Latest news**:\n\n* SLSA shipped")]
+    assert "Priya" in [f.text for f in extract_facts("Thanks to **Priya** for the fix")]
+
+
+def test_punctuation_after_a_url_is_the_sentence_s() -> None:
+    """'see https://x.org/a; and' is the address https://x.org/a, not '...a;' (an 'added' fact)."""
+    assert check_facts("See https://x.org/a (48)", "Also in the update: https://x.org/a; 48.").ok
+    assert [f.text for f in extract_facts("at https://x.org/a.")] == ["https://x.org/a"]
+
+
+def test_reference_link_labels_are_not_numbers() -> None:
+    """Real Alpha-Omega update: '[1]: https://...' definitions; their labels are no facts."""
+    src = "* A [blog post][1] was posted.\n\n[1]: https://a.dev/blog\n[2]: https://r.org/news\n"
+    assert [f.text for f in extract_facts(src)] == ["https://a.dev/blog", "https://r.org/news"]
+
+
+def test_a_numbered_heading_word_is_no_name() -> None:
+    """Real Alpha-Omega update: '## 1) Infrastructure' made 'Infrastructure' a name."""
+    assert not extract_facts("## 1) Infrastructure\n\nThe swarm runs.")

@@ -44,7 +44,7 @@ def test_protocol_structured_output_and_the_guard(indexed_home: Path, smollm2: L
     result = make(indexed_home, smollm2).rewrite(UPDATE)
     assert_sound(result)
     if result.engine == "llm":  # the composed text is the author's units, outcome first
-        assert result.prompt_version == "extract@v1"
+        assert result.prompt_version == "extract@v2"
         assert "Closed 40 tickets" in result.text and "15%" in result.text
     else:
         assert any("model" in f.lower() for f in result.findings)

@@ -11,13 +11,14 @@ kept by construction and the guard still checks them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from coach.engines.base import Request
 from coach.facts import check_facts, extract_facts
+from coach.markup import clean_unit, is_link_definition, link_definitions
 from coach.types import Citation, Unit
 
-_MARK = re.compile(r"^\s*(?:[-*+•]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+|#+\s+|>\s*)+")
 _END = re.compile(r"[\s.;,:]+$")
 _LABEL = {
     "risk": re.compile(r"^\W*(?:risks?|issues?|blockers?)\s*[:–-]\s*", re.I),
@@ -41,6 +42,7 @@ class Extraction:
     """The model's sorting of the units (0-based unit indexes), already validated."""
 
     outcomes: tuple[tuple[int, str], ...] = ()  # (unit, who benefits: a quote or "")
+    headline: int | None = None  # v2: the unit that best states what changed
     activity: tuple[int, ...] = ()
     risks: tuple[int, ...] = ()
     asks: tuple[int, ...] = ()
@@ -55,35 +57,17 @@ class Composed:
     changes: list[tuple[str, str]] = field(default_factory=list)  # (source unit, became)
 
 
-_MARKUP: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"!\[([^\]\n]*)\]\(\S+?\)"), r"\1"),  # ![alt](image) -> alt
-    (re.compile(r"\[([^\]\n]+)\]\((\S+?)\)"), r"\1 (\2)"),  # [text](url) -> text (url)
-    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),  # [text][ref] -> text
-    (re.compile(r"^\[([^\]\n]+)\]:\s*"), r"\1: "),  # [ref]: url -> ref: url
-    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # **bold** -> bold
-    (re.compile(r"`([^`\n]+)`"), r"\1"),  # `code` -> code
-    (re.compile(r"</?[A-Za-z][^<>\n]{0,200}>"), " "),  # HTML tags
-]
-
-
-def plain(text: str) -> str:
-    """Markdown and HTML markup off, the words and link targets kept (they can be facts).
-
-    >>> plain("Read [the notes](https://x.org/n) and **ship** `v2` <b>now</b>")
-    'Read the notes (https://x.org/n) and ship v2 now'
-    """
-    for pattern, repl in _MARKUP:
-        text = pattern.sub(repl, text)
-    return " ".join(text.split())
-
-
-def sentence(text: str) -> str:
-    """A unit as a sentence of the rewrite: list marker, markup and trailing punctuation off,
-    one line, a capital and a full stop. '- closed 40 tickets;' -> 'Closed 40 tickets.'"""
-    s = _END.sub("", plain(_MARK.sub("", " ".join(text.split()))))
+def sentence(text: str, refs: Mapping[str, str] | None = None) -> str:
+    """A unit as a sentence of the rewrite: markup off by coach/markup.py (the cleaner the
+    offline engine uses too; links kept as [text](url), reference links resolved by `refs`),
+    one line, trailing punctuation off, a capital and a full stop.
+    '- closed 40 tickets;' -> 'Closed 40 tickets.'"""
+    s = _END.sub("", clean_unit(text, refs))
     if not s:
         return ""
-    if s[-1] in "!?)\"'”":
+    # A unit ending in a link or an aside, "... (#1588)", still needs its full stop: without
+    # it the next unit's first word reads as a name inside a sentence.
+    if s[-1] in "!?\"'”" or s.endswith((".)", "!)", "?)")):
         return s[0].upper() + s[1:]
     return s[0].upper() + s[1:] + "."
 
@@ -95,17 +79,20 @@ def _link(c: Citation, index: int) -> str:
 
 
 def _uncovered(request: Request) -> list[str]:
-    """Lines outside every unit (headings, labels) that carry facts: '## Week 38: East Wing'."""
+    """Lines outside every unit (headings, labels) that carry facts: '## Week 38: East Wing'.
+    Link definitions ('[1]: https://...') are not text: their targets are resolved into the
+    units that use them."""
     text = request.text
+    refs = link_definitions(text)
     covered = bytearray(len(text))
     for u in request.analysis.units:
         covered[u.start : u.end] = b"\x01" * max(0, min(u.end, len(text)) - u.start)
     out, pos = [], 0
     for line in text.splitlines(keepends=True):
         start, pos = pos, pos + len(line)
-        if any(covered[start:pos]):
+        if any(covered[start:pos]) or is_link_definition(line):
             continue
-        clean = re.sub(r"^[\s#>*_-]+|[\s*_:]+$", "", re.sub(r"<[^>]+>", "", line)).strip()
+        clean = re.sub(r"[\s:]+$", "", clean_unit(line, refs)).strip()
         if clean and extract_facts(clean):
             out.append(clean)
     return out
@@ -115,24 +102,26 @@ def compose(request: Request, ext: Extraction) -> Composed:
     """The rewrite: what changed (the outcomes, most important first), why it matters (the
     chosen passage, cited), how we got there (the activity), risks, asks, then context."""
     units: tuple[Unit, ...] = request.analysis.units
+    refs = link_definitions(request.text)
     brief = request.length == "brief"
     role: dict[int, str] = {}
+    if ext.headline is not None:
+        role[ext.headline] = "outcome"
     for i, _who in ext.outcomes:
         role.setdefault(i, "outcome")
     for name, idxs in (("risk", ext.risks), ("ask", ext.asks), ("activity", ext.activity)):
         for i in idxs:
             role.setdefault(i, name)
     for i, u in enumerate(units):  # left out by the model: kept if it carries a fact
-        if i not in role and extract_facts(u.text):
+        if i not in role and extract_facts(clean_unit(u.text, refs)):
             role[i] = "kept"
     who = {i: w for i, w in ext.outcomes if w}
     out = Composed(text="")
     lines: list[str] = []
 
-    lead = [i for i, _ in dict.fromkeys(ext.outcomes) if role.get(i) == "outcome"]
-    lead = list(dict.fromkeys(lead))
+    lead = lead_order(ext, units)
     if lead:
-        lines.append("What changed: " + " ".join(sentence(units[i].text) for i in lead))
+        lines.append("What changed: " + " ".join(sentence(units[i].text, refs) for i in lead))
     cite = next((c for c in request.citations if c.id == _citation_id(request, ext.passage)), None)
     if cite is not None and (lead or ext.activity):
         out.cited.append(cite.id)
@@ -141,24 +130,26 @@ def compose(request: Request, ext: Extraction) -> Composed:
     evidence = [i for i in range(len(units)) if role.get(i) in ("activity", "kept")]
     condensed = []
     if brief:  # brief: activity that states no fact is condensed away
-        condensed = [i for i in evidence if not extract_facts(units[i].text)]
+        condensed = [i for i in evidence if not extract_facts(clean_unit(units[i].text, refs))]
         evidence = [i for i in evidence if i not in condensed]
     if evidence:
-        lines.append("How we got there: " + " ".join(sentence(units[i].text) for i in evidence))
+        lines.append(
+            "How we got there: " + " ".join(sentence(units[i].text, refs) for i in evidence)
+        )
     risks = [i for i in range(len(units)) if role.get(i) == "risk"]
     if risks:
-        lines.append("Risks: " + " ".join(_unlabel("risk", units[i].text) for i in risks))
+        lines.append("Risks: " + " ".join(_unlabel("risk", units[i].text, refs) for i in risks))
     asks = [i for i in range(len(units)) if role.get(i) == "ask"]
     if asks:
         lines.append(
-            "Asks and next steps: " + " ".join(_unlabel("ask", units[i].text) for i in asks)
+            "Asks and next steps: " + " ".join(_unlabel("ask", units[i].text, refs) for i in asks)
         )
     context = _uncovered(request)
     if context:
-        lines.append("Context: " + " ".join(sentence(c) for c in context))
+        lines.append("Context: " + " ".join(sentence(c, refs) for c in context))
     thanks = [i for i, u in enumerate(units) if i not in role and _THANKS.match(u.text)]
     if thanks:
-        lines.append(" ".join(sentence(units[i].text) for i in thanks))
+        lines.append(" ".join(sentence(units[i].text, refs) for i in thanks))
     # The safety net: a fact the composition could not place (say a number inside an HTML
     # attribute, `<progress value="2">`) is listed as written, never lost.
     cited = [c.context for c in request.citations if c.id in out.cited]
@@ -190,9 +181,21 @@ def compose(request: Request, ext: Extraction) -> Composed:
     return out
 
 
-def _unlabel(kind: str, text: str) -> str:
+def _unlabel(kind: str, text: str, refs: Mapping[str, str]) -> str:
     """'Risk: the contract ends' under "Risks:" -> 'The contract ends.' (no double label)."""
-    return sentence(_LABEL[kind].sub("", _MARK.sub("", text.strip()), count=1))
+    return sentence(_LABEL[kind].sub("", clean_unit(text, refs), count=1))
+
+
+def lead_order(ext: Extraction, units: tuple[Unit, ...]) -> list[int]:
+    """The outcomes in the order the text gives them: the model's headline first; then, of the
+    rest, those the analysis also reads as outcomes (two independent readers agree), then the
+    model's others, each group in the model's order of importance."""
+    picked = [i for i, _ in ext.outcomes if i != ext.headline]
+    picked = list(dict.fromkeys(picked))
+    agreed = [i for i in picked if units[i].label in ("outcome", "mixed")]
+    rest = [i for i in picked if i not in agreed]
+    head = [ext.headline] if ext.headline is not None else []
+    return head + agreed + rest
 
 
 def _citation_id(request: Request, passage: str) -> str:
@@ -203,4 +206,4 @@ def _citation_id(request: Request, passage: str) -> str:
     return request.citations[int(m.group(1)) - 1].id
 
 
-__all__ = ["SCAFFOLD", "Composed", "Extraction", "compose", "sentence"]
+__all__ = ["SCAFFOLD", "Composed", "Extraction", "compose", "lead_order", "sentence"]

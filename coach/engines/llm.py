@@ -1,9 +1,10 @@
 """The LLM engine: any OpenAI-compatible model sorts the update; code writes the rewrite.
 
 Small local models extract far better than they write, so the model answers a json_schema
-object (prompts/extract.v1.yaml) naming which units are outcomes (and who benefits), activity,
-risks and asks, and which strategy passage they serve; coach/engines/compose.py writes the text
-from the author's own units and coach/guard.py checks it. The data is spotlighted by
+object (prompts/extract.v2.yaml) naming the headline result, which units are outcomes (and who
+benefits), activity, risks and asks, and which strategy passage they serve;
+coach/engines/compose.py writes the text from the author's own units and coach/guard.py
+checks it. The data is spotlighted by
 delimiters (no per-request marker: it tripled the tokens); the unit and passage ids are enums
 in the schema, so a grammar-enforcing server can only name ids that exist.
 
@@ -108,7 +109,12 @@ def read_extraction(data: dict[str, Any], request: Request) -> tuple[Extraction,
         who = str(item.get("for") or "").strip() if isinstance(item, dict) else ""
         who = who if who and " ".join(who.split()).lower() in low else ""
         outcomes.append((i, who))
+    head = data.get("headline")
+    headline = (
+        _index(head, n) if head not in (None, "") and not isinstance(head, (list, dict)) else None
+    )
     ext = Extraction(
+        headline=headline,
         outcomes=tuple(dict.fromkeys(outcomes)),
         activity=ids("activity"),
         risks=ids("risks"),
@@ -214,6 +220,8 @@ class LLMEngine:
             if key != "outcomes":
                 props[key]["items"]["enum"] = uids
         props["passage"]["enum"] = ["", *(f"p{i + 1}" for i in range(len(request.citations)))]
+        if "headline" in props:  # v2: the one unit that best states what changed, or ""
+            props["headline"]["enum"] = ["", *uids]
         return schema
 
     def max_tokens(self, request: Request) -> int:

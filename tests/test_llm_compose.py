@@ -1,0 +1,90 @@
+"""The llm engine's composer, without a model: the text is built from an extraction in code,
+so what it keeps, cleans and leads with is checked here directly (real analysis, real facts
+check, real garble detector)."""
+
+from __future__ import annotations
+
+from coach.analysis import analyze
+from coach.engines.base import Request
+from coach.engines.compose import Extraction, compose, lead_order, sentence
+from coach.engines.llm import read_extraction
+from coach.evals.garble import find_garbles
+from coach.facts import check_facts
+
+REFS = (
+    "# Update 2024-03\n\n"
+    "* A [blog post announcing the grant][1] was posted.\n"
+    "* [The partner's announcement][2] followed.\n\n"
+    "Next steps:\n\n* Finish the RFC.\n\n"
+    "[1]: https://example.org/blog/grant\n"
+    "[2]: https://example.net/news/grant\n"
+)
+
+
+def _compose(text: str, ext: Extraction | None = None) -> str:
+    return compose(Request(text, analyze(text), ()), ext or Extraction()).text
+
+
+def test_reference_link_labels_do_not_become_numbers() -> None:
+    """Seen on a real Alpha-Omega update: the definitions '[1]: https://...' were written out
+    as '1: https://...', and the guard rejected the rewrite for the 'added facts' 1 and 2."""
+    out = _compose(REFS)
+    assert check_facts(REFS, out).ok, (out, check_facts(REFS, out))
+    assert "[blog post announcing the grant](https://example.org/blog/grant)" in out
+    assert "1:" not in out and "2:" not in out
+
+
+def test_markup_is_cleaned_by_the_one_cleaner() -> None:
+    """HTML, quote markers, bold, list numbers: coach/markup.py cleans them, as for the
+    offline engine; no leaked markup and no fragment in what the reader sees."""
+    text = (
+        "<p>We <strong>shipped</strong> the rota tool to 3 wards.</p>\n\n"
+        "> **Closed** 40 tickets &amp; cut waits by 15%.\n\n"
+        "1. Held 4 standups\n2. Migrated the board to <a href='https://x.org/b'>Projects</a>\n"
+    )
+    a = analyze(text)
+    ext = Extraction(outcomes=((0, ""), (1, "")), activity=tuple(range(2, len(a.units))))
+    out = compose(Request(text, a, ()), ext).text
+    assert find_garbles(out, text) == [], out
+    assert check_facts(text, out).ok, check_facts(text, out)
+    assert out.startswith("What changed: We shipped the rota tool to 3 wards.")
+    assert "[Projects](https://x.org/b)" in out and "&amp;" not in out and "**" not in out
+
+
+def test_a_unit_ending_in_a_link_still_ends_its_sentence() -> None:
+    """Without the full stop, the next unit's 'Created' read as part of a name."""
+    assert sentence("* Merged the fix ([#12](https://x.org/12))") == (
+        "Merged the fix ([#12](https://x.org/12))."
+    )
+    text = "* Merged the fix ([#12](https://x.org/12))\n* Created Node.js Web Response Plan\n"
+    assert check_facts(text, _compose(text)).ok
+
+
+def test_the_headline_leads_then_outcomes_both_readers_agree_on() -> None:
+    text = (
+        "Held 4 standups.\n\n"
+        "We are a great team.\n\n"
+        "Nurses now spend 15% less time on discharge paperwork.\n\n"
+        "The new form went live on 2 wards, cutting waits for patients.\n"
+    )
+    units = analyze(text).units
+    assert units[3].label in ("outcome", "mixed") and units[1].label not in ("outcome", "mixed")
+    ext = Extraction(headline=2, outcomes=((1, ""), (3, ""), (2, "")), activity=(0,))
+    assert lead_order(ext, units) == [2, 3, 1]
+    out = _compose(text, ext)
+    assert out.startswith("What changed: Nurses now spend 15% less time")
+    # no headline: the model's order, agreed outcomes first
+    assert lead_order(Extraction(outcomes=((1, ""), (3, ""))), units) == [3, 1]
+
+
+def test_the_headline_is_read_and_checked() -> None:
+    text = "Held 4 standups.\n\nNurses now spend 15% less time on paperwork.\n"
+    req = Request(text, analyze(text), ())
+    ext, problems = read_extraction(
+        {"headline": "u2", "outcomes": [], "activity": ["u1"], "risks": [], "asks": []}, req
+    )
+    assert ext.headline == 1 and not problems
+    assert compose(req, ext).text.startswith("What changed: Nurses now spend 15% less time")
+    for bad in ("u9", "", None, ["u2"]):
+        ext, _ = read_extraction({"headline": bad, "activity": ["u1"]}, req)
+        assert ext.headline is None
