@@ -73,8 +73,27 @@ def test_the_headline_leads_then_outcomes_both_readers_agree_on() -> None:
     assert lead_order(ext, units) == [2, 3, 1]
     out = _compose(text, ext)
     assert out.startswith("What changed: Nurses now spend 15% less time")
-    # no headline: the model's order, agreed outcomes first
+    # no headline: the outcome both readers agree on first
     assert lead_order(Extraction(outcomes=((1, ""), (3, ""))), units) == [3, 1]
+
+
+def test_a_result_the_model_filed_as_activity_still_reaches_what_changed() -> None:
+    """The analysis' vote moves a result the model called activity into what changed; a tie
+    of one vote each goes in the author's order."""
+    text = (
+        "Nurses now spend 15% less time on discharge paperwork.\n\n"
+        "Held 4 standups.\n\n"
+        "We are a great team.\n"
+    )
+    units = analyze(text).units
+    assert units[0].label in ("outcome", "mixed")
+    ext = Extraction(outcomes=((2, ""),), activity=(0, 1))
+    assert lead_order(ext, units, movable=(0, 1)) == [0, 2]
+    req = Request(text, analyze(text), ())
+    out = compose(req, ext)
+    assert out.text.startswith("What changed: Nurses now spend 15% less time")
+    assert "How we got there: Held 4 standups." in out.text
+    assert "the analysis reads it as a result" in out.changes[0][1]
 
 
 def test_the_headline_is_read_and_checked() -> None:

