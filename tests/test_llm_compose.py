@@ -8,6 +8,7 @@ from coach.analysis import analyze
 from coach.engines.base import Request
 from coach.engines.compose import Extraction, compose, lead_order, sentence
 from coach.engines.llm import read_extraction
+from coach.engines.sections import items
 from coach.evals.garble import find_garbles
 from coach.facts import check_facts
 
@@ -19,6 +20,10 @@ REFS = (
     "[1]: https://example.org/blog/grant\n"
     "[2]: https://example.net/news/grant\n"
 )
+
+
+def _items(text: str) -> list:
+    return items(text, analyze(text).units)
 
 
 def _compose(text: str, ext: Extraction | None = None) -> str:
@@ -47,7 +52,8 @@ def test_markup_is_cleaned_by_the_one_cleaner() -> None:
     out = compose(Request(text, a, ()), ext).text
     assert find_garbles(out, text) == [], out
     assert check_facts(text, out).ok, check_facts(text, out)
-    assert out.startswith("What changed: We shipped the rota tool to 3 wards.")
+    first = out.split("\n\n")[0]
+    assert first.startswith("What changed: ") and "We shipped the rota tool to 3 wards." in first
     assert "[Projects](https://x.org/b)" in out and "&amp;" not in out and "**" not in out
 
 
@@ -75,6 +81,23 @@ def test_the_headline_leads_then_outcomes_both_readers_agree_on() -> None:
     assert out.startswith("What changed: Nurses now spend 15% less time")
     # no headline: the outcome both readers agree on first
     assert lead_order(Extraction(outcomes=((1, ""), (3, ""))), units) == [3, 1]
+
+
+def test_a_greeting_never_leads_even_when_the_model_picks_it() -> None:
+    """Real weeknotes: the 1.5B model's headline was the lead-in "Here's what we've been up to
+    this week."; the offline engine's sorting calls it a greeting, so it is set aside."""
+    text = (
+        "Hi all, here's what we've been up to this week.\n\n"
+        "Held 4 standups.\n\n"
+        "Nurses now spend 15% less time on discharge paperwork.\n"
+    )
+    units = analyze(text).units
+    ext = Extraction(headline=0, outcomes=((0, ""),), activity=(1, 2))
+    assert lead_order(ext, units, movable=(1, 2), sorted_items=_items(text)) == [2]
+    out = compose(Request(text, analyze(text), ()), ext)
+    assert out.text.startswith("What changed: Nurses now spend 15% less time"), out.text
+    assert "up to this week" not in out.text
+    assert out.changes[0][1].startswith("set aside")
 
 
 def test_a_result_the_model_filed_as_activity_still_reaches_what_changed() -> None:

@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from coach.engines.arrange import lead_strength, weak_lead
 from coach.engines.base import Request
+from coach.engines.sections import Item, items
 from coach.facts import check_facts, extract_facts
 from coach.markup import clean_unit, is_link_definition, link_definitions
 from coach.types import Citation, Unit
@@ -119,8 +121,15 @@ def compose(request: Request, ext: Extraction) -> Composed:
     out = Composed(text="")
     lines: list[str] = []
 
-    lead = lead_order(ext, units, [i for i, r in role.items() if r in ("activity", "kept")])
+    movable = [i for i, r in role.items() if r in ("activity", "kept")]
+    lead = lead_order(ext, units, movable, items(request.text, units))
     promoted = {i for i in lead if role.get(i) != "outcome"}
+    for i in [i for i, r in role.items() if r == "outcome" and i not in lead]:
+        # the model's outcome vetoed as a greeting or filler: kept only if it carries a fact
+        if extract_facts(clean_unit(units[i].text, refs)):
+            role[i] = "kept"
+        else:
+            del role[i]
     for i in lead:
         role[i] = "outcome"
     if lead:
@@ -191,14 +200,24 @@ def _unlabel(kind: str, text: str, refs: Mapping[str, str]) -> str:
     return sentence(_LABEL[kind].sub("", clean_unit(text, refs), count=1))
 
 
-def lead_order(ext: Extraction, units: tuple[Unit, ...], movable: Iterable[int] = ()) -> list[int]:
+_NEVER_LEADS = ("greeting", "chatter", "thanks")
+
+
+def lead_order(
+    ext: Extraction,
+    units: tuple[Unit, ...],
+    movable: Iterable[int] = (),
+    sorted_items: list[Item] | None = None,
+) -> list[int]:
     """What changed, in order: two independent readers vote. The model's headline counts 2
     and each of its outcomes 1; the analysis (coach/analysis.py, the learned classifier)
     adds 1 to a unit it reads as an outcome or mixed, among the model's outcomes or the
-    `movable` units (activity the model filed or left out that carries a fact). Most votes
-    first; a tie goes in the author's order. The 1.5B model alone led with a unit that was no
-    result ("Here's what we've been up to") and filed a real one under activity; the
-    classifier alone misses results said in unusual words: each reader covers the other."""
+    `movable` units (activity the model filed or left out). The offline engine's sorting
+    (`sorted_items`, coach/engines/sections.py and arrange.py: one place for those concerns)
+    vetoes a greeting, chatter or thanks ("Here's what we've been up to" is no result), keeps
+    a weak opening (a plan, "As part of this...") from the front, and breaks ties by its lead
+    strength, then the author's order. The 1.5B model alone led with a lead-in and filed a
+    real result under activity; the classifier alone misses results said in unusual words."""
     votes: dict[int, int] = {}
     if ext.headline is not None:
         votes[ext.headline] = 2
@@ -208,7 +227,17 @@ def lead_order(ext: Extraction, units: tuple[Unit, ...], movable: Iterable[int] 
     for i, u in enumerate(units):
         if u.label in ("outcome", "mixed") and (i in votes or i in movable):
             votes[i] = votes.get(i, 0) + 1
-    return sorted(votes, key=lambda i: (-votes[i], i))
+    where: dict[int, tuple[Item, int]] = {}
+    for k, it in enumerate(sorted_items or []):
+        for u in it.units:
+            if u in units:
+                where.setdefault(units.index(u), (it, k))
+    strength = {i: lead_strength(*where[i]) if i in where else 0.0 for i in votes}
+    weak = {i for i in votes if i in where and weak_lead(where[i][0])}
+    keep = [i for i in votes if i not in where or where[i][0].role not in _NEVER_LEADS]
+    return sorted(
+        keep, key=lambda i: (i in weak and len(weak) < len(keep), -votes[i], -strength[i], i)
+    )
 
 
 def _citation_id(request: Request, passage: str) -> str:

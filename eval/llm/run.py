@@ -156,7 +156,7 @@ def _primary(engine: Any) -> Any:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default="qwen", help="'qwen' (assembled) or a GGUF / package")
-    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--out", type=Path, help="folder for report.json and rows.jsonl")
     ap.add_argument("--limit", type=int, default=0, help="only the first N updates (smoke runs)")
     ap.add_argument("--payloads", type=int, default=10, help="injection payloads to try")
     ap.add_argument("--threads", type=int, default=2)
@@ -165,8 +165,16 @@ def main(argv: list[str] | None = None) -> int:
         "--merge", type=Path, nargs="*", default=[], help="rows.jsonl of earlier partial runs"
     )
     ap.add_argument("--replay", type=Path, help="rows.jsonl whose recorded answers to re-score")
-    args = ap.parse_args(argv)
+    ap.add_argument(
+        "--assemble", action="store_true", help="only assemble the Qwen GGUF and print its path"
+    )
+    args = ap.parse_args(argv if argv is not None else sys.argv[1:])
+    if args.assemble:
+        print(assemble_qwen())
+        return 0
 
+    if args.out is None:
+        ap.error("--out is required")
     from coach import Coach
     from coach.engines.base import Request
     from coach.evals.eye import unit_vectors
