@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from coach.engines.arrange import lead_strength, weak_lead
 from coach.engines.base import Request
@@ -240,6 +241,68 @@ def lead_order(
     )
 
 
+_ID = re.compile(r"\d{1,4}")
+
+
+def index_of(value: Any, n: int) -> int | None:
+    """'u3', '3', 3 or 'unit 3' -> 2 (0-based), if that unit exists."""
+    m = _ID.search(str(value)) if not isinstance(value, int) else None
+    k = value if isinstance(value, int) else int(m.group(0)) if m else 0
+    return k - 1 if 1 <= k <= n else None
+
+
+def read_extraction(data: dict[str, Any], request: Request) -> tuple[Extraction, list[str]]:
+    """Validate the model's sorting: (extraction, problems). Unknown ids are dropped; a quote
+    of who benefits that is not in the update is dropped (it would be invented)."""
+    n = len(request.analysis.units)
+    problems: list[str] = []
+    bad: list[str] = []
+    low = " ".join(request.text.split()).lower()
+
+    def ids(key: str) -> tuple[int, ...]:
+        raw = data.get(key) or []
+        if not isinstance(raw, list):
+            problems.append(f'"{key}" must be a list of unit ids')
+            return ()
+        out = []
+        for v in raw:
+            i = index_of(v.get("unit") if isinstance(v, dict) else v, n)
+            if i is None:
+                bad.append(str(v)[:20])
+            else:
+                out.append(i)
+        return tuple(dict.fromkeys(out))
+
+    outcomes: list[tuple[int, str]] = []
+    raw_out = data.get("outcomes") or []
+    for item in raw_out if isinstance(raw_out, list) else []:
+        i = index_of(item.get("unit") if isinstance(item, dict) else item, n)
+        if i is None:
+            bad.append(str(item)[:30])
+            continue
+        who = str(item.get("for") or "").strip() if isinstance(item, dict) else ""
+        who = who if who and " ".join(who.split()).lower() in low else ""
+        outcomes.append((i, who))
+    head = data.get("headline")
+    headline = (
+        index_of(head, n) if head not in (None, "") and not isinstance(head, (list, dict)) else None
+    )
+    ext = Extraction(
+        headline=headline,
+        outcomes=tuple(dict.fromkeys(outcomes)),
+        activity=ids("activity"),
+        risks=ids("risks"),
+        asks=ids("asks"),
+        passage=str(data.get("passage") or "").strip(),
+    )
+    if n and not (ext.outcomes or ext.activity or ext.risks or ext.asks):
+        problems.append(
+            "it placed no unit in any list"
+            + (f" (it named unknown ids: {', '.join(bad[:5])})" if bad else "")
+        )
+    return ext, problems
+
+
 def _citation_id(request: Request, passage: str) -> str:
     """p1.. (the prompt's ids, in retrieval order) -> the citation's own id."""
     m = re.fullmatch(r"p(\d{1,3})", passage or "")
@@ -248,4 +311,13 @@ def _citation_id(request: Request, passage: str) -> str:
     return request.citations[int(m.group(1)) - 1].id
 
 
-__all__ = ["SCAFFOLD", "Composed", "Extraction", "compose", "lead_order", "sentence"]
+__all__ = [
+    "SCAFFOLD",
+    "Composed",
+    "Extraction",
+    "compose",
+    "index_of",
+    "lead_order",
+    "read_extraction",
+    "sentence",
+]

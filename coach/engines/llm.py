@@ -30,7 +30,14 @@ from typing import Any
 from coach import lc
 from coach.cache import AnswerCache, cache_key
 from coach.engines.base import Draft, Request
-from coach.engines.compose import SCAFFOLD, Extraction, compose, sentence
+from coach.engines.compose import (
+    SCAFFOLD,
+    Extraction,
+    compose,
+    index_of,
+    read_extraction,
+    sentence,
+)
 from coach.errors import GuardError, ModelError
 from coach.guard import guard
 from coach.prompts import load_prompt
@@ -38,7 +45,6 @@ from coach.settings import Settings
 from coach.types import UnitChange
 
 log = logging.getLogger("coach.llm")
-_ID = re.compile(r"\d{1,4}")
 PASSAGE_CHARS = 400
 _ANGLE = str.maketrans({"<": "‹", ">": "›"})
 
@@ -70,65 +76,6 @@ def parse_json(raw: str) -> dict[str, Any]:
     return data
 
 
-def _index(value: Any, n: int) -> int | None:
-    """'u3', '3', 3 or 'unit 3' -> 2 (0-based), if that unit exists."""
-    m = _ID.search(str(value)) if not isinstance(value, int) else None
-    k = value if isinstance(value, int) else int(m.group(0)) if m else 0
-    return k - 1 if 1 <= k <= n else None
-
-
-def read_extraction(data: dict[str, Any], request: Request) -> tuple[Extraction, list[str]]:
-    """Validate the model's sorting: (extraction, problems). Unknown ids are dropped; a quote
-    of who benefits that is not in the update is dropped (it would be invented)."""
-    n = len(request.analysis.units)
-    problems: list[str] = []
-    bad: list[str] = []
-    low = " ".join(request.text.split()).lower()
-
-    def ids(key: str) -> tuple[int, ...]:
-        raw = data.get(key) or []
-        if not isinstance(raw, list):
-            problems.append(f'"{key}" must be a list of unit ids')
-            return ()
-        out = []
-        for v in raw:
-            i = _index(v.get("unit") if isinstance(v, dict) else v, n)
-            if i is None:
-                bad.append(str(v)[:20])
-            else:
-                out.append(i)
-        return tuple(dict.fromkeys(out))
-
-    outcomes: list[tuple[int, str]] = []
-    raw_out = data.get("outcomes") or []
-    for item in raw_out if isinstance(raw_out, list) else []:
-        i = _index(item.get("unit") if isinstance(item, dict) else item, n)
-        if i is None:
-            bad.append(str(item)[:30])
-            continue
-        who = str(item.get("for") or "").strip() if isinstance(item, dict) else ""
-        who = who if who and " ".join(who.split()).lower() in low else ""
-        outcomes.append((i, who))
-    head = data.get("headline")
-    headline = (
-        _index(head, n) if head not in (None, "") and not isinstance(head, (list, dict)) else None
-    )
-    ext = Extraction(
-        headline=headline,
-        outcomes=tuple(dict.fromkeys(outcomes)),
-        activity=ids("activity"),
-        risks=ids("risks"),
-        asks=ids("asks"),
-        passage=str(data.get("passage") or "").strip(),
-    )
-    if n and not (ext.outcomes or ext.activity or ext.risks or ext.asks):
-        problems.append(
-            "it placed no unit in any list"
-            + (f" (it named unknown ids: {', '.join(bad[:5])})" if bad else "")
-        )
-    return ext, problems
-
-
 _SECTIONS = (
     ("outcomes", "What changed: "),
     ("activity", "How we got there: "),
@@ -156,7 +103,7 @@ class _Streamer:
             label = dict(_SECTIONS).get(m.group(1))
             if label is None:
                 continue
-            found = [_index(u, len(units)) for u in _UID.findall(self.raw[m.end() : end])]
+            found = [index_of(u, len(units)) for u in _UID.findall(self.raw[m.end() : end])]
             texts = [sentence(units[i].text) for i in dict.fromkeys(found) if i is not None]
             if texts:
                 parts.append(label + " ".join(texts))
