@@ -130,3 +130,25 @@ def test_the_headline_is_read_and_checked() -> None:
     for bad in ("u9", "", None, ["u2"]):
         ext, _ = read_extraction({"headline": bad, "activity": ["u1"]}, req)
         assert ext.headline is None
+
+
+def test_content_the_model_left_out_is_kept_but_not_a_label() -> None:
+    """Real GSoC report: the 1.5B model left out 'Wrote a setup.py script to install the
+    client' (no fact by the facts check) and it vanished; a bare label stays out."""
+    text = (
+        "What I have been up to\n\n"
+        "* Reworked the server code to be modular\n"
+        "* Wrote a setup.py script to install the client\n"
+    )
+    out = _compose(text, Extraction(activity=(1,)))
+    assert "Wrote a setup.py script to install the client." in out
+    assert "been up to" not in out
+
+
+def test_a_fact_the_composer_cannot_place_is_listed_not_lost() -> None:
+    """The safety net: a figure the cleaner removes (inside an HTML comment, which the facts
+    check still reads) is listed as written after the composed text, never lost."""
+    text = "Closed 40 tickets.\n\nBurndown done <!-- 48 points left -->\n"
+    out = _compose(text, Extraction(outcomes=((0, ""),)))
+    assert out.endswith("Also in the update: 48."), out
+    assert check_facts(text, out).ok

@@ -337,14 +337,3 @@ def test_retry_after_longer_than_the_budget_gives_up_at_once(
     assert len(fake_llm.chat_requests) == 1  # no 30 s sleep, no second request
     assert time.monotonic() - started < 25
     assert any("429" in f and "time budget" in f for f in result.findings)
-
-
-def test_a_fact_the_composer_cannot_place_is_listed_not_lost(
-    indexed_home: Path, fake_llm: FakeOpenAI
-) -> None:
-    """A figure the cleaner removes (inside an HTML comment, which the facts check still
-    reads): the composer's safety net lists it as written, so it is never lost."""
-    text = unique(UPDATE + "\n\nBurndown done <!-- 48 points left -->")
-    result = make(indexed_home, fake_llm).rewrite(text)
-    assert result.engine == "llm", result.findings
-    assert result.facts.ok and result.text.endswith("Also in the update: 48."), result.text

@@ -115,15 +115,37 @@ def compose(request: Request, ext: Extraction) -> Composed:
     for name, idxs in (("risk", ext.risks), ("ask", ext.asks), ("activity", ext.activity)):
         for i in idxs:
             role.setdefault(i, name)
-    for i, u in enumerate(units):  # left out by the model: kept if it carries a fact
-        if i not in role and extract_facts(clean_unit(u.text, refs)):
+    sorted_items = items(request.text, units)  # the offline engine's sorting, reused
+    sorts = {units.index(u): it.role for it in sorted_items for u in it.units if u in units}
+    for i, u in enumerate(units):
+        # Left out by the model: kept if it carries a fact, or if the offline sorting sees
+        # content in it (a 1.5B model left out "Wrote a setup.py script to install the
+        # client"); a greeting, filler or thanks stays out of the evidence.
+        # A line with no end stop that is no bullet ("What I've been up to") is a label.
+        said = u.kind != "sentence" or u.text.rstrip().endswith((".", "!", "?"))
+        content = said and sorts.get(i) not in (*_NEVER_LEADS, None)
+        if i not in role and (extract_facts(clean_unit(u.text, refs)) or content):
             role[i] = "kept"
+    chunk = {units.index(u): k for k, it in enumerate(sorted_items) for u in it.units if u in units}
+
+    def say(idxs: list[int], label: str = "") -> str:
+        """Units as sentences; a unit the segmenter split off mid-sentence (a line break after
+        "the") runs on with the next one of its chunk instead of ending in a full stop."""
+        groups: list[list[int]] = []
+        for i in idxs:
+            if groups and groups[-1][-1] == i - 1 and chunk.get(i, -1) == chunk.get(i - 1, -2):
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        joined = [" ".join(units[i].text.strip() for i in g) for g in groups]
+        return " ".join(_unlabel(label, t, refs) if label else sentence(t, refs) for t in joined)
+
     who = {i: w for i, w in ext.outcomes if w}
     out = Composed(text="")
     lines: list[str] = []
 
     movable = [i for i, r in role.items() if r in ("activity", "kept")]
-    lead = lead_order(ext, units, movable, items(request.text, units))
+    lead = lead_order(ext, units, movable, sorted_items)
     promoted = {i for i in lead if role.get(i) != "outcome"}
     for i in [i for i, r in role.items() if r == "outcome" and i not in lead]:
         # the model's outcome vetoed as a greeting or filler: kept only if it carries a fact
@@ -134,7 +156,7 @@ def compose(request: Request, ext: Extraction) -> Composed:
     for i in lead:
         role[i] = "outcome"
     if lead:
-        lines.append("What changed: " + " ".join(sentence(units[i].text, refs) for i in lead))
+        lines.append("What changed: " + say(lead))
     cite = next((c for c in request.citations if c.id == _citation_id(request, ext.passage)), None)
     if cite is not None and (lead or ext.activity):
         out.cited.append(cite.id)
@@ -146,23 +168,23 @@ def compose(request: Request, ext: Extraction) -> Composed:
         condensed = [i for i in evidence if not extract_facts(clean_unit(units[i].text, refs))]
         evidence = [i for i in evidence if i not in condensed]
     if evidence:
-        lines.append(
-            "How we got there: " + " ".join(sentence(units[i].text, refs) for i in evidence)
-        )
+        lines.append("How we got there: " + say(evidence))
     risks = [i for i in range(len(units)) if role.get(i) == "risk"]
     if risks:
-        lines.append("Risks: " + " ".join(_unlabel("risk", units[i].text, refs) for i in risks))
+        lines.append("Risks: " + say(risks, "risk"))
     asks = [i for i in range(len(units)) if role.get(i) == "ask"]
     if asks:
-        lines.append(
-            "Asks and next steps: " + " ".join(_unlabel("ask", units[i].text, refs) for i in asks)
-        )
+        lines.append("Asks and next steps: " + say(asks, "ask"))
     context = _uncovered(request)
     if context:
         lines.append("Context: " + " ".join(sentence(c, refs) for c in context))
-    thanks = [i for i, u in enumerate(units) if i not in role and _THANKS.match(u.text)]
+    thanks = [
+        i
+        for i, u in enumerate(units)
+        if i not in role and (_THANKS.match(u.text) or sorts.get(i) == "thanks")
+    ]
     if thanks:
-        lines.append(" ".join(sentence(units[i].text, refs) for i in thanks))
+        lines.append(say(thanks))
     # The safety net: a fact the composition could not place (say a number inside an HTML
     # attribute, `<progress value="2">`) is listed as written, never lost.
     cited = [c.context for c in request.citations if c.id in out.cited]
@@ -178,7 +200,7 @@ def compose(request: Request, ext: Extraction) -> Composed:
     became = {
         "outcome": "moved: leads the update as what changed",
         "activity": "kept as evidence (how we got there)",
-        "kept": "kept as evidence: it carries a fact the model did not place",
+        "kept": "kept as evidence: the model did not place it, and it carries a fact or content",
         "risk": "moved to risks",
         "ask": "moved to asks and next steps",
     }

@@ -140,6 +140,12 @@ def _record(engine: Any) -> list[str]:
     return seen
 
 
+def _failed() -> Any:
+    from tests.fake_openai import status
+
+    return status(503, message="replay: the recorded call gave no answer")
+
+
 def _replayer() -> Any:
     """The loopback fake OpenAI server that serves recorded answers (tests/fake_openai.py)."""
     from tests.fake_openai import fake_openai
@@ -221,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
             col = cols.get(upd.org, "real-none")
             for name in ("offline", "llm"):
                 if args.replay and name == "llm":
-                    srv.script(*recorded[upd.id]["answers"])
+                    # a call that gave no answer (timed out) fails again, as a server error
+                    srv.script(*(recorded[upd.id]["answers"] or [_failed()] * 3))
                 answers.clear()
                 loads.append(os.getloadavg()[0])
                 started = time.perf_counter()
