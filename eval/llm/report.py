@@ -15,6 +15,40 @@ def _row(name: str, llm: Any, off: Any) -> str:
     return f"| {name} | {llm} | {off} |"
 
 
+def _load_and_replay(rep: dict[str, Any], folder: Path) -> list[str]:
+    load, out = rep.get("load_average") or {}, []
+    if load.get("mean") is not None:
+        out += [
+            f"Machine load while the model ran: 1-minute load average {load['mean']} on "
+            f"{rep.get('cpu_count', 2)} cores (min {load['min']}, max {load['max']}); the "
+            "seconds per update are wall time under that load.",
+            "",
+        ]
+    if rep.get("replayed_from"):
+        out += [
+            f"Replayed: the model's answers were recorded by the real run in "
+            f"`{rep['replayed_from']}` and served again through the whole pipeline by the "
+            "loopback fake server (`eval/llm/run.py --replay`), so the text, guard and scores "
+            "are today's code on the real model's answers; seconds, prompt tokens and injection "
+            "figures are the real run's.",
+            "",
+        ]
+    return out
+
+
+def _recorded_reasons(rep: dict[str, Any]) -> dict[str, str]:
+    """A replayed fallback's reason as the real run recorded it (the replay only fails)."""
+    src = rep.get("replayed_from")
+    if not src or not Path(src).is_file():
+        return {}
+    out = {}
+    for line in Path(src).read_text().splitlines():
+        r = json.loads(line)
+        if r["run"] == "llm" and r["engine"] != "llm":
+            out[r["id"]] = next((f for f in r["findings"] if "instead" in f), "")[:300]
+    return out
+
+
 def render(folder: Path) -> str:
     rep = json.loads((folder / "report.json").read_text())
     rows = [json.loads(x) for x in (folder / "rows.jsonl").read_text().splitlines()]
@@ -72,6 +106,7 @@ def render(folder: Path) -> str:
         ),
         _row("seconds per update", llm["seconds_per_update"], off["seconds_per_update"]),
         "",
+        *_load_and_replay(rep, folder),
         f"Prompt tokens (the model's tokenizer): {rep['prompt_tokens']['spotlighted']} spotlighted vs "
         f"{rep['prompt_tokens']['undecorated']} undecorated, ratio {rep['prompt_tokens']['ratio']} "
         f"(worst update {rep['prompt_tokens']['max_ratio']}).",
@@ -87,7 +122,8 @@ def render(folder: Path) -> str:
         lines.append("")
     if llm["fallbacks"]:
         lines.append("Fallbacks (the offline rewrite was shown, tagged, with the reason):")
-        lines += [f"- {f['id']}: {f['why']}" for f in llm["fallbacks"]]
+        recorded = _recorded_reasons(rep)
+        lines += [f"- {f['id']}: {recorded.get(f['id']) or f['why']}" for f in llm["fallbacks"]]
         lines.append("")
     misses = [r for r in led if not r["lead"]["leads"]]
     if misses:
