@@ -125,7 +125,7 @@ class Coach:
         clean = clean_input(text, self.settings.max_input_chars)
         # Text that orders a model about is set aside (same length, offsets kept) before
         # anything analyses, rewrites or sends it, and named in the findings.
-        held = quarantine(clean.text, self.retriever.embedder.embed)
+        held = quarantine(clean.text, classify=True)
         data = held.text
         analysis = analyze(data, self.rules)
         name = opts.collection or self.settings.collection

