@@ -15,6 +15,11 @@ def _row(name: str, llm: Any, off: Any) -> str:
     return f"| {name} | {llm} | {off} |"
 
 
+def _which(rep: dict[str, Any]) -> str:
+    subset = (Path(__file__).parent / "subset.txt").read_text().split()
+    return "eval/llm/subset.txt" if set(rep["updates"]) <= set(subset) else "chosen by --ids"
+
+
 def _load_and_replay(rep: dict[str, Any], folder: Path) -> list[str]:
     load, out = rep.get("load_average") or {}, []
     if load.get("mean") is not None:
@@ -58,7 +63,7 @@ def render(folder: Path) -> str:
     lines = [
         f"# LLM eval: {rep['model']} ({rep['threads']} threads) beside the offline engine",
         "",
-        f"{len(rep['updates'])} real updates from the dev set (eval/llm/subset.txt); produced by",
+        f"{len(rep['updates'])} real updates from the dev set ({_which(rep)}); produced by",
         "`make eval-llm` (eval/llm/run.py), scored with coach/evals/rewrites.py.",
         "",
         "| | llm engine | offline engine |",
