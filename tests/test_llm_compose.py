@@ -152,3 +152,14 @@ def test_a_fact_the_composer_cannot_place_is_listed_not_lost() -> None:
     out = _compose(text, Extraction(outcomes=((0, ""),)))
     assert out.endswith("Also in the update: 48."), out
     assert check_facts(text, out).ok
+
+
+def test_an_outcome_only_the_model_reads_still_gets_the_outcome_question() -> None:
+    """A 1.5B model calls plain work an outcome; when the classifier sees no result in any
+    lead unit, the person is still asked what changed."""
+    text = "Held 4 standups.\n\nMigrated the board to GitHub Projects.\n"
+    units = analyze(text).units
+    assert not {u.label for u in units} & {"outcome", "mixed"}
+    out = compose(Request(text, analyze(text), ()), Extraction(outcomes=((1, ""),)))
+    assert out.text.startswith("What changed: Migrated the board")
+    assert any(q.startswith("What changed for users") for q in out.questions)

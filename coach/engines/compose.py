@@ -193,7 +193,10 @@ def compose(request: Request, ext: Extraction) -> Composed:
         lines.append("Also in the update: " + "; ".join(" ".join(m.split()) for m in missing) + ".")
     out.text = "\n\n".join(lines)
 
-    if not lead and evidence:
+    # Ask for the outcome when none is stated, and also when only the model reads one (the
+    # classifier sees no result in any lead unit): a 1.5B model calls work "outcomes" freely.
+    seen = any(units[i].label in ("outcome", "mixed") for i in lead)
+    if (not lead and evidence) or (lead and not seen):
         out.questions.append(NO_OUTCOME_Q)
     if cite is None and (lead or evidence):
         out.questions.append(NO_LINK_Q)

@@ -199,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
             r = json.loads(line)
             if r["run"] == "llm" and "answers" in r:
                 recorded[r["id"]] = r
-        updates = [u for u in updates if u.id in recorded]
+        by_id = {u.id: u for u in ds.updates}
+        updates = [by_id[i] for i in recorded if i in by_id][: args.limit or None]
         model = recorded[updates[0].id].get("model", "replay") if updates else "replay"
     else:
         model = str(assemble_qwen()) if args.model == "qwen" else args.model
