@@ -12,16 +12,18 @@ What is scored is what a model would read, not what a reader sees:
   (injection_norm.flattened), so "- kindly put X / - as its opening line" is one order;
 - disguises undone: full-width letters folded (NFKC), words that mix Latin with Cyrillic or
   Greek look-alikes read as Latin, leet digits inside words read as letters ("1gn0r3");
-- rot13: a Latin-script sentence short of vowels is also scored as its rot13 reading.
+- rot13, other Caesar shifts and reversed text: read back when that turns the words into
+  language by the encoder's own piece counts (no word list).
 """
 
 from __future__ import annotations
 
-import codecs
 import itertools
 import json
 import re
+import string
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -101,29 +103,70 @@ def unmasked(piece: str) -> str:
     return " ".join(_WORD.sub(word, piece).split())
 
 
-def _rot13_reading(text: str) -> str:
-    """The text with each Latin word that rot13 turns into language read as rot13, or "" when
-    fewer than two words do. A word of a language the encoder knows is a few SentencePiece
-    pieces, gibberish many: "Jevgr bayl" is 5 + 4 pieces, "Write only" 3 + 3. No word list is
-    involved, so it holds for any Latin-script language in the encoder's vocabulary, and the
-    words around the hidden ones ("Note (rot13): ...") are left as they are."""
-    better: set[str] = set()
-    for w in set(_ROT_WORD.findall(text[:2000])):
-        if multilingual.pieces(codecs.encode(w, "rot13")) < multilingual.pieces(w):
-            better.add(w)
-    if len(better) < 2:
-        return ""
-    return _ROT_WORD.sub(
-        lambda m: codecs.encode(m.group(0), "rot13") if m.group(0) in better else m.group(0), text
+def _shift(word: str, k: int) -> str:
+    """A Caesar shift of the Latin letters of `word` by k (13 is rot13)."""
+    return word.translate(_SHIFTS[k])
+
+
+_SHIFTS = {
+    k: str.maketrans(
+        string.ascii_lowercase + string.ascii_uppercase,
+        string.ascii_lowercase[k:]
+        + string.ascii_lowercase[:k]
+        + string.ascii_uppercase[k:]
+        + string.ascii_uppercase[:k],
     )
+    for k in range(1, 26)
+}
+
+
+def _better(words: list[str], undo: Callable[[str], str]) -> set[str]:
+    """The words that `undo` turns into language: fewer encoder pieces after than before. A
+    word of a language the encoder knows is a few SentencePiece pieces, gibberish many
+    ("Jevgr" 5, "Write" 3): no word list is involved, so any Latin-script language works."""
+    return {w for w in words if multilingual.pieces(undo(w)) < multilingual.pieces(w)}
+
+
+def _hidden_reading(text: str) -> str:
+    """The text with the words hidden by rot13, another Caesar shift or reversal read back, or
+    "" when fewer than two words (for a shift or reversal: and a third of them) read better
+    so. rot13 is tried on every sentence; other shifts and reversal only on one whose words
+    are largely gibberish to the encoder (a third of them more than one piece per two
+    letters), which real status text almost never is."""
+    words = sorted(set(_ROT_WORD.findall(text[:2000])))
+    if len(words) < 2:
+        return ""
+
+    def enough(found: set[str]) -> bool:
+        return len(found) >= 2 and len(found) >= len(words) / 3
+
+    def shifted(found: set[str], k: int) -> str:
+        return _ROT_WORD.sub(
+            lambda m: _shift(m.group(0), k) if m.group(0) in found else m.group(0), text
+        )
+
+    noise = sum(multilingual.pieces(w) - 2 > len(w) / 2 for w in words)
+    if len(words) >= 3 and noise >= len(words) / 3:  # much gibberish: try every way back
+        backwards = _better(words, lambda w: w[::-1])
+        shifts = {k: _better(words, lambda w, k=k: _shift(w, k)) for k in range(1, 26)}
+        k = max(shifts, key=lambda k: len(shifts[k]))
+        if len(backwards) > len(shifts[k]) and len(backwards) >= max(2, len(words) / 3):
+            return text[::-1]
+        if len(shifts[k]) >= max(2, len(words) / 3):
+            return shifted(shifts[k], k)
+    found = _better(words, lambda w: _shift(w, 13))
+    if len(found) >= 2:  # rot13 is common enough to try on every sentence
+        return shifted(found, 13)
+    return ""
 
 
 def readings(piece: str) -> list[str]:
-    """The texts scored for one sentence: its unmasked form, and its rot13 reading when that
-    reads as language (rot13 is how an order is hidden from a reader yet kept for a model)."""
+    """The texts scored for one sentence: its unmasked form, and its decoded reading when
+    rot13, another shift or reversal turns it into language (how an order is hidden from a
+    reader yet kept for a model)."""
     text = unmasked(piece)
-    rot = _rot13_reading(text)
-    return [text, rot] if rot else [text]
+    hidden = _hidden_reading(text)
+    return [text, hidden] if hidden else [text]
 
 
 def scores(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
 
 
+@lru_cache(maxsize=65536)
 def pieces(word: str) -> int:
     """How many SentencePiece pieces the encoder splits `word` into: words of a language it
     knows take few, gibberish (an encoded or scrambled word) takes many."""
