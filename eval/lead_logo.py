@@ -23,7 +23,7 @@ import numpy as np
 
 from coach.analysis import analyze
 from coach.embeddings import get_embedder
-from coach.engines.arrange import render_item, weak_lead
+from coach.engines.arrange import as_lead, render_item, weak_lead
 from coach.engines.sections import items, template
 from coach.evals.garble import sentences
 from coach.evals.real import RealDataset, assign_folds, load_real
@@ -43,7 +43,8 @@ def replay(ds: RealDataset) -> list[dict[str, Any]]:
         if not upd.outcome:
             continue
         found = items(upd.text, analyze(upd.text).units)
-        firsts = [(sentences(t) or [t])[0] for t in (render_item(it) for it in found)]
+        shown = [as_lead(it) if it.role == "outcome" else it for it in found]
+        firsts = [(sentences(t) or [t])[0] for t in (render_item(it) for it in shown)]
         vecs = emb.embed([upd.outcome, *firsts]) if firsts else np.zeros((1, 1))
         sims = vecs[1:] @ vecs[0]
         pool = [k for k, it in enumerate(found) if it.role == "outcome"]

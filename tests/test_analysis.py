@@ -40,6 +40,11 @@ from coach.rules import load_rules
         ("Can the finance team confirm the outsourcing budget for Q3?", "other"),
         ("Thanks to Omar for the schema markup work.", "other"),
         ("The online claim will reduce processing times for claimants.", "other"),
+        # a delivered artefact is a result (an output someone can now use), not activity
+        ("Two new guidance pages on licensing were published in March.", "outcome"),
+        ("Priya published three reports for the planning committee.", "outcome"),
+        ("Published the annual accessibility report for residents.", "mixed"),
+        ("Priya has been drafting the guidance before it is published.", "process"),
     ],
 )
 def test_strict_labels(text: str, label: str) -> None:

@@ -323,3 +323,68 @@ def test_a_none_reply_is_no_risk_and_a_project_name_is_no_risks_heading() -> Non
     assert "None at this time" not in d.text
     assert "Workshops held with IDC" not in risks and "Workshops held with IDC" in d.text
     assert "The vendor contract expires on 14 March." in risks
+
+
+# A sentence about the post itself frames the update and states no result: it never leads.
+ABOUT_ITSELF = """\
+Our third post in this series covers the £2m budget the board approved in May, up 10%.
+
+Mia Lund was elected treasurer.
+"""
+
+
+def test_a_sentence_about_the_post_itself_never_leads() -> None:
+    d = draft(ABOUT_ITSELF)
+    assert d.text.startswith("What changed: Mia Lund was elected"), d.text
+    assert check_facts(ABOUT_ITSELF, d.text).ok
+
+
+# A lead-in whose list holds the result further down: the result's bullet leads the list.
+HIGHLIGHTS = """\
+The main points from the March meeting, which twelve members attended, were:
+
+- It was Dana's first meeting as treasurer, replacing Ola Brenn.
+- The team reviewed the roadmap for the second half of the year.
+- The board approved the 2027 budget of $1.2m.
+"""
+
+
+def test_the_result_bullet_of_a_lead_in_leads_its_list() -> None:
+    d = draft(HIGHLIGHTS)
+    first = d.text.split("\n")[0]
+    assert first.index("The board approved") < first.index("Dana"), d.text
+    assert check_facts(HIGHLIGHTS, d.text).ok
+
+
+# A lead-in that states the result itself keeps the author's order of its bullets.
+APPROVED = """\
+The following items have been approved:
+
+- Raised the travel grant limit to $90k for members.
+- Allocated an additional $120k to the mentoring programme.
+"""
+
+
+def test_a_lead_in_that_states_the_result_keeps_its_order() -> None:
+    d = draft(APPROVED)
+    assert d.text.index("Raised the travel") < d.text.index("Allocated"), d.text
+
+
+# A result after the activity it came from, in one paragraph: the result leads, the activity
+# follows it whole; a result that leans on the sentence before ("This cut ...") never moves.
+CAUSE_FIRST = """\
+- Ana and Tom met to review the queue of unanswered emails. Response times for residents fell from 5 days to 2 days over the month.
+"""
+
+
+def test_a_result_that_follows_its_cause_leads_with_the_cause_after_it() -> None:
+    d = draft(CAUSE_FIRST)
+    assert d.text.startswith("What changed: Response times for residents fell"), d.text
+    assert "Ana and Tom met" in d.text
+    assert check_facts(CAUSE_FIRST, d.text).ok
+    leaning = CAUSE_FIRST.replace("Response times for", "This cut response times for")
+    assert draft(leaning).text.startswith("What changed: Ana and Tom met"), draft(leaning).text
+    pointing = CAUSE_FIRST.replace(
+        "Response times for residents", "Response times for these residents"
+    )
+    assert draft(pointing).text.startswith("What changed: Ana and Tom met"), draft(pointing).text

@@ -19,6 +19,7 @@ word that the update also writes in lower case; nothing inside a unit is cut.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from coach.engines.sections import Item, template
 from coach.types import Citation, UnitChange
@@ -243,14 +244,73 @@ def compose(
 def lead_first(items: list[Item], idx: list[int]) -> list[int]:
     """The strongest outcome leads; the others follow in the author's order. Strength is what
     the eye saw (prompts/offline.yaml `lead_rank`): the outcome finder's result, measure and
-    change signals, how many facts it carries, and how early the author put it. Chosen leave-one-organisation-out on real updates (docs/quality.md)
+    change signals, how many facts it carries, and how early the author put it. Chosen
+    leave-one-organisation-out on real updates (docs/quality.md)
     over the author's-first-outcome rule it replaces. A weak lead (a plan, or a sentence that
-    leans on one the reader has not seen) never leads while a sound one exists."""
+    leans on one the reader has not seen) never leads while a sound one exists. The chosen
+    item is replaced in `items` by its lead form (`as_lead`), which the caller renders."""
     if not idx:
         return idx
     sound = [i for i in idx if not weak_lead(items[i])] or idx
     best = max(sound, key=lambda i: (lead_strength(items[i], i), -i))
+    items[best] = as_lead(items[best])  # the lead's own order: its result first
     return [best, *[i for i in idx if i != best]]
+
+
+def as_lead(it: Item) -> Item:
+    """An outcome item as it reads when it leads: its standalone result sentence first, then
+    its result bullet first (eval/lead_logo.py replays leads through this too)."""
+    return result_member_first(result_sentence_first(it))
+
+
+def result_sentence_first(it: Item) -> Item:
+    """A result that follows its cause in the same bullet or paragraph ("A, B and C met to
+    investigate the 404 log. ... Each month we see the number of 404 errors reduce."): the
+    first result sentence that stands on its own (no word in its first six that leans on the
+    sentence before: "this approach", "they") leads, the activity it came from follows in the author's order. Only when
+    the item opens on activity; whole sentences move, none is cut or reworded."""
+    lead_units = it.units[: len(it.units) - sum(len(us) for us in it.member_units)]
+    if len(it.parts) < 2 or len(it.parts) != len(lead_units):
+        return it
+    if lead_units[0].label in ("outcome", "mixed"):
+        return it
+    leans = _words("leans_on_previous")
+    for k in range(1, len(it.parts)):
+        u = lead_units[k]
+        opening = [w.lower() for w in re.findall(r"[A-Za-z’']+", it.parts[k])[:6]]
+        if u.label not in ("outcome", "mixed") or not opening or leans.intersection(opening):
+            continue  # "The SMEs agreed that this approach ...": it points back, it stays
+        order = [k, *[j for j in range(len(it.parts)) if j != k]]
+        parts = tuple(it.parts[j] for j in order)
+        return replace(it, parts=parts, text=" ".join(parts))
+    return it
+
+
+def result_member_first(it: Item) -> Item:
+    """A lead-in whose list holds a result ("Highlights include:" then a meeting, a
+    retirement, "The board approved the budget."): the first bullet the outcome finder marks
+    as a result moves to the top of the list, so the lead's first sentence states it. Bullets
+    are whole and independent; none is cut or reworded. A lead-in that states the result
+    itself keeps the author's order."""
+    if len(it.member_units) != len(it.members) or len(it.members) < 2:
+        return it
+    lead_in = it.units[: len(it.units) - sum(len(us) for us in it.member_units)]
+    if any("result" in u.signals for u in lead_in):
+        return it  # "The following items have been approved:": every bullet is a result
+
+    def result(k: int) -> bool:
+        us = it.member_units[k]
+        return any(u.label in ("outcome", "mixed") and "result" in u.signals for u in us)
+
+    k = next((k for k in range(len(it.members)) if result(k)), 0)
+    if k == 0:
+        return it
+    order = [k, *[j for j in range(len(it.members)) if j != k]]
+    return replace(
+        it,
+        members=tuple(it.members[j] for j in order),
+        member_units=tuple(it.member_units[j] for j in order),
+    )
 
 
 def lead_strength(it: Item, position: int) -> float:
@@ -263,11 +323,15 @@ def lead_strength(it: Item, position: int) -> float:
 
 
 def weak_lead(it: Item) -> bool:
-    """A plan in its opening words ("We will ...", "Two milestones to be completed") or an
-    opening that leans on a sentence the reader has not seen ("As part of this transfer")."""
+    """A plan in its opening words ("We will ...", "Two milestones to be completed"), a sentence
+    about the post itself ("In this update ...") or an opening that leans on a sentence the
+    reader has not seen ("As part of this transfer")."""
     opening = " " + " ".join(it.text.lower().split()[:5]) + " "
     if any(w in opening for w in template()["sections"]["plan_any"]):
         return True
+    head = " " + " ".join(it.text.lower().split()[:8]) + " "
+    if any(f" {w} " in head or f" {w}" + "," in head for w in _words("about_itself")):
+        return True  # about the post itself ("This is the fourth post ..."): it frames, not states
     first = re.match(r"[A-Za-z’']+", it.text)
     return bool(first and first.group(0).lower() in _words("leans_on_previous"))
 

@@ -54,6 +54,7 @@ class Item:
     kind: str = "sentence"
     routine: bool = False  # only ceremony, filler or effort talk, no fact, no result
     parts: tuple[str, ...] = ()  # the sentences of `text`, each cleaned
+    member_units: tuple[tuple[Unit, ...], ...] = ()  # the units of each of `members`
 
 
 def _words(key: str) -> tuple[str, ...]:
@@ -175,6 +176,7 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
         parts = tuple(p for p in (clean_unit(x.text, refs) for x in chunk) if plain(p))
         text = " ".join(parts)
         members: list[str] = []
+        member_units: list[tuple[Unit, ...]] = []
         group = list(chunk)
         j = i + 1
         if text.endswith(":") and u.kind == "sentence":
@@ -186,6 +188,7 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
                 member = " ".join(clean_unit(x.text, refs) for x in chunks[j])
                 if plain(member):
                     members.append(member)
+                    member_units.append(tuple(chunks[j]))
                 group.extend(chunks[j])
                 j += 1
         i = j
@@ -204,7 +207,18 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
             or (not members and _LEAD_IN_END.search(text) is not None)
         )
         out.append(
-            Item(tuple(group), text, tuple(members), role, heading, count, kind, routine, parts)
+            Item(
+                tuple(group),
+                text,
+                tuple(members),
+                role,
+                heading,
+                count,
+                kind,
+                routine,
+                parts,
+                tuple(member_units),
+            )
         )
     return _greetings_with_known_facts(out)
 
