@@ -388,3 +388,17 @@ def test_a_result_that_follows_its_cause_leads_with_the_cause_after_it() -> None
         "Response times for residents", "Response times for these residents"
     )
     assert draft(pointing).text.startswith("What changed: Ana and Tom met"), draft(pointing).text
+
+
+# The result bullet's own result sentence leads it when the bullet opens on activity.
+HIGHLIGHTS_2 = HIGHLIGHTS.replace(
+    "- The board approved", "- The treasurer presented the 2027 plan to members. The board approved"
+)
+
+
+def test_the_result_bullet_opens_on_its_result_sentence() -> None:
+    d = draft(HIGHLIGHTS_2)
+    first = d.text.split("\n")[0]
+    assert first.index("The board approved") < first.index("The treasurer presented"), d.text
+    assert first.index("The treasurer presented") < first.index("Dana"), d.text
+    assert check_facts(HIGHLIGHTS_2, d.text).ok

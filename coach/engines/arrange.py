@@ -22,7 +22,7 @@ import re
 from dataclasses import replace
 
 from coach.engines.sections import Item, template
-from coach.types import Citation, UnitChange
+from coach.types import Citation, Unit, UnitChange
 
 _END = re.compile(r"[.!?…:;]['\"’”)\]*_]*$")
 _STOP = re.compile(r"\s*(?:\.{3}|…|[.!;:,])+$")
@@ -266,24 +266,30 @@ def as_lead(it: Item) -> Item:
 def result_sentence_first(it: Item) -> Item:
     """A result that follows its cause in the same bullet or paragraph ("A, B and C met to
     investigate the 404 log. ... Each month we see the number of 404 errors reduce."): the
-    first result sentence that stands on its own (no word in its first six that leans on the
-    sentence before: "this approach", "they") leads, the activity it came from follows in the author's order. Only when
-    the item opens on activity; whole sentences move, none is cut or reworded."""
+    first result sentence that stands on its own leads, the activity it came from follows in
+    the author's order. Whole sentences move; none is cut or reworded."""
     lead_units = it.units[: len(it.units) - sum(len(us) for us in it.member_units)]
-    if len(it.parts) < 2 or len(it.parts) != len(lead_units):
+    order = _standalone_result_first(it.parts, lead_units)
+    if order is None:
         return it
-    if lead_units[0].label in ("outcome", "mixed"):
-        return it
+    parts = tuple(it.parts[j] for j in order)
+    return replace(it, parts=parts, text=" ".join(parts))
+
+
+def _standalone_result_first(parts: tuple[str, ...], units: tuple[Unit, ...]) -> list[int] | None:
+    """The order that puts the first standalone outcome/mixed sentence first, or None. Only
+    when the text opens on activity, and only a sentence with no word of `leans_on_previous`
+    in its first six ("The SMEs agreed that this approach ..." points back: it stays)."""
+    if len(parts) < 2 or len(parts) != len(units) or not all(p.strip() for p in parts):
+        return None
+    if units[0].label in ("outcome", "mixed"):
+        return None
     leans = _words("leans_on_previous")
-    for k in range(1, len(it.parts)):
-        u = lead_units[k]
-        opening = [w.lower() for w in re.findall(r"[A-Za-z’']+", it.parts[k])[:6]]
-        if u.label not in ("outcome", "mixed") or not opening or leans.intersection(opening):
-            continue  # "The SMEs agreed that this approach ...": it points back, it stays
-        order = [k, *[j for j in range(len(it.parts)) if j != k]]
-        parts = tuple(it.parts[j] for j in order)
-        return replace(it, parts=parts, text=" ".join(parts))
-    return it
+    for k in range(1, len(parts)):
+        opening = [w.lower() for w in re.findall(r"[A-Za-z’']+", parts[k])[:6]]
+        if units[k].label in ("outcome", "mixed") and opening and not leans.intersection(opening):
+            return [k, *[j for j in range(len(parts)) if j != k]]
+    return None
 
 
 def result_member_first(it: Item) -> Item:
@@ -306,10 +312,17 @@ def result_member_first(it: Item) -> Item:
     if k == 0:
         return it
     order = [k, *[j for j in range(len(it.members)) if j != k]]
+    members = [it.members[j] for j in order]
+    if len(it.member_parts) == len(it.members):  # the bullet's own result sentence first, too
+        parts = it.member_parts[k]
+        inner = _standalone_result_first(parts, it.member_units[k])
+        if inner is not None:
+            members[0] = " ".join(parts[j] for j in inner)
     return replace(
         it,
-        members=tuple(it.members[j] for j in order),
+        members=tuple(members),
         member_units=tuple(it.member_units[j] for j in order),
+        member_parts=tuple(it.member_parts[j] for j in order) if it.member_parts else (),
     )
 
 

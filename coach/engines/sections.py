@@ -55,6 +55,7 @@ class Item:
     routine: bool = False  # only ceremony, filler or effort talk, no fact, no result
     parts: tuple[str, ...] = ()  # the sentences of `text`, each cleaned
     member_units: tuple[tuple[Unit, ...], ...] = ()  # the units of each of `members`
+    member_parts: tuple[tuple[str, ...], ...] = ()  # each member's units, cleaned
 
 
 def _words(key: str) -> tuple[str, ...]:
@@ -177,6 +178,7 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
         text = " ".join(parts)
         members: list[str] = []
         member_units: list[tuple[Unit, ...]] = []
+        member_parts: list[tuple[str, ...]] = []
         group = list(chunk)
         j = i + 1
         if text.endswith(":") and u.kind == "sentence":
@@ -189,6 +191,7 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
                 if plain(member):
                     members.append(member)
                     member_units.append(tuple(chunks[j]))
+                    member_parts.append(tuple(clean_unit(x.text, refs) for x in chunks[j]))
                 group.extend(chunks[j])
                 j += 1
         i = j
@@ -218,6 +221,7 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
                 routine,
                 parts,
                 tuple(member_units),
+                tuple(member_parts),
             )
         )
     return _greetings_with_known_facts(out)
