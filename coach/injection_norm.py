@@ -61,11 +61,50 @@ _BULLET = r"(?:[-*+\u2022\u00b7\u2023\u25e6>]|\d{1,3}[.)])"
 _BREAK = re.compile(rf"(?<=[^.!?;:\n])\n[ \t]*(?:{_BULLET}[ \t]+(?=\S)|(?=[a-z]))")
 
 
+_ITEM = re.compile(rf"[ \t]*(?:{_BULLET}[ \t]+)?")
+_MAX_JOINED = 400  # a "sentence" joined past this is a list, not a sentence split over lines
+_MIN_PART = 3  # a line of one token shorter than this ("- x", "- 4") is a list item, not a part
+
+
+def _tiny(line: str) -> bool:
+    """A line whose content (bullet marker aside) is one token of fewer than _MIN_PART chars."""
+    body = line[_ITEM.match(line).end() :].strip()  # type: ignore[union-attr]
+    return len(body.split()) <= 1 and len(body) < _MIN_PART
+
+
 def flattened(text: str) -> str:
     """A sentence split over lines read as one line: a break after a line with no closing
     punctuation, into the next bullet or a lower-case continuation, becomes spaces (bullet
-    marker included). Same length; callers keep only matches that cross a line."""
-    return _BREAK.sub(lambda m: " " * len(m.group(0)), text)
+    marker included). Same length; callers keep only matches that cross a line.
+
+    Only a sentence's parts are joined: not a line of one tiny token on either side of the
+    break (4,000 "- x" bullets are a list, not one 16k-character sentence to score), and not
+    past _MAX_JOINED characters of joined text, so a long list stays its lines."""
+    if "\n" not in text:
+        return text
+    out: list[str] = []
+    last = 0  # text before this is in out
+    run_start = 0  # where the sentence being joined began
+    joined_nl = -2  # the newline of the last break that was joined
+    for m in _BREAK.finditer(text):
+        a, b = m.start(), m.end()
+        line_start = text.rfind("\n", 0, a) + 1
+        if line_start != joined_nl + 1:
+            run_start = line_start  # the break before this line was kept: a new sentence
+        next_end = text.find("\n", b)
+        next_end = len(text) if next_end < 0 else next_end
+        if (
+            _tiny(text[line_start:a])
+            or _tiny(text[b:next_end])
+            or next_end - run_start > _MAX_JOINED
+        ):
+            continue
+        out.append(text[last:a])
+        out.append(" " * (b - a))
+        last = b
+        joined_nl = a
+    out.append(text[last:])
+    return "".join(out)
 
 
 _B64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,4000}={0,2}(?![A-Za-z0-9+/=_-])")

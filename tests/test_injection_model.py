@@ -98,3 +98,12 @@ def test_percent_encoded_words_are_set_aside_but_urls_are_not() -> None:
     held = quarantine(text)
     assert held.passages == (hidden,)
     assert "hello%20world" in held.text
+
+
+def test_a_paste_of_tiny_bullets_is_a_list_not_an_order() -> None:
+    # 4,000 lines of "- x": no line is part of a sentence, so nothing is joined into one
+    # 16k-character "sentence" that reads as gibberish and is set aside whole
+    paste = (ROOT / "tests" / "bad_inputs" / "files" / "many-tiny-lines.txt").read_text("utf-8")
+    held = quarantine(paste, classify=True)
+    assert held.text == paste and not held.findings
+    assert max((b - a for a, b in segments(paste)), default=0) < 600
