@@ -50,6 +50,10 @@ class Model:
     genre_max: float  # "unlike": cosine to the closest other sentence below this
 
 
+# "Unlike the rest of its update" is only measurable when there is a rest: see line_spans.
+OFFGENRE_MIN_SENTENCES = 4
+
+
 @lru_cache(maxsize=1)
 def _model() -> Model:
     raw = resources.files("coach").joinpath("data/injection_model.json").read_text("utf-8")
@@ -204,5 +208,9 @@ def line_spans(text: str) -> list[tuple[int, int]]:
         return []
     m = _model()
     s, near = scores([text[a:b] for a, b in found])
-    flagged = (s >= m.threshold) | ((near < m.genre_max) & (s >= m.threshold_offgenre))
+    # "Unlike every other sentence" needs other sentences to be unlike: in a two- or
+    # three-sentence update every sentence is far from the rest (a contact line beside two
+    # ticket counts), so the lower off-genre threshold applies only with enough context.
+    offgenre = len(found) >= OFFGENRE_MIN_SENTENCES
+    flagged = (s >= m.threshold) | (offgenre & (near < m.genre_max) & (s >= m.threshold_offgenre))
     return [span for span, hit in zip(found, flagged, strict=True) if hit]

@@ -161,6 +161,9 @@ def arrows_to_dashes(s: str) -> str:
     return _ARROW.sub(" – ", s)
 
 
+# The placeholders coach.redact writes for personal data ("[email 1]"): bracketed like a
+# shortcut reference link, but never one, so the cleaner leaves them for redact to restore.
+PLACEHOLDER = re.compile(r"\[(email|phone|card) (\d+)\]")
 _REF_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\s?\[([^\]]*)\]")
 _SHORTCUT = re.compile(r"(?<![\]!])\[([^\[\]]+)\](?![(\[:])")
 
@@ -170,6 +173,8 @@ def resolve_reference_links(s: str, refs: Mapping[str, str]) -> str:
 
     >>> resolve_reference_links("see [86 such issues][p-high] and [here][9]", {"p-high": "u"})
     'see [86 such issues](u) and here'
+    >>> resolve_reference_links("questions to [email 1]", {})
+    'questions to [email 1]'
     """
 
     def full(m: re.Match[str]) -> str:
@@ -181,7 +186,9 @@ def resolve_reference_links(s: str, refs: Mapping[str, str]) -> str:
         url = refs.get(m.group(1).strip().lower())
         if url:
             return f"[{m.group(1)}]({url})"
-        return m.group(0) if re.fullmatch(r"[ xX]", m.group(1)) else m.group(1)
+        if re.fullmatch(r"[ xX]", m.group(1)) or PLACEHOLDER.fullmatch(m.group(0)):
+            return m.group(0)
+        return m.group(1)
 
     return _SHORTCUT.sub(shortcut, _REF_LINK.sub(full, s))
 

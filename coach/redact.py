@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from coach.engines.base import Draft, Request, Wrapper
+from coach.markup import PLACEHOLDER
 from coach.types import UnitChange
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
@@ -21,7 +22,7 @@ _PHONE = re.compile(
     r"(?<![\w.+/-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,6}){1,4}(?![\w/-]|\.\d)"
 )
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_PLACEHOLDER = re.compile(r"\[(email|phone|card) (\d+)\]")
+_PLACEHOLDER = PLACEHOLDER  # one pattern, in coach.markup, which must not unwrap it
 
 
 def luhn_ok(digits: str) -> bool:

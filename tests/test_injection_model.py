@@ -107,3 +107,15 @@ def test_a_paste_of_tiny_bullets_is_a_list_not_an_order() -> None:
     held = quarantine(paste, classify=True)
     assert held.text == paste and not held.findings
     assert max((b - a for a, b in segments(paste)), default=0) < 600
+
+
+def test_a_contact_line_in_a_short_update_is_not_an_order() -> None:
+    """Three sentences give no 'rest of the update' to be unlike: the lower off-genre threshold
+    set aside 'Questions to <email> or <phone>.' beside two ticket counts (it broke redaction)."""
+    from coach.injection import quarantine
+
+    text = (
+        "Closed 40 tickets in sprint 14. Questions to priya.shah@larkspur.example or "
+        "+44 20 7946 0958. The test card 4111 1111 1111 1111 was removed from the booking form."
+    )
+    assert quarantine(text, classify=True).passages == ()
