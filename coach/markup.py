@@ -16,6 +16,10 @@ import html
 import re
 from collections.abc import Callable, Mapping
 
+# The placeholders coach.redact writes for personal data ("[email 1]"): bracketed like a
+# shortcut reference link, but never one, so the cleaner leaves them for redact to restore.
+PLACEHOLDER = re.compile(r"\[(email|phone|card) (\d+)\]")
+
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]^][^\]]*)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*[\"')])?\s*$", re.M)
 
 
@@ -161,9 +165,6 @@ def arrows_to_dashes(s: str) -> str:
     return _ARROW.sub(" – ", s)
 
 
-# The placeholders coach.redact writes for personal data ("[email 1]"): bracketed like a
-# shortcut reference link, but never one, so the cleaner leaves them for redact to restore.
-PLACEHOLDER = re.compile(r"\[(email|phone|card) (\d+)\]")
 _REF_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\s?\[([^\]]*)\]")
 _SHORTCUT = re.compile(r"(?<![\]!])\[([^\[\]]+)\](?![(\[:])")
 
