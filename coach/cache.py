@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -225,3 +226,31 @@ class VectorCache:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+_shared: dict[str, VectorCache] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_vectors(path: Path, dim: int, max_items: int = 20_000) -> VectorCache | None:
+    """The process-wide vector cache of one model, kept in the file `path`.
+
+    COACH_VECTOR_CACHE=memory keeps it in memory only, =off disables it (every call runs the
+    model). Keyed by the real file, not the model's name: the same weights in another home use
+    the file beside *their* models, homes that link one models dir share it, and a memory-only
+    cache is never handed out where a disk one was asked for. An unwritable home gives a memory
+    cache: a cache only ever saves time."""
+    mode = (os.environ.get("COACH_VECTOR_CACHE") or "on").strip().lower()
+    if mode in ("off", "0", "false", "no"):
+        return None
+    disk: Path | None = None if mode == "memory" else path.resolve()
+    key = f"memory:{path.name}" if disk is None else str(disk)
+    with _shared_lock:
+        if key not in _shared:
+            if disk is not None:
+                try:
+                    disk.parent.mkdir(parents=True, exist_ok=True)
+                except OSError:
+                    disk = None
+            _shared[key] = VectorCache(dim, disk, max_items)
+        return _shared[key]

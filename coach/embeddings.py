@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.cache import VectorCache, text_key
+from coach.cache import VectorCache, shared_vectors, text_key
 
 # The graph half of the embedder (re-exported for callers of coach.embeddings).
 from coach.minilm_graph import (  # noqa: F401
@@ -177,29 +177,13 @@ def _buckets(order: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
 
 
 _instances: dict[str, MiniLM] = {}
-_caches: dict[str, VectorCache] = {}
 _lock = threading.Lock()
-_caches_lock = threading.Lock()
 
 
 def vector_cache(onnx_path: Path) -> VectorCache | None:
     """The process-wide vector cache for one model graph (shared by every MiniLM on it), kept
-    on disk beside the graph. COACH_VECTOR_CACHE=memory keeps it in memory only, =off disables
-    it (every call runs the model)."""
-    mode = (os.environ.get("COACH_VECTOR_CACHE") or "on").strip().lower()
-    if mode in ("off", "0", "false", "no"):
-        return None
-    # Keyed by the file itself, not the graph's name: the same weights in another cache dir
-    # (another COACH_HOME) must use the file beside *their* graph, which other processes on
-    # that home read; and a memory-only cache is never handed out where a disk one was asked.
-    path = None if mode == "memory" else onnx_path.parent / f"vectors-{onnx_path.stem}.sqlite3"
-    if path is not None:  # one cache per real file: homes that link one models dir share it
-        path = path.resolve()
-    key = f"memory:{onnx_path.stem}" if path is None else str(path)
-    with _caches_lock:
-        if key not in _caches:
-            _caches[key] = VectorCache(DIM, path)
-        return _caches[key]
+    on disk beside the graph (coach.cache.shared_vectors: COACH_VECTOR_CACHE on, memory, off)."""
+    return shared_vectors(onnx_path.parent / f"vectors-{onnx_path.stem}.sqlite3", DIM)
 
 
 def get_embedder(cache_dir: str | os.PathLike[str] | None = None) -> MiniLM:

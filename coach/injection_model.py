@@ -25,7 +25,7 @@ import string
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 
 import numpy as np
@@ -152,7 +152,7 @@ def _hidden_reading(text: str) -> str:
     noise = sum(multilingual.pieces(w) - 2 > len(w) / 2 for w in words)
     if len(words) >= 3 and noise >= len(words) / 3:  # much gibberish: try every way back
         backwards = _better(words, lambda w: w[::-1])
-        shifts = {k: _better(words, lambda w, k=k: _shift(w, k)) for k in range(1, 26)}
+        shifts = {k: _better(words, partial(_shift, k=k)) for k in range(1, 26)}
         k = max(shifts, key=lambda k: len(shifts[k]))
         if len(backwards) > len(shifts[k]) and len(backwards) >= max(2, len(words) / 3):
             return text[::-1]

