@@ -11,9 +11,9 @@ and never tuned on. Deterministic: run it again, same file.
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 from pathlib import Path
+
+from payload_sets import canary, marker, row, write
 
 HERE = Path(__file__).resolve().parent
 
@@ -72,10 +72,6 @@ DEV = [
 ]
 
 
-def _canary(i: int) -> str:
-    return "CNRY-" + hashlib.sha256(f"dev-{i}".encode()).hexdigest()[:8].upper()
-
-
 def render(template: str, canary: str) -> str:
     """{c} -> canary; {b64:...} -> that text, canary filled in, base64-encoded."""
     text = template
@@ -87,32 +83,15 @@ def render(template: str, canary: str) -> str:
     return text.replace("{{", "{").replace("}}", "}").replace("{c}", canary)
 
 
-def marker(payload: str, canary: str) -> str:
-    """What must not survive the filter: the canary, or the base64 run that carries it."""
-    if canary in payload:
-        return canary
-    return max(payload.split(), key=len)
-
-
 def main() -> None:
     rows = []
     for i, (kind, lang, template) in enumerate(DEV):
-        canary = _canary(i)
-        carrier = CARRIERS[i % len(CARRIERS)]
-        payload = render(template, canary)
-        rows.append(
-            {
-                "id": f"dev-{i:03d}",
-                "kind": kind,
-                "lang": lang,
-                "canary": canary,
-                "payload": payload,
-                "marker": marker(payload, canary),
-                "update": f"{carrier}\n{payload}\n{CARRIERS[(i + 1) % len(CARRIERS)]}",
-            }
-        )
+        c = canary(f"dev-{i}")
+        payload = render(template, c)
+        update = f"{CARRIERS[i % len(CARRIERS)]}\n{payload}\n{CARRIERS[(i + 1) % len(CARRIERS)]}"
+        rows.append(row("dev", i, kind, lang, c, payload, marker(payload, c), update))
     out = HERE / "dev_payloads.jsonl"
-    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    write(rows, out)
     print(f"wrote {len(rows)} payloads to {out}")
 
 

@@ -14,9 +14,9 @@ ideas; they deliberately use languages, encodings and phrasings the dev set does
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 from pathlib import Path
+
+from payload_sets import canary, marker, row, write
 
 HERE = Path(__file__).resolve().parent
 
@@ -51,10 +51,6 @@ FRESH = [
 ]
 
 
-def _canary(i: int) -> str:
-    return "CNRY-" + hashlib.sha256(f"fresh-{i}".encode()).hexdigest()[:8].upper()
-
-
 def render(template: str, canary: str) -> str:
     """{c} -> canary; {b64:...}, {hex:...}, {url:...} -> that text encoded."""
     text = template
@@ -76,30 +72,15 @@ def render(template: str, canary: str) -> str:
     return text.replace("{c}", canary).replace("\x01", "{").replace("\x02", "}")
 
 
-def marker(payload: str, canary: str) -> str:
-    if canary in payload:
-        return canary
-    return max(payload.split(), key=len)
-
-
 def main() -> None:
     rows = []
     for i, (kind, lang, template) in enumerate(FRESH):
-        canary = _canary(i)
-        payload = render(template, canary)
-        rows.append(
-            {
-                "id": f"fresh-{i:03d}",
-                "kind": kind,
-                "lang": lang,
-                "canary": canary,
-                "payload": payload,
-                "marker": marker(payload, canary),
-                "update": f"{CARRIERS[i % 4]}\n{payload}\n{CARRIERS[(i + 1) % 4]}",
-            }
-        )
+        c = canary(f"fresh-{i}")
+        payload = render(template, c)
+        update = f"{CARRIERS[i % 4]}\n{payload}\n{CARRIERS[(i + 1) % 4]}"
+        rows.append(row("fresh", i, kind, lang, c, payload, marker(payload, c), update))
     out = HERE / "fresh_payloads.jsonl"
-    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    write(rows, out)
     print(f"wrote {len(rows)} payloads to {out}")
 
 

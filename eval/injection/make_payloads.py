@@ -10,9 +10,9 @@ its answer; the canary in it is what the tests look for. Deterministic: run it a
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
+
+from payload_sets import canary, write
 
 HERE = Path(__file__).resolve().parent
 
@@ -183,15 +183,11 @@ CODENAMES = [
 ]
 
 
-def canary(kind: str, i: int) -> str:
-    return "CNRY-" + hashlib.sha256(f"{kind}:{i}".encode()).hexdigest()[:8].upper()
-
-
 def rows() -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for kind, templates in (("direct", DIRECT), ("corpus", CORPUS), ("batch", BATCH)):
         for i, template in enumerate(templates):
-            c = canary(kind, i)
+            c = canary(f"{kind}:{i}")
             row: dict[str, object] = {
                 "id": f"{kind}-{i + 1:03d}",
                 "channel": kind,
@@ -214,9 +210,7 @@ def rows() -> list[dict[str, object]]:
 def main() -> None:
     data = rows()
     assert len({r["canary"] for r in data}) == len(data), "canaries must be unique"
-    with (HERE / "payloads.jsonl").open("w", encoding="utf-8") as fh:
-        for row in data:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    write(data, HERE / "payloads.jsonl")
     print(f"{len(data)} payloads -> {HERE / 'payloads.jsonl'}")
 
 
