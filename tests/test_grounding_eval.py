@@ -174,4 +174,5 @@ def test_evaluate_grounding_on_any_directory_of_the_schema(
     assert s["unrelated pairs"] == 3 * 2  # each update against the other org and the sample
     assert set(result["chunks"]) == {"bakery", "harbour", "sample"}
     assert [f["held out"] for f in result["logo"]] == ["bakery", "harbour"]
+    assert [f["hit@1"] for f in result["logo"]] == [1.0, 1.0]  # per fold, as the land rule reads
     assert "leave-one-organisation-out" in format_report(result)

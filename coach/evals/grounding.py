@@ -277,6 +277,9 @@ def logo(raw: dict[str, Any], fpr: float = FPR) -> list[dict[str, Any]]:
                 "held out": org,
                 "threshold": round(t, 4),
                 "unit threshold": round(tu, 4),
+                "hit@1": _mean(
+                    [r["ranked"][:1] != [] and r["ranked"][0] in r["gold"] for r in test_pos]
+                ),
                 "own cites gold": _mean([_cites_gold(r, t) for r in test_pos]),
                 "unrelated cite anything": _mean([_best(r) >= t for r in test_neg]),
                 "unit accuracy": _unit_acc([u for u in units if u["org"] == org], tu),

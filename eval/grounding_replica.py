@@ -1,0 +1,247 @@
+"""Try grounding variants cheaply: a numpy replica of the shipped pipeline over cached vectors.
+
+    OMP_WAIT_POLICY=passive .venv/bin/python -m eval.grounding_replica [--data DIR] [--check]
+
+Every round of grounding work (docs/grounding.md) measured its ideas this way and then threw the
+script away; this one stays. It indexes DIR's strategies and the sample corpus as
+`coach.evals.grounding` does, embeds every passage and update once with MiniLM (the shipped
+encoder) and with the multilingual USE (coach.multilingual, already in the package for the
+injection classifier: its query is the mean of the update's sentence vectors the classifier
+embeds), and then scores each variant in numpy: pooled hit@1 / hit@3 / cites gold / unrelated
+citing at the 95th-percentile rule, and per held-out organisation hit@1 / cites gold / unrelated
+citing at a threshold fitted without it (the LOGO rule of coach.evals.grounding.logo).
+
+`--check` also runs `coach.evals.grounding.run` and asserts the "shipped" variant ranks and
+scores every (update, strategy) pair as the real pipeline does. Variants are functions of the
+dump (`VARIANTS`); add one and run. About a minute on 2 cores when the vectors are cached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coach import Coach, multilingual
+from coach.evals import grounding as G
+from coach.evals.gold import item_passages
+from coach.injection_model import segments, unmasked
+from coach.retrieval import background_texts, embed_text, query_vector, query_windows
+from coach.settings import Settings
+
+Dump = dict[str, Any]
+Rows = list[dict[str, Any]]
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float32)
+    return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+
+def dump(data_dir: Path) -> Dump:
+    """Passages and updates of DIR with both encoders' vectors, gold passage ids per update."""
+    out: Dump = {"passages": {}, "updates": [], "background": {}}
+    with tempfile.TemporaryDirectory(prefix="coach-replica-") as tmp:
+        models = Settings.load().models_dir
+        if models.is_dir():
+            (Path(tmp) / "models").symlink_to(models, target_is_directory=True)
+        coach = Coach(home=tmp)
+        cols = G._index(coach, data_dir, G._sample_corpus())
+        store, retriever = coach.store, coach.retriever
+        hits = {org: store.all(col) for org, col in cols.items()}
+        for org, col in cols.items():
+            ids = [h.id for h in hits[org]]
+            found = store.embeddings(col, ids)
+            out["passages"][org] = {
+                "ids": ids,
+                "mini": np.asarray([found[i] for i in ids], dtype=np.float32),
+                "use": multilingual.embed([embed_text(h) for h in hits[org]]),
+            }
+        items = G._jsonl(data_dir / "strategy" / "ITEMS.jsonl")
+        gold_ids = {it["item_id"]: item_passages(it, hits.get(it["org"], [])) for it in items}
+        gold_updates = {g["update_id"]: g for g in G._jsonl(data_dir / "grounding_updates.jsonl")}
+        for u in G._jsonl(data_dir / "updates.jsonl"):
+            windows = query_windows(u["text"])
+            mini = retriever.embedder.embed([u["text"], *windows])
+            sentences = [unmasked(u["text"][s:e]) for s, e in segments(u["text"])]
+            g = gold_updates.get(u["id"]) or {"gold_items": []}
+            out["updates"].append(
+                {
+                    "id": u["id"],
+                    "org": u.get("org"),
+                    "query": query_vector(mini[0], mini[1:]),
+                    "use": multilingual.embed(sentences or [u["text"]]),
+                    "gold": set().union(*(gold_ids.get(i, set()) for i in g["gold_items"])),
+                    "has_gold": bool(g["gold_items"]),
+                }
+            )
+        for name in ("background.txt", "background_updates.txt"):
+            out["background"][name] = {
+                "mini": retriever.background(name),
+                "use": multilingual.embed(list(background_texts(name))),
+            }
+    return out
+
+
+class Normaliser:
+    """The shipped score for one encoder: cosine - passage closeness - query closeness - base
+    (coach.retrieval.Retriever.normalised), in numpy."""
+
+    def __init__(self, d: Dump, key: str, top: int = 10) -> None:
+        self.top = top
+        self.bg = d["background"]["background.txt"][key]
+        unrelated = d["background"]["background_updates.txt"][key]
+        self.m = {org: p[key] for org, p in d["passages"].items()}
+        self.hub = {org: self.closeness(m) for org, m in self.m.items()}
+        self.base = {
+            org: float(
+                np.median((unrelated @ m.T - self.hub[org]).max(1) - self.closeness(unrelated))
+            )
+            for org, m in self.m.items()
+        }
+
+    def closeness(self, v: np.ndarray) -> np.ndarray:
+        return np.sort(np.atleast_2d(v) @ self.bg.T, axis=1)[:, -self.top :].mean(axis=1)
+
+    def cos(self, q: np.ndarray, org: str) -> np.ndarray:
+        return self.m[org] @ q
+
+    def score(self, q: np.ndarray, org: str) -> np.ndarray:
+        return self.cos(q, org) - self.hub[org] - self.closeness(q)[0] - self.base[org]
+
+
+Scorer = Callable[[dict[str, Any], str], tuple[np.ndarray, np.ndarray]]
+
+
+def rows(d: Dump, scorer: Scorer, k: int = 3) -> Rows:
+    """(update, strategy) rows in coach.evals.grounding's shape: `scorer(update, org)` gives
+    (ranking value, decision score) per passage; the top k by ranking value are kept."""
+    out: Rows = []
+    for u in d["updates"]:
+        for org, p in d["passages"].items():
+            rank, score = scorer(u, org)
+            order = np.argsort(-rank, kind="stable")[:k]
+            own = org == u["org"]
+            out.append(
+                {
+                    "update": u["id"],
+                    "org": u["org"],
+                    "collection": org,
+                    "own": own,
+                    "gold": u["gold"] if own else set(),
+                    "has_gold": u["has_gold"] and own,
+                    "ranked": [p["ids"][j] for j in order],
+                    "scores": [float(score[j]) for j in order],
+                }
+            )
+    return out
+
+
+def figures(rs: Rows, fpr: float = G.FPR) -> dict[str, Any]:
+    """Pooled figures at the in-sample fit, and LOGO folds (threshold fitted without the org)."""
+    pos = [r for r in rs if r["own"] and r["has_gold"]]
+    neg = [r for r in rs if not r["own"]]
+    t = G.fit(rs, fpr)
+
+    def h(r: dict[str, Any], n: int) -> bool:
+        return any(i in r["gold"] for i in r["ranked"][:n])
+
+    folds = {}
+    for org in sorted({r["org"] for r in pos}):
+        tt = G.fit([r for r in rs if r["org"] != org and r["collection"] != org], fpr)
+        tp = [r for r in pos if r["org"] == org]
+        tn = [r for r in neg if org in (r["org"], r["collection"])]
+        folds[org] = (
+            G._mean([h(r, 1) for r in tp]),
+            G._mean([G._cites_gold(r, tt) for r in tp]),
+            G._mean([G._best(r) >= tt for r in tn]),
+        )
+    return {
+        "hit@1": G._mean([h(r, 1) for r in pos]),
+        "hit@3": G._mean([h(r, 3) for r in pos]),
+        "cites gold": G._mean([G._cites_gold(r, t) for r in pos]),
+        "unrelated": G._mean([G._best(r) >= t for r in neg]),
+        "folds": folds,
+    }
+
+
+def _use_query(u: dict[str, Any]) -> np.ndarray:
+    return _unit(u["use"].mean(axis=0))
+
+
+def variants(d: Dump) -> dict[str, Scorer]:
+    """The variants of the fourth round (docs/grounding.md); "shipped" is the pipeline."""
+    mini, use = Normaliser(d, "mini"), Normaliser(d, "use")
+
+    def shipped(u: dict[str, Any], org: str) -> tuple[np.ndarray, np.ndarray]:
+        return mini.cos(u["query"], org), mini.score(u["query"], org)
+
+    def use_alone(u: dict[str, Any], org: str) -> tuple[np.ndarray, np.ndarray]:
+        q = _use_query(u)
+        return use.cos(q, org), use.score(q, org)
+
+    def ensemble(w: float, a: float) -> Scorer:
+        def f(u: dict[str, Any], org: str) -> tuple[np.ndarray, np.ndarray]:
+            q = _use_query(u)
+            rank = mini.cos(u["query"], org) + w * use.cos(q, org)
+            return rank, (1 - a) * mini.score(u["query"], org) + a * use.score(q, org)
+
+        return f
+
+    def agreement(bonus: float) -> Scorer:
+        def f(u: dict[str, Any], org: str) -> tuple[np.ndarray, np.ndarray]:
+            cos = mini.cos(u["query"], org)
+            agree = np.arange(len(cos)) == int(np.argmax(use.cos(_use_query(u), org)))
+            return cos, mini.score(u["query"], org) + bonus * agree
+
+        return f
+
+    return {
+        "shipped": shipped,
+        "USE alone (mean of sentence vectors)": use_alone,
+        "rank MiniLM + 0.25 USE cosine": ensemble(0.25, 0.0),
+        "rank MiniLM + 0.5 USE cosine": ensemble(0.5, 0.0),
+        "rank + 0.25 USE, score half each": ensemble(0.25, 0.5),
+        "score + 0.02 if USE's top passage agrees": agreement(0.02),
+        "score + 0.05 if USE's top passage agrees": agreement(0.05),
+    }
+
+
+def check(d: Dump, data_dir: Path) -> None:
+    """The replica's "shipped" rows equal the real pipeline's (same top 3, same scores)."""
+    real = {(r["update"], r["collection"]): r for r in G.run(data_dir)["rows"]}
+    mine = rows(d, variants(d)["shipped"])
+    for r in mine:
+        other = real[(r["update"], r["collection"])]
+        assert r["ranked"] == other["ranked"], (r["update"], r["collection"])
+        assert np.allclose(r["scores"], other["scores"], atol=1e-3), (r["update"], r["collection"])
+    print(f"replica matches the pipeline on {len(mine)} (update, strategy) pairs")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--data", default="../shared/datasets/real-updates")
+    p.add_argument("--check", action="store_true", help="compare with coach.evals.grounding")
+    args = p.parse_args(argv)
+    data_dir = Path(args.data)
+    d = dump(data_dir)
+    if args.check:
+        check(d, data_dir)
+    for name, scorer in variants(d).items():
+        f = figures(rows(d, scorer))
+        folds = " | ".join(
+            f"{o} {a:.2f} / {b:.2f} / {c:.3f}" for o, (a, b, c) in f["folds"].items()
+        )
+        print(
+            f"{name:44s} h1 {f['hit@1']:.3f} h3 {f['hit@3']:.3f} cites gold {f['cites gold']:.3f}"
+            f" unrelated {f['unrelated']:.3f} | {folds}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
