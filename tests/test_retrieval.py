@@ -15,7 +15,15 @@ import pytest
 
 import coach.retrieval_query
 from coach import Coach
-from coach.retrieval import BM25, calibration, query_vector, query_windows, tokens
+from coach.retrieval import (
+    BM25,
+    Calibration,
+    Retriever,
+    calibration,
+    query_vector,
+    query_windows,
+    tokens,
+)
 from tests.conftest import CORPUS
 
 
@@ -144,3 +152,18 @@ def test_ground_aligns_a_topicless_unit_by_its_update(rcoach: Coach) -> None:
     pillars = {h.id: h.metadata.get("pillar") for h in rcoach.store.all(name)}
     assert pillars[alone.passage] != "estate"  # read alone, the unit lands elsewhere
     assert pillars[alignment[0].passage] == "estate"
+
+
+def test_no_unit_maps_when_the_update_earns_no_citation(rcoach: Coach) -> None:
+    """The alignment map never claims a link the rewrite declines: with an update threshold
+    no score reaches, units whose own scores clear the unit threshold stay unmapped."""
+    name = rcoach.settings.collection
+    text = "East Wing: structural completion reached, within the £212 million budget, no RIDDOR."
+    units = [text]
+    loose = Retriever(rcoach.store, calibrated=Calibration(threshold=-9.0, unit_threshold=-9.0))
+    earned, alignment, _ = loose.ground(text, units, 3, name)
+    assert earned and alignment[0].pillar == "estate"
+    strict = Retriever(rcoach.store, calibrated=Calibration(threshold=9.0, unit_threshold=-9.0))
+    earned, alignment, suggestion = strict.ground(text, units, 3, name)
+    assert earned == [] and suggestion is not None
+    assert alignment[0].pillar == "" and alignment[0].passage  # closest passage still named

@@ -120,7 +120,8 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
                         "top_items": holds.get(got.ranked[0].id, 0) if got.ranked else 0,
                     }
                 )
-        units = _units(coach, data_dir, cols, counts, gold_ids, queries)
+        best = {(r["update"], r["collection"]): _best(r) for r in rows}
+        units = _units(coach, data_dir, cols, counts, gold_ids, queries, best)
     return {"rows": rows, "units": units, "chunks": counts}
 
 
@@ -131,11 +132,13 @@ def _units(
     counts: dict[str, int],
     gold_ids: dict[str, set[str]],
     queries: dict[str, np.ndarray],
+    best: dict[tuple[str, str], float],
 ) -> list[dict[str, Any]]:
     """Each gold unit against every collection: its passage (picked in its update's context, as
     a rewrite does) and scores. Against its own organisation's strategy it is scored on the
     gold; against the others it is a negative. `cosine` is the dense-only baseline's: the
-    unit's own nearest passage."""
+    unit's own nearest passage. `update` is its update's best normalised score against the
+    collection: a unit maps only when its update earns a citation (`_maps`)."""
     retriever = coach.retriever
     out: list[dict[str, Any]] = []
     labelled = [g for g in _jsonl(data_dir / "grounding.jsonl") if g.get("org") in cols]
@@ -171,6 +174,7 @@ def _units(
                     "hit": bool(passage) and passage in gold,
                     "baseline_hit": bool(found) and found[0].id in gold,
                     "score": score,
+                    "update": best.get((str(g.get("update_id", "")), org), 9.0),
                     "cosine": found[0].score if found else 0.0,
                 }
             )
@@ -199,18 +203,32 @@ def fit_units(units: Sequence[dict[str, Any]], fpr: float = FPR) -> float:
     return float(np.quantile(neg, 1 - fpr)) if neg else 0.0
 
 
-def _best_accuracy(units: Sequence[dict[str, Any]]) -> float:
+def _best_accuracy(units: Sequence[dict[str, Any]], t_update: float) -> float:
     """The unit threshold with the best accuracy ("none" a class), for comparison only."""
     own = [u for u in units if u["own"]]
     grid = np.unique([u["score"] for u in own]) if own else np.zeros(1)
-    return float(max(grid, key=lambda t: (_unit_acc(own, float(t)), t)))
+    return float(max(grid, key=lambda t: (_unit_acc(own, float(t), t_update), t)))
+
+
+def _maps(u: dict[str, Any], t: float, t_update: float | None, key: str = "score") -> bool:
+    """A unit maps when its score clears `t` and (unless `t_update` is None, the dense
+    baseline) its update's best score clears the update threshold, as in a rewrite."""
+    return u[key] >= t and (t_update is None or u["update"] >= t_update)
 
 
 def _unit_acc(
-    units: Sequence[dict[str, Any]], t: float, key: str = "score", hit: str = "hit"
+    units: Sequence[dict[str, Any]],
+    t: float,
+    t_update: float | None,
+    key: str = "score",
+    hit: str = "hit",
 ) -> float:
     """Accuracy with "none" a class, over units scored against their own strategy."""
-    right = [(u[hit] and u[key] >= t) if u["gold"] else u[key] < t for u in units if u["own"]]
+    right = [
+        (u[hit] and _maps(u, t, t_update, key)) if u["gold"] else not _maps(u, t, t_update, key)
+        for u in units
+        if u["own"]
+    ]
     return float(np.mean(right)) if right else 0.0
 
 
@@ -236,18 +254,20 @@ def summarise(raw: dict[str, Any], t: float, tu: float) -> dict[str, Any]:
         "own cites anything": _mean([_best(r) >= t for r in pos]),
         "unrelated pairs": len(neg),
         "unrelated cite anything": _mean([_best(r) >= t for r in neg]),
-        "unit accuracy (none a class)": _unit_acc(units, tu),
+        "unit accuracy (none a class)": _unit_acc(units, tu, t),
         "unit accuracy, dense cosine >= 0.34 baseline": _unit_acc(
-            units, BASELINE_FLOOR, "cosine", "baseline_hit"
+            units, BASELINE_FLOOR, None, "cosine", "baseline_hit"
         ),
         "unit accuracy, all none": _mean([not u["gold"] for u in units if u["own"]]),
         "unit top passage is gold (units with gold)": _mean([u["hit"] for u in units if u["gold"]]),
         "unit top passage is gold, unit read alone": _mean(
             [u["baseline_hit"] for u in units if u["gold"]]
         ),
-        "units mapped, own / unrelated": f"{_mean([u['score'] >= tu for u in units if u['own']])}"
-        f" / {_mean([u['score'] >= tu for u in units if not u['own']])}",
-        "unit accuracy at its best threshold (in-sample)": _unit_acc(units, _best_accuracy(units)),
+        "units mapped, own / unrelated": f"{_mean([_maps(u, tu, t) for u in units if u['own']])}"
+        f" / {_mean([_maps(u, tu, t) for u in units if not u['own']])}",
+        "unit accuracy at its best threshold (in-sample)": _unit_acc(
+            units, _best_accuracy(units, t), t
+        ),
     }
     for org in sorted({r["org"] for r in pos}):
         mine = [r for r in pos if r["org"] == org]
@@ -282,9 +302,20 @@ def logo(raw: dict[str, Any], fpr: float = FPR) -> list[dict[str, Any]]:
                 ),
                 "own cites gold": _mean([_cites_gold(r, t) for r in test_pos]),
                 "unrelated cite anything": _mean([_best(r) >= t for r in test_neg]),
-                "unit accuracy": _unit_acc([u for u in units if u["org"] == org], tu),
+                "unit accuracy": _unit_acc([u for u in units if u["org"] == org], tu, t),
                 "unit accuracy, dense baseline": _unit_acc(
-                    [u for u in units if u["org"] == org], BASELINE_FLOOR, "cosine", "baseline_hit"
+                    [u for u in units if u["org"] == org],
+                    BASELINE_FLOOR,
+                    None,
+                    "cosine",
+                    "baseline_hit",
+                ),
+                "held-out units mapped, unrelated": _mean(
+                    [
+                        _maps(u, tu, t)
+                        for u in units
+                        if not u["own"] and org in (u["org"], u["collection"])
+                    ]
                 ),
             }
         )
