@@ -57,8 +57,9 @@ def cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _threads() -> int:
-    """COACH_EMBED_THREADS (a batch worker's share of the cores), else every core."""
+def threads() -> int:
+    """COACH_EMBED_THREADS (a batch worker's share of the cores), else every core: what each
+    model of this process (MiniLM, the multilingual injection encoder) may run on."""
     raw = os.environ.get("COACH_EMBED_THREADS", "")
     return max(1, int(raw)) if raw.strip().isdigit() else cores()
 
@@ -84,7 +85,7 @@ class MiniLM:
 
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = _threads()
+        options.intra_op_num_threads = threads()
         options.inter_op_num_threads = 1
         # No busy-waiting between ops: on a shared machine a spinning pool burns the cores
         # other processes (and our own batch workers) need; measured no slower here.

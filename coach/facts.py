@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coach import yaml_io
 from coach.types import FactCheck
@@ -234,6 +235,13 @@ def _is_strong(w: str) -> bool:
 
 def extract_facts(text: str) -> list[Fact]:
     """Every checkable fact in `text`, in order of appearance, duplicates removed by key."""
+    return list(_extract(text))
+
+
+@lru_cache(maxsize=4096)
+def _extract(text: str) -> tuple[Fact, ...]:
+    """extract_facts, once per distinct text: a rewrite reads the same unit's and the same
+    source's facts many times over (sections, questions, the final check, the scores)."""
     masked = [False] * len(text)
     found: list[tuple[int, Fact]] = []
     for kind, pattern in _PATTERNS:
@@ -261,7 +269,7 @@ def extract_facts(text: str) -> list[Fact]:
         if f.kind not in ("cite", "listmark", "image") and ident not in seen:
             seen.add(ident)
             out.append(f)
-    return out
+    return tuple(out)
 
 
 def _family(kind: str) -> str:

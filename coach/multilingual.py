@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from coach.cache import VectorCache, shared_vectors, text_key
-from coach.embeddings import cores
+from coach.embeddings import threads
 from coach.minilm_graph import default_cache_dir
 
 DIM = 512
@@ -191,7 +191,7 @@ def _encoder() -> Any:
     global _model
     with _lock:
         if _model is None:
-            _model = _build(cores())
+            _model = _build(threads())  # a batch worker's share of the cores
         return _model
 
 

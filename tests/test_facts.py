@@ -136,3 +136,13 @@ def test_reference_link_labels_are_not_numbers() -> None:
 def test_a_numbered_heading_word_is_no_name() -> None:
     """Real Alpha-Omega update: '## 1) Infrastructure' made 'Infrastructure' a name."""
     assert not extract_facts("## 1) Infrastructure\n\nThe swarm runs.")
+
+
+def test_extract_facts_hands_out_a_new_list_each_time() -> None:
+    """Extraction is cached per text: a caller that edits its list must not edit the cache."""
+    from coach.facts import extract_facts
+
+    first = extract_facts("Closed 40 tickets for Acme on 3 March 2025.")
+    first.clear()
+    again = extract_facts("Closed 40 tickets for Acme on 3 March 2025.")
+    assert [f.text for f in again][:1] == ["40"] and again is not first

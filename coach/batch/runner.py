@@ -161,7 +161,10 @@ def warm(coach: Any, opts: Options) -> tuple[str, str, str]:
     name = opts.collection or coach.settings.collection
     ids = sorted(coach.store.ids(name)) if coach.store.count(name) else []
     if ids:
-        coach.retriever  # noqa: B018 - opened here, not by racing worker threads
+        # Opened here, not by racing worker threads; the collection's base score needs both
+        # background files' vectors, embedded once per home: here, before any worker process
+        # starts, so a first batch with 2 workers does not embed them twice.
+        coach.retriever.base(name)
     corpus = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
     return prompt, model, f"{name}:{corpus}"
 
