@@ -9,9 +9,9 @@ gold (coach/data/grounding.json). Raw cosines are not comparable across corpora 
 long technical update is close to every technical passage), so the score subtracts how close the
 passage and the query each are to generic status-update sentences (coach/data/background.txt):
 what is left is how much closer they are to each other than to boilerplate. Below the threshold
-nothing is cited and the closest passage is returned as a suggestion. A unit of work maps to a
-passage when its own score clears the unit threshold and its update earned a citation: the map
-never claims a link the rewrite declines to make (docs/grounding.md, fourth round).
+nothing is cited and the closest passage is returned as a suggestion. A unit of work maps to its
+passage when its own score clears the unit threshold and that passage is one its update cites:
+the map never claims a link the rewrite declines to make (docs/grounding.md, fourth round).
 """
 
 from __future__ import annotations
@@ -308,11 +308,12 @@ class Retriever:
         lists: Sequence[Sequence[Citation]],
         collection: str,
         threshold: float | None = None,
-        linked: bool = True,
+        cited: Sequence[Citation] | None = None,
     ) -> list[Alignment]:
-        """`linked` is whether the update itself earned a citation: when it did not, no unit
-        maps (each keeps its closest passage and score), so the map never claims a link the
-        rewrite declines to make."""
+        """With `cited` (the update's earned citations), a unit maps only to one of them: the
+        map says which cited passage a unit serves and never claims a link the rewrite
+        declines to make. An unmapped unit keeps its closest passage and score."""
+        allowed = None if cited is None else {c.id for c in cited}
         floor = self.calibrated.unit_threshold if threshold is None else threshold
         scores = self.normalised(collection, vectors, [found[:1] for found in lists])
         out: list[Alignment] = []
@@ -321,7 +322,7 @@ class Retriever:
                 out.append(Alignment(unit=unit, pillar="", score=0.0))
                 continue
             best, s = found[0], round(score[0], 4)
-            if s < floor or not linked:
+            if s < floor or (allowed is not None and best.id not in allowed):
                 out.append(Alignment(unit=unit, pillar="", score=s, passage=best.id))
             else:
                 out.append(Alignment(unit, label(best), s, best.source, passage=best.id))
@@ -375,9 +376,7 @@ class Retriever:
         alignment: list[Alignment] = []
         if units:
             picked = self.in_context(collection, vectors[1:], lists[1:], query, lists[0])
-            alignment = self._alignments(
-                units, vectors[1:], picked, collection, linked=bool(earned)
-            )
+            alignment = self._alignments(units, vectors[1:], picked, collection, cited=earned)
         return Grounded(earned, alignment, suggestion, ranked, scores)
 
     def align_in_context(

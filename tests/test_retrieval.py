@@ -154,16 +154,19 @@ def test_ground_aligns_a_topicless_unit_by_its_update(rcoach: Coach) -> None:
     assert pillars[alignment[0].passage] == "estate"
 
 
-def test_no_unit_maps_when_the_update_earns_no_citation(rcoach: Coach) -> None:
-    """The alignment map never claims a link the rewrite declines: with an update threshold
-    no score reaches, units whose own scores clear the unit threshold stay unmapped."""
+def test_a_unit_maps_only_to_a_passage_its_update_cites(rcoach: Coach) -> None:
+    """The alignment map never claims a link the rewrite declines: a unit whose passage the
+    update does not cite stays unmapped (it keeps its closest passage), however it scores."""
     name = rcoach.settings.collection
-    text = "East Wing: structural completion reached, within the £212 million budget, no RIDDOR."
-    units = [text]
+    estate = "East Wing: structural completion reached, within the £212 million budget."
+    access = "Validated 1,100 pathways on the orthopaedic waiting list; 52-week waits fell."
     loose = Retriever(rcoach.store, calibrated=Calibration(threshold=-9.0, unit_threshold=-9.0))
-    earned, alignment, _ = loose.ground(text, units, 3, name)
-    assert earned and alignment[0].pillar == "estate"
+    earned, alignment, _ = loose.ground(estate, [estate, access], 1, name)
+    assert len(earned) == 1 and earned[0].pillar == "estate"
+    assert alignment[0].pillar == "estate" and alignment[0].passage == earned[0].id
+    # the access unit clears the (loose) unit floor, but its passage is not the one cited
+    assert alignment[1].pillar == "" and alignment[1].passage not in {earned[0].id, ""}
     strict = Retriever(rcoach.store, calibrated=Calibration(threshold=9.0, unit_threshold=-9.0))
-    earned, alignment, suggestion = strict.ground(text, units, 3, name)
+    earned, alignment, suggestion = strict.ground(estate, [estate], 3, name)
     assert earned == [] and suggestion is not None
     assert alignment[0].pillar == "" and alignment[0].passage  # closest passage still named

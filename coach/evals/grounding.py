@@ -120,8 +120,11 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
                         "top_items": holds.get(got.ranked[0].id, 0) if got.ranked else 0,
                     }
                 )
-        best = {(r["update"], r["collection"]): _best(r) for r in rows}
-        units = _units(coach, data_dir, cols, counts, gold_ids, queries, best)
+        cited = {
+            (r["update"], r["collection"]): list(zip(r["ranked"], r["scores"], strict=True))
+            for r in rows
+        }
+        units = _units(coach, data_dir, cols, counts, gold_ids, queries, cited)
     return {"rows": rows, "units": units, "chunks": counts}
 
 
@@ -132,13 +135,13 @@ def _units(
     counts: dict[str, int],
     gold_ids: dict[str, set[str]],
     queries: dict[str, np.ndarray],
-    best: dict[tuple[str, str], float],
+    cited: dict[tuple[str, str], list[tuple[str, float]]],
 ) -> list[dict[str, Any]]:
     """Each gold unit against every collection: its passage (picked in its update's context, as
     a rewrite does) and scores. Against its own organisation's strategy it is scored on the
     gold; against the others it is a negative. `cosine` is the dense-only baseline's: the
-    unit's own nearest passage. `update` is its update's best normalised score against the
-    collection: a unit maps only when its update earns a citation (`_maps`)."""
+    unit's own nearest passage. `update` is its update's ranked passages with their normalised
+    scores against the collection: a unit maps only to a passage its update cites (`_maps`)."""
     retriever = coach.retriever
     out: list[dict[str, Any]] = []
     labelled = [g for g in _jsonl(data_dir / "grounding.jsonl") if g.get("org") in cols]
@@ -172,9 +175,10 @@ def _units(
                     "unit": g["unit"],
                     "gold": bool(g["gold"]) and own,
                     "hit": bool(passage) and passage in gold,
+                    "passage": passage,
                     "baseline_hit": bool(found) and found[0].id in gold,
                     "score": score,
-                    "update": best.get((str(g.get("update_id", "")), org), 9.0),
+                    "update": cited.get((str(g.get("update_id", "")), org)),
                     "cosine": found[0].score if found else 0.0,
                 }
             )
@@ -212,8 +216,13 @@ def _best_accuracy(units: Sequence[dict[str, Any]], t_update: float) -> float:
 
 def _maps(u: dict[str, Any], t: float, t_update: float | None, key: str = "score") -> bool:
     """A unit maps when its score clears `t` and (unless `t_update` is None, the dense
-    baseline) its update's best score clears the update threshold, as in a rewrite."""
-    return u[key] >= t and (t_update is None or u["update"] >= t_update)
+    baseline, or the unit has no update) its passage is one its update cites at `t_update`,
+    as in a rewrite."""
+    if u[key] < t:
+        return False
+    if t_update is None or u["update"] is None:
+        return True
+    return any(i == u["passage"] and s >= t_update for i, s in u["update"])
 
 
 def _unit_acc(
