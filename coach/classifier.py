@@ -186,6 +186,18 @@ def predict(units: Sequence[Unit], vectors: np.ndarray | None) -> list[str]:
     return model.predict(units, vectors)
 
 
+def probabilities(units: Sequence[Unit]) -> np.ndarray:
+    """P(label) per unit (columns in LABELS order) by the shipped model, lexical features only
+    (a vector-reading model gets zero vectors here: the lead ranker reads no embeddings)."""
+    model = _shipped()[0]
+    if not units:
+        return np.zeros((0, len(LABELS)), np.float32)
+    z = model.logits(units, None)
+    z = z - z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return p / p.sum(axis=1, keepdims=True)
+
+
 def needs_vectors() -> bool:
     """Whether the shipped model reads MiniLM vectors (LOGO-CV decides; see train_classifier)."""
     return _shipped()[0].needs_vectors

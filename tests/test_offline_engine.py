@@ -356,7 +356,9 @@ def test_the_result_bullet_of_a_lead_in_leads_its_list() -> None:
     assert check_facts(HIGHLIGHTS, d.text).ok
 
 
-# A lead-in that states the result itself keeps the author's order of its bullets.
+# A lead-in line the segmenter reads as a heading: its bullets are separate outcome items, and
+# the lead ranker (coach/engines/lead.py) puts the one the outcome finder marks as a result
+# (money allocated) first; both stay, whole.
 APPROVED = """\
 The following items have been approved:
 
@@ -365,9 +367,10 @@ The following items have been approved:
 """
 
 
-def test_a_lead_in_that_states_the_result_keeps_its_order() -> None:
+def test_separate_result_bullets_lead_with_the_marked_result() -> None:
     d = draft(APPROVED)
-    assert d.text.index("Raised the travel") < d.text.index("Allocated"), d.text
+    assert d.text.startswith("What changed: Allocated an additional $120k"), d.text
+    assert "Raised the travel grant limit to $90k for members." in d.text
 
 
 # A result after the activity it came from, in one paragraph: the result leads, the activity

@@ -19,8 +19,10 @@ word that the update also writes in lower case; nothing inside a unit is cut.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
+from coach.engines import lead
 from coach.engines.sections import Item, template
 from coach.types import Citation, Unit, UnitChange
 
@@ -145,8 +147,10 @@ def compose(
     length: str,
     context: list[str],
     source: str,
+    lead: int | None = None,
 ) -> tuple[str, tuple[str, ...], list[tuple[int, str, str]]]:
-    """(text, cited ids, [(item index, how, became)]) for one update."""
+    """(text, cited ids, [(item index, how, became)]) for one update. `lead` forces which
+    item leads (eval/train_lead.py replays every candidate through this); None = the ranker's."""
     labels = template()["labels"]
     lower_ok = lower_case_words(source)
     by_role: dict[str, list[int]] = {}
@@ -204,7 +208,9 @@ def compose(
             fates[i] = ("kept", text)
         order.extend(fold_idx + whole)
 
-    prose(labels["outcomes"], lead_first(items, outcomes))
+    ranked = lead_first(items, outcomes, activity, lead)
+    activity = [i for i in activity if i not in ranked]  # a result filed as activity leads
+    prose(labels["outcomes"], ranked)
     link = _earned(citations)
     routine = {i for i in activity if items[i].routine}
     if length == "brief":
@@ -241,20 +247,22 @@ def compose(
     return "\n\n".join(blocks), ((link.id,) if link else ()), out
 
 
-def lead_first(items: list[Item], idx: list[int]) -> list[int]:
-    """The strongest outcome leads; the others follow in the author's order. Strength is what
-    the eye saw (prompts/offline.yaml `lead_rank`): the outcome finder's result, measure and
-    change signals, how many facts it carries, and how early the author put it. Chosen
-    leave-one-organisation-out on real updates (docs/quality.md)
-    over the author's-first-outcome rule it replaces. A weak lead (a plan, or a sentence that
-    leans on one the reader has not seen) never leads while a sound one exists. The chosen
-    item is replaced in `items` by its lead form (`as_lead`), which the caller renders."""
-    if not idx:
+def lead_first(
+    items: list[Item], idx: list[int], activity: Sequence[int] = (), pick: int | None = None
+) -> list[int]:
+    """The outcomes in the order they are shown: the lead first, the others in the author's
+    order. The lead is the learned ranker's choice (coach/engines/lead.py: trained on real
+    updates, validated leave-one-organisation-out, docs/quality.md) among the outcome items
+    and the activity items that state a result; a weak lead (a plan, a sentence about the
+    post, one leaning on a sentence the reader has not seen) never leads while a sound one
+    exists. `pick` forces the lead (the training replay). The chosen item is replaced in
+    `items` by its lead form (`as_lead`), which the caller renders."""
+    if pick is None:
+        pick = lead.choose(items, idx, activity, weak_lead)
+    if pick is None:
         return idx
-    sound = [i for i in idx if not weak_lead(items[i])] or idx
-    best = max(sound, key=lambda i: (lead_strength(items[i], i), -i))
-    items[best] = as_lead(items[best])  # the lead's own order: its result first
-    return [best, *[i for i in idx if i != best]]
+    items[pick] = as_lead(items[pick])  # the lead's own order: its result first
+    return [pick, *[i for i in idx if i != pick]]
 
 
 def as_lead(it: Item) -> Item:

@@ -28,6 +28,8 @@ def _version() -> str:
         here / "offline.py",
         here / "sections.py",
         here / "arrange.py",
+        here / "lead.py",
+        here.parent / "data" / "lead_ranker.json",
         here / "questions.py",
         here.parent / "markup.py",
         here.parent / "segment.py",

@@ -1,0 +1,192 @@
+"""Which item the offline rewrite leads with: a small learned ranker over what the pipeline
+already knows about each candidate (the eye's label probabilities and outcome-finder signals,
+where the author put it, its facts and length), trained by eval/train_lead.py on real updates
+and validated leave-one-organisation-out; the weights ship as data (coach/data/lead_ranker.json).
+
+Candidates are the items the sorting filed as outcomes and, so the eye's misses can still
+lead, activity items that state a result (the outcome finder's `result` signal, or a learned
+outcome probability above `min_p`): what leads is a result, never plain activity. A weak lead
+(a plan, a sentence about the post, one leaning on a sentence the reader has not seen) never
+leads while a sound candidate exists. No embedding: the ranker reads no vectors, so it adds
+no model call to a rewrite (docs/quality.md, fifth round, says what vectors added held out).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from coach.engines.sections import Item
+from coach.facts import extract_facts
+
+WEIGHTS = "data/lead_ranker.json"
+FEATURES = (
+    "filed_outcome",  # the sorting filed it as an outcome (the eye said outcome/mixed)
+    "p_result",  # the learned layer's P(outcome or mixed), best unit of the item
+    "p_first",  # the same for the item's first unit (what the reader reads first)
+    "pure_outcome",  # some unit is outcome, not mixed
+    "sig_result",  # the outcome finder's signals, any unit
+    "sig_measure",
+    "sig_change",
+    "sig_beneficiary",
+    "facts",  # checkable facts, capped at 5, / 5
+    "figure",  # a percentage, money or a number other than a list mark
+    "date",
+    "rank",  # its place among the candidates, 0 = first, 1 = last
+    "first_candidate",
+    "last_candidate",
+    "place",  # its place among all the update's items
+    "heading_first",  # the first item under its heading
+    "bullet",
+    "lead_in",  # a lead-in with bullets
+    "words",  # log length
+    "short",  # under 8 words
+)
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """A linear scorer over the named FEATURES it was trained on (LOGO selection keeps only a
+    few), each standardised with the training set's mean and scale."""
+
+    names: tuple[str, ...]
+    w: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    min_p: float = 0.5  # an activity item needs this P(result), or the `result` signal
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        """Scores of rows of all FEATURES (as `features` returns them)."""
+        cols = [FEATURES.index(n) for n in self.names]
+        return ((x[:, cols] - self.mean) / self.scale) @ self.w
+
+
+_override: list[Ranker] = []
+
+
+@lru_cache(maxsize=1)
+def _load() -> Ranker:
+    data = json.loads(resources.files("coach").joinpath(WEIGHTS).read_text("utf-8"))
+    names = tuple(data["features"])
+    if not set(names) <= set(FEATURES) or len(data["w"]) != len(names):
+        raise ValueError("coach/data/lead_ranker.json does not match these features: retrain it")
+    return Ranker(
+        names,
+        np.asarray(data["w"], float),
+        np.asarray(data["mean"], float),
+        np.asarray(data["scale"], float),
+        float(data.get("min_p", 0.5)),
+    )
+
+
+def shipped() -> Ranker:
+    """The shipped ranker, or the one `use` installed (the held-out replay of eval.lead_logo)."""
+    return _override[-1] if _override else _load()
+
+
+def use(ranker: Ranker | None) -> None:
+    """Rank with `ranker` from now on (None: back to the shipped weights). For evaluation."""
+    _override.clear()
+    if ranker is not None:
+        _override.append(ranker)
+
+
+def result_probability(it: Item) -> tuple[float, float]:
+    """(best, first) P(outcome or mixed) of the item's units, by the eye's learned layer."""
+    from coach.classifier import probabilities
+
+    if not it.units:
+        return 0.0, 0.0
+    p = probabilities(it.units)
+    pos = p[:, 1] + p[:, 2]
+    return float(pos.max()), float(pos[0])
+
+
+def candidates(
+    items: Sequence[Item],
+    outcomes: Sequence[int],
+    activity: Sequence[int],
+    min_p: float | None = None,
+) -> list[int]:
+    """The items that may lead, in the author's order: outcomes, and activity that states a
+    result (by the outcome finder's signal or the learned layer's probability >= min_p)."""
+    floor = shipped().min_p if min_p is None else min_p
+    extra = []
+    for i in activity:
+        it = items[i]
+        if any("result" in u.signals for u in it.units) or result_probability(it)[0] >= floor:
+            extra.append(i)
+    return sorted({*outcomes, *extra})
+
+
+def features(items: Sequence[Item], cands: Sequence[int]) -> np.ndarray:
+    """One row of FEATURES per candidate."""
+    rows = []
+    n, m = max(len(items) - 1, 1), max(len(cands) - 1, 1)
+    seen_heading: dict[str, int] = {}
+    for k, it in enumerate(items):
+        seen_heading.setdefault(it.heading, k)
+    for r, i in enumerate(cands):
+        it = items[i]
+        sig = {s for u in it.units for s in u.signals}
+        best, first = result_probability(it)
+        facts = extract_facts(" ".join((it.text, *it.members)))
+        kinds = {f.kind for f in facts}
+        figure = bool(kinds & {"percent", "money"}) or any(
+            f.kind == "number" and len(f.text) > 1 for f in facts
+        )
+        words = len(it.text.split()) + sum(len(x.split()) for x in it.members)
+        rows.append(
+            [
+                float(it.role == "outcome"),
+                best,
+                first,
+                float(any(u.label == "outcome" for u in it.units)),
+                float("result" in sig),
+                float("measure" in sig),
+                float("change" in sig),
+                float("beneficiary" in sig),
+                min(len(facts), 5) / 5,
+                float(figure),
+                float("date" in kinds),
+                r / m,
+                float(r == 0),
+                float(r == len(cands) - 1 and len(cands) > 1),
+                i / n,
+                float(seen_heading[it.heading] == i),
+                float(it.kind == "bullet"),
+                float(bool(it.members)),
+                math.log1p(words) / 5,
+                float(words < 8 and not _DIGIT.search(it.text)),
+            ]
+        )
+    return np.asarray(rows, float).reshape(len(cands), len(FEATURES))
+
+
+def choose(
+    items: Sequence[Item],
+    outcomes: Sequence[int],
+    activity: Sequence[int],
+    is_weak: Callable[[Item], bool],
+    ranker: Ranker | None = None,
+) -> int | None:
+    """The index of the item that leads, or None when nothing states a result. A weak lead
+    leads only when every outcome is weak (then the ranker picks among the outcomes)."""
+    cands = candidates(items, outcomes, activity)
+    if not cands:
+        return None
+    sound = [i for i in cands if not is_weak(items[i])]
+    pool = sound or list(outcomes)
+    if not pool:
+        return None
+    score = (ranker or shipped()).scores(features(items, cands))
+    by = dict(zip(cands, score.tolist(), strict=True))
+    return max(pool, key=lambda i: (by[i], -i))
