@@ -30,9 +30,10 @@ from importlib import resources
 
 import numpy as np
 
-from coach import injection_norm, multilingual
+from coach import injection_norm, injection_structure, multilingual
 
 _MIN_CHARS = 12  # shorter pieces (headings, dates) carry no order worth a vector
+_MIN_WORDS = 3  # beside links, fewer words than this (or than links) say nothing
 _MAX_CHARS = 600  # a longer "sentence" is scored in pieces of this size
 _BOUNDARY = re.compile(r"[.!?]+(?=\s|$)|[。！？]+|\n")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -48,6 +49,8 @@ class Model:
     threshold: float  # any sentence scoring this high is an order
     threshold_offgenre: float  # ... or this high, when it is unlike the rest of its update
     genre_max: float  # "unlike": cosine to the closest other sentence below this
+    threshold_joined: float  # the same two, for structural readings (rows, columns, steps)
+    threshold_joined_offgenre: float
 
 
 # "Unlike the rest of its update" is only measurable when there is a rest: see line_spans.
@@ -64,6 +67,8 @@ def _model() -> Model:
         float(data["threshold"]),
         float(data["threshold_offgenre"]),
         float(data["genre_max"]),
+        float(data.get("threshold_joined", data["threshold"])),
+        float(data.get("threshold_joined_offgenre", data["threshold_offgenre"])),
     )
 
 
@@ -173,11 +178,27 @@ def readings(piece: str) -> list[str]:
     return [text, hidden] if hidden else [text]
 
 
-def scores(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per piece: the classifier's score (the highest over its readings), and its cosine to
-    the closest other piece (1.0 when it is alone), which says whether it fits the text."""
+def informative(piece: str) -> bool:
+    """Whether `piece` says anything besides addresses: a line of links with a word or two
+    around them ("link Fixed type annotations link") scores by chance, not by meaning, and
+    a link is never an order (each URL is read as the word "link", see unmasked)."""
+    words = _WORD.findall(unmasked(piece))
+    links = sum(w.lower() == "link" for w in words)
+    return not links or len(words) - links >= max(_MIN_WORDS, links)
+
+
+def scores(
+    pieces: list[str],
+    sentence: list[bool] | None = None,
+    overlaps: list[frozenset[int]] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per piece: the classifier's score of what it says, of its decoded reading (rot13,
+    another shift or reversal: -inf when there is none), and its cosine to the closest
+    sentence it does not overlap (1.0 when there is none), which says whether it fits the
+    text. Without `sentence`/`overlaps` every piece is a separate sentence."""
     if not pieces:
-        return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.float32)
+        empty = np.zeros(0, dtype=np.float32)
+        return empty, empty, empty
     flat: list[str] = []
     owner: list[int] = []
     first: list[int] = []
@@ -188,29 +209,81 @@ def scores(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:
             owner.append(i)
     m = _model()
     vectors = multilingual.embed(flat)
-    raw = vectors @ m.weights + m.bias
-    best = np.full(len(pieces), -np.inf, dtype=np.float32)
-    np.maximum.at(best, np.asarray(owner), raw.astype(np.float32))
-    near = np.ones(len(pieces), dtype=np.float32)
-    if len(pieces) > 1:
-        own = vectors[first]
-        sim = own @ own.T
-        np.fill_diagonal(sim, -1.0)
-        near = sim.max(axis=1)
-    return best, near
+    raw = (vectors @ m.weights + m.bias).astype(np.float32)
+    plain = raw[first]
+    decoded = np.full(len(pieces), -np.inf, dtype=np.float32)
+    rest = np.setdiff1d(np.arange(len(flat)), first)
+    np.maximum.at(decoded, np.asarray(owner)[rest], raw[rest])
+    dumb = [i for i, p in enumerate(pieces) if not informative(p)]
+    plain[dumb] = decoded[dumb] = -np.inf
+    if sentence is None or overlaps is None:
+        sentence = [True] * len(pieces)
+        overlaps = [frozenset([i]) for i in range(len(pieces))]
+    return plain, decoded, closeness(vectors[first], sentence, overlaps)
+
+
+def closeness(own: np.ndarray, sentence: list[bool], overlaps: list[frozenset[int]]) -> np.ndarray:
+    """Each piece's cosine to the closest sentence of the text it does not overlap (1.0 when
+    there is none): "the rest of the update" is its other sentences. `overlaps[i]` holds
+    sentence numbers (0, 1, ... in the order the sentence pieces come)."""
+    near = np.ones(len(own), dtype=np.float32)
+    rows = [i for i, s in enumerate(sentence) if s]
+    if not rows:
+        return near
+    sent = own[rows]
+    for lo in range(0, len(own), 512):  # in blocks: a huge paste must not need n x m at once
+        sim = own[lo : lo + 512] @ sent.T
+        for i in range(sim.shape[0]):
+            for k in overlaps[lo + i]:
+                if k < sim.shape[1]:
+                    sim[i, k] = -2.0
+        top = sim.max(axis=1) if sim.shape[1] else np.full(sim.shape[0], -2.0)
+        near[lo : lo + 512] = np.where(top > -2.0, top, 1.0)
+    return near
+
+
+def pieces(text: str) -> list[injection_structure.Piece]:
+    """Every sentence of `text` and every reading across its structure (tables, headings,
+    steps, values): coach.injection_structure."""
+    return injection_structure.pieces(text, segments(text))
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence whose vector scores as an order to a model: above the
-    threshold, or above the lower off-genre one when it is unlike every other sentence."""
-    found = segments(text)
-    if not found:
+    """(start, end) of each part of every piece whose vector scores as an order to a model:
+    above the threshold, or above the lower off-genre one when it is unlike the rest."""
+    sentences = segments(text)
+    if not sentences:
         return []
+    found = injection_structure.pieces(text, sentences)
     m = _model()
-    s, near = scores([text[a:b] for a, b in found])
+    s, decoded, near = scores(
+        [p.read(text) for p in found],
+        [not p.joined for p in found],
+        [p.sentences for p in found],
+    )
     # "Unlike every other sentence" needs other sentences to be unlike: in a two- or
     # three-sentence update every sentence is far from the rest (a contact line beside two
     # ticket counts), so the lower off-genre threshold applies only with enough context.
-    offgenre = len(found) >= OFFGENRE_MIN_SENTENCES
-    flagged = (s >= m.threshold) | (offgenre & (near < m.genre_max) & (s >= m.threshold_offgenre))
-    return [span for span, hit in zip(found, flagged, strict=True) if hit]
+    offgenre = len(sentences) >= OFFGENRE_MIN_SENTENCES
+    joined = np.asarray([p.joined for p in found])
+    thr = np.where(joined, m.threshold_joined, m.threshold)
+    thr_off = np.where(joined, m.threshold_joined_offgenre, m.threshold_offgenre)
+    # a decoded reading is plain text once decoded (the decoder only offers one that reads
+    # as language): it meets the sentence thresholds, whatever piece it was found in
+    off = offgenre & (near < m.genre_max)
+    flagged = (s >= thr) | (off & (s >= thr_off))
+    flagged |= (decoded >= m.threshold) | (off & (decoded >= m.threshold_offgenre))
+    hits = [p for p, hit in zip(found, flagged, strict=True) if hit]
+    return [span for p in hits if not _wider(p, hits) for span in p.spans]
+
+
+def _wider(piece: injection_structure.Piece, hits: list[injection_structure.Piece]) -> bool:
+    """Whether a narrower flagged piece lies inside this flagged sentence: then that one is
+    set aside, not the whole sentence (a step list joined into the next, clean bullet)."""
+    if piece.joined:
+        return False
+    (a, b), inside = piece.spans[0], False
+    for other in hits:
+        if other is not piece and all(a <= s and e <= b for s, e in other.spans):
+            inside = inside or sum(e - s for s, e in other.spans) < b - a
+    return inside

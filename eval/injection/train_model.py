@@ -9,7 +9,13 @@ the orders in train_payloads.py and the payloads of dev, fresh and fresh2. Negat
 eval/units.jsonl, the clean lines in train_payloads.py (other languages, asks to people) and
 every sentence of the real updates.
 
-Two thresholds, both chosen by leave-one-organisation-out (for each real organisation, train
+Pieces are what coach.injection_model reads: sentences, and structural readings (a table row
+cell after cell, a column top to bottom, a heading with its first line, steps in order, data
+values; coach.injection_structure). In a payload update a piece with the marker (and little
+else) is an order, one with no payload word is clean, a fragment is neither.
+
+Thresholds, per kind (sentences and decoded readings; structural readings), all chosen by
+leave-one-organisation-out (for each real organisation, train
 without it and score its sentences; each threshold sits a margin above the highest held-out
 clean score it applies to, so no held-out real update would have raised an alarm):
 - `threshold`: for any sentence;
@@ -24,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -69,9 +76,17 @@ class Texts:
         self.group: list[str] = []
         self.owner: list[int] = []  # reading -> piece
         self.pieces: list[tuple[int, int, str]] = []  # (first row, rows, group) per piece
-        self.updates: list[tuple[list[int], str, set[int]]] = []  # (pieces, group, payload pieces)
+        self.joined: list[bool] = []  # per piece: a structural reading (its own thresholds)
+        self.sentence: dict[int, bool] = {}  # per piece of an update: one of its sentences
+        self.updates: list[tuple[list[int], str, set[int], list[frozenset[int]]]] = []
+        # (pieces, group, payload pieces, sentences each piece overlaps)
 
-    def piece(self, text: str, label: int, group: str, all_readings: bool = True) -> int:
+    def piece(
+        self, text: str, label: int, group: str, all_readings: bool = True, joined: bool = False
+    ) -> int:
+        """Add one piece; label 1 order, 0 clean, -1 neither (kept for context only)."""
+        if not injection_model.informative(text):
+            label = -2  # never scored (coach.injection_model.informative): not for thresholds
         readings = injection_model.readings(text)
         readings = readings if all_readings else readings[:1]
         first = len(self.rows)
@@ -81,21 +96,36 @@ class Texts:
             self.group.append(group)
             self.owner.append(len(self.pieces))
         self.pieces.append((first, len(readings), group))
+        self.joined.append(joined)
         return len(self.pieces) - 1
 
-    def update(self, text: str, group: str, payload: str = "") -> None:
-        """A whole update: each sentence a piece, the payload's sentences positive."""
-        ids, bad = [], set()
-        for a, b in injection_model.segments(text):
-            p = text[a:b]
-            hit = bool(payload) and any(
-                line.strip(" -") and line.strip(" -") in p for line in payload.split("\n")
-            )
-            i = self.piece(p, int(hit), group)
-            ids.append(i)
-            if hit:
-                bad.add(i)
-        self.updates.append((ids, group, bad))
+    def update(self, text: str, group: str, payload: str = "", marker: str = "") -> None:
+        """A whole update: each piece the classifier reads (sentences and structural joins).
+        A piece holding the payload's marker, and little else, is an order; a piece with no
+        payload word is clean; a payload fragment without the marker, or the marker drowned
+        in clean lines, is neither (not trained on, not used for thresholds)."""
+        ids, overlaps = [], []
+        pay = set(_words(payload))
+        for p in injection_model.pieces(text):
+            read = p.read(text)
+            words = _words(read)
+            label = 0
+            if payload:
+                ours = sum(w in pay for w in words)
+                if marker in read:
+                    # the marker drowned in clean lines is neither
+                    label = 1 if ours >= len(words) / 2 else -1
+                elif ours >= len(words) / 2 and any(w in pay and len(w) > 3 for w in words):
+                    label = -1  # a fragment of the payload without its marker
+            ids.append(self.piece(read, label, group, joined=p.joined))
+            self.sentence[ids[-1]] = not p.joined
+            overlaps.append(p.sentences)
+        bad = {i for i in ids if self.label[self.pieces[i][0]] == 1}
+        self.updates.append((ids, group, bad, overlaps))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower())
 
 
 def main() -> int:
@@ -107,83 +137,105 @@ def main() -> int:
     for _, t in positives():
         data.piece(t, 1, "train", False)
     for r in _jsonl(ROOT / "eval/units.jsonl"):
-        for a, b in injection_model.segments(r["text"]):
-            data.piece(r["text"][a:b], 0, "synthetic")
+        for p in injection_model.pieces(r["text"]):
+            data.piece(p.read(r["text"]), 0, "synthetic", joined=p.joined)
     for _, t in clean():
         data.piece(t, 0, "clean")
     for name in SETS:
         for r in _jsonl(ROOT / f"eval/injection/{name}_payloads.jsonl"):
-            data.update(r["update"], name, r["payload"])
+            data.update(r["update"], name, r["payload"], r.get("marker", r["canary"]))
     for u in _jsonl(real / "updates.jsonl"):
         data.update(u["text"], "real:" + (u.get("org") or "none"))
 
     x = multilingual.embed(data.rows).astype(np.float64)
-    y = np.asarray(data.label, dtype=np.float64)
+    label = np.asarray(data.label)
+    y = (label == 1).astype(np.float64)
+    usable = label >= 0
     group = np.asarray(data.group)
     owner = np.asarray(data.owner)
     first = np.asarray([f for f, _, _ in data.pieces])
-    # closeness of each piece to the nearest other piece of its update (1.0: no other piece)
+    joined = np.asarray(data.joined)
+    # closeness of each piece to the nearest sentence of its update it does not overlap
     near = np.ones(len(data.pieces))
-    for ids, _, _ in data.updates:
-        if len(ids) > 1:
-            v = x[first[ids]]
-            sim = v @ v.T
-            np.fill_diagonal(sim, -1.0)
-            near[ids] = sim.max(axis=1)
+    for ids, _, _, overlaps in data.updates:
+        near[ids] = injection_model.closeness(
+            x[first[ids]].astype(np.float32), [data.sentence[i] for i in ids], overlaps
+        )
     orgs = sorted(g for g in set(data.group) if g.startswith("real:"))
     print(f"{len(data.pieces)} pieces, {len(x)} readings, {int(y.sum())} positive readings")
 
-    def piece_scores(w: np.ndarray, b: float, rows: np.ndarray) -> dict[int, float]:
-        s = x[rows] @ w + b
-        best: dict[int, float] = {}
-        for p, v in zip(owner[rows], s, strict=True):
-            best[int(p)] = max(best.get(int(p), -9.0), float(v))
-        return best
+    is_first = np.zeros(len(x), dtype=bool)
+    is_first[first] = True
 
-    def thresholds(keep: np.ndarray) -> tuple[float, float, str]:
-        top, top_off, worst = -9.0, -9.0, ""
+    def piece_scores(w: np.ndarray, b: float, rows: np.ndarray) -> dict[int, tuple[float, float]]:
+        """piece -> (score of its plain reading, best score of its decoded readings)."""
+        s = x[rows] @ w + b
+        best: dict[int, list[float]] = {}
+        for r, p, v in zip(rows, owner[rows], s, strict=True):
+            got = best.setdefault(int(p), [-9.0, -9.0])
+            k = 0 if is_first[r] else 1
+            got[k] = max(got[k], float(v))
+        return {p: (a, d) for p, (a, d) in best.items()}
+
+    def thresholds(keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """[sentence, joined] thresholds, any and off-genre, and the worst clean pieces.
+        Decoded readings count as sentences (coach.injection_model.line_spans)."""
+        top, top_off, worst = np.full(2, -9.0), np.full(2, -9.0), ["", ""]
         for org in orgs:
-            w, b = fit(x[keep & (group != org)], y[keep & (group != org)])
-            for p, v in piece_scores(w, b, np.flatnonzero(group == org)).items():
-                if v > top:
-                    top, worst = v, data.rows[first[p]]
-                if near[p] < GENRE_MAX:
-                    top_off = max(top_off, v)
+            train = keep & usable & (group != org)
+            w, b = fit(x[train], y[train])
+            scored = piece_scores(w, b, np.flatnonzero((group == org) & (label > -2)))
+            for p, (v, dv) in scored.items():
+                for k, val in ((int(joined[p]), v), (0, dv)):
+                    if val > top[k]:
+                        top[k], worst[k] = val, data.rows[first[p]]
+                    if near[p] < GENRE_MAX:
+                        top_off[k] = max(top_off[k], val)
         return top + MARGIN, top_off + MARGIN, worst
+
+    def caught(p: int, v: tuple[float, float], t1: np.ndarray, t2: np.ndarray) -> bool:
+        k = int(joined[p])
+        off = near[p] < GENRE_MAX
+        return v[0] >= t1[k] or (off and v[0] >= t2[k]) or v[1] >= t1[0] or (off and v[1] >= t2[0])
 
     everything = np.ones(len(y), dtype=bool)
     thr, thr_off, worst = thresholds(everything)
-    n_off = sum(
-        near[i] < GENRE_MAX for ids, g, _ in data.updates if g.startswith("real:") for i in ids
-    )
-    print(f"threshold {thr:.3f} (highest held-out real sentence: {worst[:90]!r})")
-    print(f"off-genre threshold {thr_off:.3f} ({n_off} real sentences are off-genre)")
+    for k, kind in enumerate(("sentences", "structural readings")):
+        real_k = [
+            i for ids, g, _, _ in data.updates if g.startswith("real:") for i in ids
+            if joined[i] == bool(k)
+        ]  # fmt: skip
+        n_off = sum(near[i] < GENRE_MAX for i in real_k)
+        print(
+            f"{kind}: threshold {thr[k]:.3f}, off-genre {thr_off[k]:.3f} ({len(real_k)} real, "
+            f"{n_off} off-genre; highest held-out: {worst[k][:80]!r})"
+        )
 
     for name in SETS:  # leave one payload set out
         keep = group != name
         t1, t2, _ = thresholds(keep)
-        w, b = fit(x[keep], y[keep])
-        caught = misses = 0
-        for _ids, g, bad in data.updates:
+        w, b = fit(x[keep & usable], y[keep & usable])
+        held = misses = 0
+        for _ids, g, bad, _ in data.updates:
             if g != name:
                 continue
             scores = piece_scores(w, b, np.flatnonzero(np.isin(owner, list(bad))))
-            ok = any(v >= t1 or (near[p] < GENRE_MAX and v >= t2) for p, v in scores.items())
-            caught += ok
+            ok = any(caught(p, v, t1, t2) for p, v in scores.items())
+            held += ok
             misses += not ok
-        print(
-            f"leave {name} out: thresholds {t1:.3f} / {t2:.3f}, {caught}/{caught + misses} payloads"
-        )
+        print(f"leave {name} out: thresholds {t1.round(3)} / {t2.round(3)}, {held}/{held + misses}")
 
-    w, b = fit(x, y)
+    w, b = fit(x[usable], y[usable])
     out = {
         "model": multilingual.MODEL_ID,
-        "threshold": round(thr, 4),
-        "threshold_offgenre": round(thr_off, 4),
+        "threshold": round(float(thr[0]), 4),
+        "threshold_offgenre": round(float(thr_off[0]), 4),
+        "threshold_joined": round(float(thr[1]), 4),
+        "threshold_joined_offgenre": round(float(thr_off[1]), 4),
         "genre_max": GENRE_MAX,
         "bias": round(b, 6),
         "weights": [round(float(v), 6) for v in w],
-        "trained_on": f"{int(y.sum())} order readings, {int((y == 0).sum())} clean readings; "
+        "trained_on": f"{int(y.sum())} order readings, {int((label == 0).sum())} clean readings; "
         "see eval/injection/train_model.py",
     }
     (ROOT / "coach/data/injection_model.json").write_text(json.dumps(out) + "\n", "utf-8")
