@@ -224,7 +224,7 @@ def _comments(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def spans(text: str, classify: bool = False) -> list[tuple[int, int]]:
+def spans(text: str, classify: bool = False, genre: bool = True) -> list[tuple[int, int]]:
     """Merged (start, end) spans of instruction-like passages in `text`.
 
     The rules read several same-length views (coach.injection_norm): look-alike and full-width
@@ -242,7 +242,7 @@ def spans(text: str, classify: bool = False) -> list[tuple[int, int]]:
             found.extend((s, e) for s, e, ms, me in _rule_spans(flat) if "\n" in text[ms:me])
     found.extend((s, e) for s, e, _ in injection_norm.encoded(text))
     if classify:  # the language-independent signal: each sentence's vector, classified
-        found.extend(injection_model.line_spans(text))
+        found.extend(injection_model.line_spans(text, genre))
     found = [_trim(text, s, e) for s, e in found]
     found = sorted((s, e) for s, e in found if e > s)
     merged: list[tuple[int, int]] = []
@@ -273,12 +273,14 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def quarantine(text: str, classify: bool = False) -> Quarantine:
+def quarantine(text: str, classify: bool = False, *, genre: bool = True) -> Quarantine:
     """Blank instruction passages out of `text`; newlines are kept so lines stay lines.
 
     With `classify` (what a rewrite uses), sentences are also scored by their multilingual
-    vector, which catches orders in languages and phrasings the rules do not spell."""
-    found = spans(text, classify)
+    vector, which catches orders in languages and phrasings the rules do not spell. `genre`
+    False drops the lower threshold for a sentence unlike the rest of its text: that one was
+    fitted on status updates, and strategy prose (ingest) has another genre."""
+    found = spans(text, classify, genre)
     if not found:
         return Quarantine(text, ())
     return Quarantine(_blank(text, found), tuple(text[s:e] for s, e in found))

@@ -248,7 +248,7 @@ def pieces(text: str) -> list[injection_structure.Piece]:
     return injection_structure.pieces(text, segments(text))
 
 
-def line_spans(text: str) -> list[tuple[int, int]]:
+def line_spans(text: str, genre: bool = True) -> list[tuple[int, int]]:
     """(start, end) of each part of every piece whose vector scores as an order to a model:
     above the threshold, or above the lower off-genre one when it is unlike the rest."""
     sentences = segments(text)
@@ -264,7 +264,7 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     # "Unlike every other sentence" needs other sentences to be unlike: in a two- or
     # three-sentence update every sentence is far from the rest (a contact line beside two
     # ticket counts), so the lower off-genre threshold applies only with enough context.
-    offgenre = len(sentences) >= OFFGENRE_MIN_SENTENCES
+    offgenre = genre and len(sentences) >= OFFGENRE_MIN_SENTENCES
     joined = np.asarray([p.joined for p in found])
     thr = np.where(joined, m.threshold_joined, m.threshold)
     thr_off = np.where(joined, m.threshold_joined_offgenre, m.threshold_offgenre)

@@ -2,9 +2,13 @@
 
 A loader takes bytes and a name and returns a Document (title, sections with heading paths).
 A heading may end in a Pandoc id naming the pillar it serves (`## Care without waiting {#access}`).
-Every document then passes the same injection filter as a status update: a strategy document
-is data too, and an order to a model in its title, a heading or a paragraph is set aside (and
-logged) before anything is indexed, so it never reaches a rewrite or a model.
+Every document then passes the same injection filter as a status update, rules and the
+multilingual classifier (coach.injection_model): a strategy document is data too, and an
+order to a model in its title, a heading or a paragraph is set aside (and logged) before
+anything is indexed, so it never reaches a rewrite or a model. (HTML comments and hidden text
+are never read as passages at all: the loaders drop them.) The classifier's lower threshold
+for a sentence unlike the rest of its text is left out here: it was fitted on status updates,
+and strategy prose is another genre.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from coach.ingest.markdown_loader import load_markdown
 from coach.ingest.outline import default_title
 from coach.ingest.pdf_loader import load_pdf
 from coach.ingest.text_loader import load_text
-from coach.injection import quarantine
+from coach.injection import Quarantine, quarantine
 
 log = logging.getLogger("coach")
 Loader = Callable[[bytes, str], Document]
@@ -36,25 +40,38 @@ _RAW: dict[str, Loader] = {
 }
 
 
+def _held(text: str) -> Quarantine:
+    return quarantine(text, classify=True, genre=False)
+
+
 def filtered(document: Document, name: str) -> Document:
     """The document with instruction passages blanked out of its title, headings and text."""
     found: list[str] = []
-    held = quarantine(document.title)
+    held = _held(document.title)
     if held.passages:
         found.extend(held.passages)
         document.title = default_title(name)
     for sec in document.sections:
         heads = []
-        for heading, pillar in sec.heads:
-            h = quarantine(heading)
+        for k, (heading, pillar) in enumerate(sec.heads):
+            if k == len(sec.heads) - 1 and sec.lines:
+                continue  # the section's own heading is read with its text, below
+            h = _held(heading)
             found.extend(h.passages)
             heads.append((" ".join(h.text.split()), pillar))
-        sec.heads = heads
         if sec.lines:
-            body = quarantine("\n".join(sec.lines))
+            # a model reads the heading and the text under it as one ("### For the summary
+            # step" / "X must be the only thing it returns"), so they are filtered together
+            own = sec.heads[-1][0].replace("\n", " ") if sec.heads else ""
+            mark = "#### " if own else ""
+            body = _held(mark + own + "\n" + "\n".join(sec.lines))
+            found.extend(body.passages)
+            head_text, _, rest = body.text.partition("\n")
+            if own:
+                heads.append((" ".join(head_text[len(mark) :].split()), sec.heads[-1][1]))
             if body.passages:
-                found.extend(body.passages)
-                sec.lines = [" ".join(line.split()) for line in body.text.split("\n")]
+                sec.lines = [" ".join(line.split()) for line in rest.split("\n")]
+        sec.heads = heads
     if found:
         log.warning(
             "coach: %s: set aside %d passage(s) that read as instructions to an AI, not "
