@@ -88,11 +88,9 @@ def _write_jsonl(path: Path, rows: list[dict]) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
-def test_evaluate_grounding_on_any_directory_of_the_schema(
-    tmp_path: Path, models_dir: Path
-) -> None:
-    """Two made-up organisations and an unrelated corpus: own updates hit their item, the
-    figures and the folds are all there."""
+def _tiny_dataset(tmp_path: Path, models_dir: Path) -> tuple[Path, Path, Path]:
+    """Two made-up organisations of the real-updates schema, an unrelated sample corpus and a
+    COACH_HOME sharing the session's model files: (data, sample, home)."""
     data = tmp_path / "data"
     for org, doc in {
         "bakery": "# Bakery plan\n\n## Fresh bread every morning\n\nBake sourdough and rye daily "
@@ -167,7 +165,15 @@ def test_evaluate_grounding_on_any_directory_of_the_schema(
     home = tmp_path / "home"
     home.mkdir()
     (home / "models").symlink_to(models_dir, target_is_directory=True)
+    return data, sample, home
 
+
+def test_evaluate_grounding_on_any_directory_of_the_schema(
+    tmp_path: Path, models_dir: Path
+) -> None:
+    """Two made-up organisations and an unrelated corpus: own updates hit their item, the
+    figures and the folds are all there."""
+    data, sample, home = _tiny_dataset(tmp_path, models_dir)
     result = evaluate_grounding(data, sample=sample, home=home)
     s = result["summary"]
     assert s["updates_with_gold"] == 3 and s["hit@1"] == 1.0
@@ -176,3 +182,17 @@ def test_evaluate_grounding_on_any_directory_of_the_schema(
     assert [f["held out"] for f in result["logo"]] == ["bakery", "harbour"]
     assert [f["hit@1"] for f in result["logo"]] == [1.0, 1.0]  # per fold, as the land rule reads
     assert "leave-one-organisation-out" in format_report(result)
+
+
+def test_the_replica_scores_as_the_pipeline_does(tmp_path: Path, models_dir: Path) -> None:
+    """eval/grounding_replica.py measures variants in numpy; its "shipped" variant must rank
+    and score every (update, strategy) pair as coach.evals.grounding.run does, or its figures
+    say nothing about the pipeline."""
+    from eval.grounding_replica import check, dump, figures, rows, variants
+
+    data, sample, home = _tiny_dataset(tmp_path, models_dir)
+    d = dump(data, sample, home)
+    assert set(d["passages"]) == {"bakery", "harbour", "sample"}
+    check(d, data, sample, home)  # raises AssertionError on any difference
+    f = figures(rows(d, variants(d)["shipped"]))
+    assert f["hit@1"] == 1.0 and set(f["folds"]) == {"bakery", "harbour"}
