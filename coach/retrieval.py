@@ -383,7 +383,8 @@ class Retriever:
         self, units: Sequence[str], vectors: np.ndarray, query: np.ndarray, collection: str, n: int
     ) -> list[Alignment]:
         """The alignment of an update's units, each read in the context of the update's query
-        vector (what `ground_vectors` does; the eval scores labelled units through this)."""
+        vector (what `ground_vectors` does, without its cited-passage gate: the eval scores
+        labelled units through this and applies the gate per fold, `evals.grounding._maps`)."""
         texts = ["", *units]
         both = np.vstack([np.asarray(query, dtype=np.float32)[None, :], vectors])
         lists = self._search(texts, both, UNIT_DEPTH, collection, self.mode, n)
