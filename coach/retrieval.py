@@ -384,7 +384,8 @@ class Retriever:
     ) -> list[Alignment]:
         """The alignment of an update's units, each read in the context of the update's query
         vector (what `ground_vectors` does, without its cited-passage gate: the eval scores
-        labelled units through this and applies the gate per fold, `evals.grounding._maps`)."""
+        labelled units through this and applies the gate per fold, in
+        `coach.evals.grounding_units.maps`)."""
         texts = ["", *units]
         both = np.vstack([np.asarray(query, dtype=np.float32)[None, :], vectors])
         lists = self._search(texts, both, UNIT_DEPTH, collection, self.mode, n)

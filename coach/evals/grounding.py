@@ -27,9 +27,16 @@ from typing import Any
 import numpy as np
 
 from coach.evals.gold import item_passages
+from coach.evals.grounding_units import (
+    FPR,
+    best_accuracy,
+    fit_units,
+    maps,
+    unit_acc,
+    unit_rows,
+)
 
 SAMPLE = "sample"
-FPR = 0.05  # the share of unrelated pairs allowed over the threshold on the training folds
 SKIP = {"SOURCES.md", "README.md"}
 BASELINE_FLOOR = 0.34  # main's raw-cosine "unmapped" floor, for the dense-only baseline
 
@@ -124,65 +131,9 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
             (r["update"], r["collection"]): list(zip(r["ranked"], r["scores"], strict=True))
             for r in rows
         }
-        units = _units(coach, data_dir, cols, counts, gold_ids, queries, cited)
+        labelled = [g for g in _jsonl(data_dir / "grounding.jsonl") if g.get("org") in cols]
+        units = unit_rows(coach, labelled, cols, counts, gold_ids, queries, cited)
     return {"rows": rows, "units": units, "chunks": counts}
-
-
-def _units(
-    coach: Any,
-    data_dir: Path,
-    cols: dict[str, str],
-    counts: dict[str, int],
-    gold_ids: dict[str, set[str]],
-    queries: dict[str, np.ndarray],
-    cited: dict[tuple[str, str], list[tuple[str, float]]],
-) -> list[dict[str, Any]]:
-    """Each gold unit against every collection: its passage (picked in its update's context, as
-    a rewrite does) and scores. Against its own organisation's strategy it is scored on the
-    gold; against the others it is a negative. `cosine` is the dense-only baseline's: the
-    unit's own nearest passage. `update` is its update's ranked passages with their normalised
-    scores against the collection: a unit maps only to a passage its update cites (`_maps`)."""
-    retriever = coach.retriever
-    out: list[dict[str, Any]] = []
-    labelled = [g for g in _jsonl(data_dir / "grounding.jsonl") if g.get("org") in cols]
-    if not labelled:
-        return out
-    texts = [g["unit"] for g in labelled]
-    vectors = retriever.embedder.embed(texts)
-    groups: dict[str, list[int]] = {}
-    for i, g in enumerate(labelled):
-        groups.setdefault(str(g.get("update_id", "")), []).append(i)
-    for org, col in cols.items():
-        lists = retriever._search(texts, vectors, 1, col, retriever.mode, counts[org])
-        picked: dict[int, tuple[str, float]] = {}
-        for uid, idx in groups.items():
-            query = queries.get(uid)
-            if query is None:  # a unit without its update: read on its own
-                query = np.asarray(vectors[idx[0]])
-            got = retriever.align_in_context(
-                [texts[i] for i in idx], vectors[idx], query, col, counts[org]
-            )
-            picked.update({i: (a.passage, a.score) for i, a in zip(idx, got, strict=True)})
-        for i, (g, found) in enumerate(zip(labelled, lists, strict=True)):
-            own = g["org"] == org
-            gold = set().union(*(gold_ids.get(x, set()) for x in g["gold"])) if own else set()
-            passage, score = picked.get(i, ("", -9.0))
-            out.append(
-                {
-                    "org": g["org"],
-                    "collection": org,
-                    "own": own,
-                    "unit": g["unit"],
-                    "gold": bool(g["gold"]) and own,
-                    "hit": bool(passage) and passage in gold,
-                    "passage": passage,
-                    "baseline_hit": bool(found) and found[0].id in gold,
-                    "score": score,
-                    "update": cited.get((str(g.get("update_id", "")), org)),
-                    "cosine": found[0].score if found else 0.0,
-                }
-            )
-    return out
 
 
 def _best(row: dict[str, Any]) -> float:
@@ -199,46 +150,6 @@ def fit(rows: Sequence[dict[str, Any]], fpr: float = FPR) -> float:
     """Precision first: the (1 - fpr) quantile of the unrelated pairs' best normalised score."""
     neg = [_best(r) for r in rows if not r["own"]]
     return float(np.quantile(neg, 1 - fpr)) if neg else 0.0
-
-
-def fit_units(units: Sequence[dict[str, Any]], fpr: float = FPR) -> float:
-    """Precision first, as for updates: the (1 - fpr) quantile of unrelated units' scores."""
-    neg = [u["score"] for u in units if not u["own"]]
-    return float(np.quantile(neg, 1 - fpr)) if neg else 0.0
-
-
-def _best_accuracy(units: Sequence[dict[str, Any]], t_update: float) -> float:
-    """The unit threshold with the best accuracy ("none" a class), for comparison only."""
-    own = [u for u in units if u["own"]]
-    grid = np.unique([u["score"] for u in own]) if own else np.zeros(1)
-    return float(max(grid, key=lambda t: (_unit_acc(own, float(t), t_update), t)))
-
-
-def _maps(u: dict[str, Any], t: float, t_update: float | None, key: str = "score") -> bool:
-    """A unit maps when its score clears `t` and (unless `t_update` is None, the dense
-    baseline, or the unit has no update) its passage is one its update cites at `t_update`,
-    as in a rewrite."""
-    if u[key] < t:
-        return False
-    if t_update is None or u["update"] is None:
-        return True
-    return any(i == u["passage"] and s >= t_update for i, s in u["update"])
-
-
-def _unit_acc(
-    units: Sequence[dict[str, Any]],
-    t: float,
-    t_update: float | None,
-    key: str = "score",
-    hit: str = "hit",
-) -> float:
-    """Accuracy with "none" a class, over units scored against their own strategy."""
-    right = [
-        (u[hit] and _maps(u, t, t_update, key)) if u["gold"] else not _maps(u, t, t_update, key)
-        for u in units
-        if u["own"]
-    ]
-    return float(np.mean(right)) if right else 0.0
 
 
 def summarise(raw: dict[str, Any], t: float, tu: float) -> dict[str, Any]:
@@ -263,8 +174,8 @@ def summarise(raw: dict[str, Any], t: float, tu: float) -> dict[str, Any]:
         "own cites anything": _mean([_best(r) >= t for r in pos]),
         "unrelated pairs": len(neg),
         "unrelated cite anything": _mean([_best(r) >= t for r in neg]),
-        "unit accuracy (none a class)": _unit_acc(units, tu, t),
-        "unit accuracy, dense cosine >= 0.34 baseline": _unit_acc(
+        "unit accuracy (none a class)": unit_acc(units, tu, t),
+        "unit accuracy, dense cosine >= 0.34 baseline": unit_acc(
             units, BASELINE_FLOOR, None, "cosine", "baseline_hit"
         ),
         "unit accuracy, all none": _mean([not u["gold"] for u in units if u["own"]]),
@@ -272,10 +183,10 @@ def summarise(raw: dict[str, Any], t: float, tu: float) -> dict[str, Any]:
         "unit top passage is gold, unit read alone": _mean(
             [u["baseline_hit"] for u in units if u["gold"]]
         ),
-        "units mapped, own / unrelated": f"{_mean([_maps(u, tu, t) for u in units if u['own']])}"
-        f" / {_mean([_maps(u, tu, t) for u in units if not u['own']])}",
-        "unit accuracy at its best threshold (in-sample)": _unit_acc(
-            units, _best_accuracy(units, t), t
+        "units mapped, own / unrelated": f"{_mean([maps(u, tu, t) for u in units if u['own']])}"
+        f" / {_mean([maps(u, tu, t) for u in units if not u['own']])}",
+        "unit accuracy at its best threshold (in-sample)": unit_acc(
+            units, best_accuracy(units, t), t
         ),
     }
     for org in sorted({r["org"] for r in pos}):
@@ -311,8 +222,8 @@ def logo(raw: dict[str, Any], fpr: float = FPR) -> list[dict[str, Any]]:
                 ),
                 "own cites gold": _mean([_cites_gold(r, t) for r in test_pos]),
                 "unrelated cite anything": _mean([_best(r) >= t for r in test_neg]),
-                "unit accuracy": _unit_acc([u for u in units if u["org"] == org], tu, t),
-                "unit accuracy, dense baseline": _unit_acc(
+                "unit accuracy": unit_acc([u for u in units if u["org"] == org], tu, t),
+                "unit accuracy, dense baseline": unit_acc(
                     [u for u in units if u["org"] == org],
                     BASELINE_FLOOR,
                     None,
@@ -321,7 +232,7 @@ def logo(raw: dict[str, Any], fpr: float = FPR) -> list[dict[str, Any]]:
                 ),
                 "held-out units mapped, unrelated": _mean(
                     [
-                        _maps(u, tu, t)
+                        maps(u, tu, t)
                         for u in units
                         if not u["own"] and org in (u["org"], u["collection"])
                     ]
