@@ -27,6 +27,10 @@ _MONTHS = (
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|ninety|hundred"
+)
 
 # Order matters: earlier patterns claim their text so later ones do not count it again.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -62,6 +66,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
         re.compile(r"\b(?:sprint|week|wk|phase|wave|release|stage|gate|PI)[ \t]?#?\d+\b", re.I),
+    ),
+    # A duration in number words is a figure the curators keep ("over the past three weeks",
+    # "for six hours", "three-month windows"): as much a fact as "3 weeks".
+    (
+        "date",
+        re.compile(
+            rf"\b(?:{_NUMBER_WORDS})[ -](?:minute|hour|day|week|fortnight|month|quarter|year)s?\b",
+            re.I,
+        ),
     ),
     # A numbered list's markers ("1. ", "2) ") are layout, not facts: claimed here, then dropped.
     # A numbered heading's number too ("## 5. We carried out a desktop walkthrough").

@@ -100,3 +100,21 @@ def test_a_curated_fact_reads_through_a_link_as_the_reader_sees_it() -> None:
 
     assert facts_kept(["6 items still"], "[6 items](https://x.example/q) still need docs") == []
     assert facts_kept(["v3.0.5"], "[Cosign v3](https://x.example/tag/v3.0.5) shipped") == ["v3.0.5"]
+
+
+def test_a_fact_the_source_shows_only_in_a_link_target_is_kept_in_the_rewrites_target() -> None:
+    """Real cases (openssf-sigstore-2026-q1, rust-pm-2025-07-goal-admin): the author's own
+    text would lose "v3.0.5" or "2025H2" if read without its link targets."""
+    from coach.evals.rewrites import facts_kept
+
+    src = "[Cosign v3](https://github.com/sigstore/cosign/releases/tag/v3.0.5) was released."
+    kept = "[Cosign v3](https://github.com/sigstore/cosign/releases/tag/v3.0.5) was released."
+    assert facts_kept(["v3.0.5"], kept, src) == []
+    assert facts_kept(["v3.0.5"], "Cosign v3 was released.", src) == ["v3.0.5"]
+    ref = "Niko published the [call for 2025 H2 goal proposals][2025H2CFP].\n\n[2025H2CFP]: /p-2025h2-cfp/"
+    assert facts_kept(["2025H2"], "[call for 2025 H2 goal proposals](/p-2025h2-cfp/)", ref) == []
+    assert facts_kept(["2025H2"], "Niko published the call.", ref) == ["2025H2"]
+    # a fact the reader sees in the source must be seen in the rewrite, not only in a target
+    assert facts_kept(["v3.0.5"], "[Cosign](https://x.example/v3.0.5)", "Cosign v3.0.5 out") == [
+        "v3.0.5"
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from coach.facts import check_facts, extract_facts
 
 SRC = (
@@ -146,3 +148,23 @@ def test_extract_facts_hands_out_a_new_list_each_time() -> None:
     first.clear()
     again = extract_facts("Closed 40 tickets for Acme on 3 March 2025.")
     assert [f.text for f in again][:1] == ["40"] and again is not first
+
+
+@pytest.mark.parametrize(
+    ("source", "fact"),
+    [
+        # real updates whose curators kept a duration written in words
+        ("Here’s what we’ve done over the past three weeks:", "three weeks"),  # MoJ Digital
+        ("they will be given privileges for six hours or until they disable", "six hours"),
+        ("we release in three-month windows", "three-month"),  # Fedora CPE
+    ],
+)
+def test_a_duration_in_number_words_is_a_fact(source: str, fact: str) -> None:
+    assert fact in [f.text for f in extract_facts(source)]
+    assert fact in check_facts(source, "We released.").missing
+    assert check_facts(source, source).ok
+
+
+def test_number_words_alone_are_no_facts() -> None:
+    """Only a duration counts: "one of the", "two of us" are no figures a rewrite must keep."""
+    assert not extract_facts("two of us met one of the owners")

@@ -79,3 +79,13 @@ def test_leads_with_the_outcome_and_asks_for_it_within_the_gate(run, gate) -> No
     unasked = [r["id"] for r in rows if r.get("asks_outcome") is False]
     assert s["asks_for_outcome"] >= gate["asks_for_outcome_min"], unasked[:8]
     assert s["invented_outcomes"] <= gate["invented_outcomes"]
+
+
+def test_the_authors_own_text_keeps_every_curated_fact() -> None:
+    """The facts metric reads a rewrite as a reader does (link targets dropped); the update
+    itself, given as its own rewrite, must score 100%, or the metric asks for the impossible."""
+    from coach.evals.rewrites import facts_kept
+
+    ds = load_real(DATA)
+    lost = [(u.id, facts_kept(u.facts, u.text, u.text)) for u in ds.updates]
+    assert [x for x in lost if x[1]] == []

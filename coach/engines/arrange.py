@@ -126,6 +126,8 @@ def _foldable(it: Item) -> bool:
     """A lead-in with long bullets reads better as its own sentences than inside a fold; a unit
     that ends on a bare URL cannot take a semicolon after it (the URL would swallow it)."""
     ends = [*(it.parts or (it.text,)), *it.members]
+    if it.headed:
+        return False  # "Signing RFC: Walter is working on ...": a colon inside a fold misleads
     if not it.members and re.search(r"(?:\.\.\.|…|:)\s*$", it.text):
         return False  # a lead-in without its list: its own sentence, never a dangling clause
     if any(_BARE_URL_END.search(_bare(p)) for p in ends):

@@ -23,14 +23,18 @@ def questions(items: list[Item], earned_link: bool, words: int, length: str) -> 
         out.append(q["outcome"])
     if work and not earned_link:
         out.append(q["goal"])
-    if (
-        outcomes
-        and not any("measure" in u.signals for it in outcomes for u in it.units)
+    measured = any("measure" in u.signals for it in outcomes for u in it.units) or any(
         # A bare number is often a version, a release or a count of meetings ("the 1.48
         # release", "Airflow 3"): only a percentage or money says how much by itself.
-        and not any(f.kind in ("percent", "money") for it in outcomes for f in _facts(it))
-    ):
-        out.append(q["measure"])
+        f.kind in ("percent", "money")
+        for it in outcomes
+        for f in _facts(it)
+    )
+    if outcomes and not measured:
+        out.append(q["measure"])  # asks how much, and for whom
+    elif outcomes and not any("beneficiary" in u.signals for it in outcomes for u in it.units):
+        # How much is said ("3 have been fixed (5%)"), for whom is not: ask that alone.
+        out.append(q["whom"])
     activity = [
         it
         for it in items

@@ -56,6 +56,7 @@ class Item:
     parts: tuple[str, ...] = ()  # the sentences of `text`, each cleaned
     member_units: tuple[tuple[Unit, ...], ...] = ()  # the units of each of `members`
     member_parts: tuple[tuple[str, ...], ...] = ()  # each member's units, cleaned
+    headed: bool = False  # its heading leads it in ("Signing RFC: Walter is working on ...")
 
 
 def _words(key: str) -> tuple[str, ...]:
@@ -111,7 +112,7 @@ def role_of(unit: Unit, text: str, heading: str) -> str:
         return "plan"
     if _heading_is(heading, "risk_headings", edge=True):
         return "risk"
-    if unit.label in ("outcome", "mixed"):
+    if unit.label in ("outcome", "mixed") and not pending(text):
         return "outcome"
     if _has(text, "risk_any"):
         return "risk"
@@ -122,6 +123,22 @@ def role_of(unit: Unit, text: str, heading: str) -> str:
     if not facts and not unit.signals and _is_chatter(text):
         return "chatter"
     return "activity"  # background and context: supporting material, in the author's words
+
+
+_DONE_BEFORE = re.compile(r"\b(?:\w{3,}ed|now|done|shipped|built|won|made)\b", re.I)
+
+
+def pending(text: str) -> bool:
+    """The result is still to come: a word of `pending_any` before any word of completion.
+    "This is waiting for the implementation to be approved" (rust-edition-2024-tracking) and
+    "Development is underway to have the instance deployed" state no result yet; "funding
+    approved, contractors identified, awaiting ..." and "2 are accepted and pending review" do
+    (the completion comes first)."""
+    low = " " + " ".join(plain(text).lower().split()) + " "
+    hits = [low.find(" " + w) for w in _words("pending_any") if " " + w in low]
+    if not hits:
+        return False
+    return _DONE_BEFORE.search(low[: min(hits)]) is None
 
 
 # A lead-in whose list did not come with it ("Over the last six months, we..."): with no fact
@@ -158,10 +175,11 @@ def _is_chatter(text: str) -> bool:
 def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
     """The update's units as items in source order, each with its role and heading."""
     refs = link_definitions(source)
-    headings = [
-        (s.start, _heading_text(s.text, refs)) for s in parse(source) if s.kind == "heading"
-    ]
+    segs = [s for s in parse(source) if s.kind == "heading"]
+    headings = [(s.start, _heading_text(s.text, refs)) for s in segs]
+    shown = {s.start: _heading_shown(s.text, refs) for s in segs}  # links kept
     starts = [h for h, _ in headings]
+    led: set[int] = set()  # headings already leading an item in
     chunks: list[list[Unit]] = []
     for u in units:
         if chunks and _continues(source, chunks[-1][-1], u, refs):
@@ -173,7 +191,7 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
     while i < len(chunks):
         chunk = chunks[i]
         u = chunk[0]
-        heading = next((h for start, h in reversed(headings) if start < u.start), "")
+        at, heading = next(((st, h) for st, h in reversed(headings) if st < u.start), (-1, ""))
         parts = tuple(p for p in (clean_unit(x.text, refs) for x in chunk) if plain(p))
         text = " ".join(parts)
         members: list[str] = []
@@ -209,6 +227,17 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
             (len(text.split()) <= 10 and all(_routine(m) for m in group))
             or (not members and _LEAD_IN_END.search(text) is not None)
         )
+        headed = False
+        if at >= 0 and at not in led and role not in _SET_ASIDE and not routine and parts:
+            led.add(at)  # the first item shown under a heading may take it as its lead-in
+            end = next((st for st in starts if st > at), len(source))
+            said = " ".join(x.text for c in chunks for x in c if at < x.start < end)
+            lead_in = shown[at] if heading_lead_in(heading, said) else ""
+            if lead_in:
+                parts = (f"{lead_in}: {parts[0]}", *parts[1:])
+                text = f"{lead_in}: {text}"
+                count = len(extract_facts(" ".join((text, *members))))
+                headed = True
         out.append(
             Item(
                 tuple(group),
@@ -222,9 +251,54 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
                 parts,
                 tuple(member_units),
                 tuple(member_parts),
+                headed,
             )
         )
     return _greetings_with_known_facts(out)
+
+
+_SUBJECT = ("we", "i", "our", "they")
+_NUMBERING = re.compile(
+    r"^\d{1,3}(?:\.\d{1,3})*[.)]\s+|^\d{1,3}(?:\.\d{1,3})+\s+"
+)  # "1.2) ", "1.3 "
+_SET_ASIDE = ("chatter", "greeting", "thanks")
+_TITLE_RUN = re.compile(r"[\w.+’'-]*[A-Z0-9][\w.+’'-]*(?: [\w.+’'-]*[A-Z0-9][\w.+’'-]*)*")
+_CONTENT = re.compile(r"[a-z][a-z’'-]{3,}")
+
+
+def heading_lead_in(heading: str, said: str) -> str:
+    """The heading as its first item's lead-in, or "". A heading leads in when it says what the
+    items under it do not, and is no section label: it names a thing with a fact in it
+    ("### Signing RFC" over "Walter is working on an ancillary RFC around signing"), or it is a
+    sentence of its own ("## 5. We carried out a desktop walkthrough" over what the groups
+    did). Generic titles ("What we did", "Updates") and section labels ("Next steps",
+    "Risks") say nothing the reader misses."""
+    text = _NUMBERING.sub("", heading).strip(" *_#:.;,")
+    words = text.split()
+    if len(words) < 2 or len(words) > 12 or "?" in text or ":" in text or "/" in text:
+        return ""
+    if _starts(text, "greeting_start"):
+        return ""  # "Here's what the team has been up to": a greeting, not a title
+    if any(
+        _heading_is(text, key, edge=key != "plan_headings")
+        for key in ("plan_headings", "risk_headings", "ask_headings")
+    ):
+        return ""
+    hay = " ".join(plain(said).lower().split())
+    if " ".join(text.lower().split()) in hay:
+        return ""
+    if words[0].lower() in _SUBJECT and len(words) >= 3:  # a sentence: says something new
+        return text if any(w not in hay for w in _CONTENT.findall(text.lower())) else ""
+    # A name with a fact in it, said nowhere below as a whole ("Signing RFC" over "an RFC
+    # around signing"); a heading that only restates its item ("Crates.io index served via
+    # Fastly" over "The crates.io index ... served by the Fastly CDN") adds nothing.
+    for f in extract_facts(text):
+        if f.kind == "number" and len(f.text) < 2:
+            continue
+        run = next((m.group(0) for m in _TITLE_RUN.finditer(text) if f.text in m.group(0)), "")
+        if " ".join((run or f.text).lower().split()) not in hay:
+            return text
+    return ""
 
 
 def _greetings_with_known_facts(found: list[Item]) -> list[Item]:
@@ -256,6 +330,12 @@ def _heading_text(raw: str, refs: dict[str, str]) -> str:
     return re.sub(r"[:\s]+$", "", plain(clean_unit(raw, refs)))
 
 
+def _heading_shown(raw: str, refs: dict[str, str]) -> str:
+    """A heading as the reader sees it in the rewrite: markup cleaned, links kept with their
+    targets ("(tracked in [#117](https://...))"), list numbering and end punctuation off."""
+    return _NUMBERING.sub("", clean_unit(raw, refs).strip()).strip(" *_#:.;,")
+
+
 def headings_with_facts(source: str, kept_text: str) -> list[str]:
     """Headings that carry a fact the kept units do not ("## Update October 2025")."""
     refs = link_definitions(source)
@@ -270,5 +350,5 @@ def headings_with_facts(source: str, kept_text: str) -> list[str]:
         text = re.sub(r"^\d{1,3}[.)]\s+", "", text)  # list numbering is layout, not a fact
         facts = [f for f in extract_facts(text) if f.kind != "number" or len(f.text) > 1]
         if facts and any(" ".join(f.text.lower().split()) not in hay for f in facts):
-            out.append(text)
+            out.append(_heading_shown(seg.text, refs))  # with its links, as the author wrote
     return out

@@ -147,10 +147,39 @@ def _norm_fact(s: str) -> str:
     return " ".join(s.lower().split())
 
 
-def facts_kept(facts: Sequence[str], rewrite: str) -> list[str]:
-    """Curated facts missing from the rewrite (case-, space- and quote-insensitive)."""
+_REF_LABEL = re.compile(r"(\])\[[^\]\n]*\]")  # "[text][label]": the label is not read
+_REF_DEF = re.compile(r"(?m)^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$")  # "[label]: url" lines
+
+
+def _reader_text(source: str) -> str:
+    """What a reader of the rendered update sees: link targets, reference labels and link
+    definitions dropped (the eval's view of a rewrite, applied to the source)."""
+    return _norm_fact(_REF_LABEL.sub(r"\1", _REF_DEF.sub(" ", source)))
+
+
+def _raw(s: str) -> str:
+    s = s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(s.lower().split())
+
+
+def facts_kept(facts: Sequence[str], rewrite: str, source: str | None = None) -> list[str]:
+    """Curated facts missing from the rewrite (case-, space- and quote-insensitive), read as
+    the reader sees it. A fact that the `source` itself shows only inside a link target or
+    reference label ("v3.0.5" in "[Cosign v3](.../tag/v3.0.5)") is kept where the author put
+    it: when the rewrite carries it in a link target too (the author's own source, read as
+    text, would otherwise lose it)."""
     hay = _norm_fact(rewrite)
-    return [f for f in facts if _norm_fact(f) not in hay]
+    seen = _reader_text(source) if source is not None else None
+    raw = _raw(rewrite)
+    out = []
+    for f in facts:
+        nf = _norm_fact(f)
+        if nf in hay:
+            continue
+        if seen is not None and nf not in seen and _raw(f) in raw:
+            continue  # only in the source's link targets, and the rewrite keeps that target
+        out.append(f)
+    return out
 
 
 def asks_for_outcome(result: Any) -> bool:
@@ -248,7 +277,7 @@ def score_rewrite(
         "fragments": sum(1 for g in garbles if g.kind == "fragment"),
         "markup": sum(1 for g in garbles if g.kind == "markup"),
         "facts_total": len(upd.facts),
-        "facts_missing": facts_kept(upd.facts, text),
+        "facts_missing": facts_kept(upd.facts, text, upd.text),
         "invented_facts": list(result.facts.added),
         "density_before": round(before, 4),
         "density_after": round(after, 4),
