@@ -122,6 +122,8 @@ def candidates(
     extra = []
     for i in activity:
         it = items[i]
+        if it.awaited:  # "This is waiting for ... to be approved": no result stated yet
+            continue
         if any("result" in u.signals for u in it.units) or result_probability(it)[0] >= floor:
             extra.append(i)
     return sorted({*outcomes, *extra})

@@ -57,6 +57,7 @@ class Item:
     member_units: tuple[tuple[Unit, ...], ...] = ()  # the units of each of `members`
     member_parts: tuple[tuple[str, ...], ...] = ()  # each member's units, cleaned
     headed: bool = False  # its heading leads it in ("Signing RFC: Walter is working on ...")
+    awaited: bool = False  # the result the eye read in it is still to come: it never leads
 
 
 def _words(key: str) -> tuple[str, ...]:
@@ -221,6 +222,11 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
             role = "outcome" if role != "plan" or roles.count("outcome") > len(roles) / 2 else role
         elif role in ("greeting", "chatter") and len(group) > 1:
             role = "activity"
+        # a result the eye reads that the author says is still to come ("waiting for ... to be
+        # approved"): the item states no result, so it never leads (coach/engines/lead.py)
+        awaited = any(
+            x.label in ("outcome", "mixed") and pending(clean_unit(x.text, refs)) for x in group
+        ) and not any(r == "outcome" for r in roles)
         count = len(extract_facts(" ".join((text, *members))))
         kind = "row" if u.kind == "row" else ("bullet" if u.kind != "sentence" else "sentence")
         routine = count == 0 and (
@@ -252,6 +258,7 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
                 tuple(member_units),
                 tuple(member_parts),
                 headed,
+                awaited,
             )
         )
     return _greetings_with_known_facts(out)
