@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 # The placeholders coach.redact writes for personal data ("[email 1]"): bracketed like a
 # shortcut reference link, but never one, so the cleaner leaves them for redact to restore.
@@ -310,16 +311,29 @@ PASSES: tuple[Callable[[str], str], ...] = (
 
 def clean_unit(text: str, refs: Mapping[str, str] | None = None) -> str:
     """A unit's words without markup, in the author's order; links kept as `[text](url)`."""
+    if not refs:  # the common case, and the one the offline engine asks for again and again
+        return _clean_alone(text)
+    return _clean(text, refs)
+
+
+@lru_cache(maxsize=8192)
+def _clean_alone(text: str) -> str:
+    """clean_unit without reference definitions, once per distinct text."""
+    return _clean(text, {})
+
+
+def _clean(text: str, refs: Mapping[str, str]) -> str:
     s = text
     for one in PASSES[:6]:
         s = one(s)
-    s = resolve_reference_links(s, refs or {})
+    s = resolve_reference_links(s, refs)
     for one in PASSES[6:]:
         s = one(s)
     # A second list-marker pass: "<li>1. Done</li>" only shows its number once tags are gone.
     return collapse_space(strip_list_marker(s))
 
 
+@lru_cache(maxsize=8192)
 def plain(text: str) -> str:
     """Text for matching and measuring: clean, and links reduced to their words.
 
