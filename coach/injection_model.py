@@ -51,6 +51,15 @@ class Model:
     genre_max: float  # "unlike": cosine to the closest other sentence below this
     threshold_joined: float  # the same two, for structural readings (rows, columns, steps)
     threshold_joined_offgenre: float
+    alpha: float = 0.0  # weight of the cosine to the closest training order
+    prototypes: np.ndarray | None = None  # the training orders' vectors (float32, unit norm)
+
+    def score(self, vectors: np.ndarray) -> np.ndarray:
+        """Ridge score, plus alpha x the cosine to the closest training order."""
+        out = vectors @ self.weights + self.bias
+        if self.alpha and self.prototypes is not None and len(vectors):
+            out = out + self.alpha * (vectors @ self.prototypes.T).max(axis=1)
+        return out.astype(np.float32)
 
 
 # "Unlike the rest of its update" is only measurable when there is a rest: see line_spans.
@@ -69,7 +78,14 @@ def _model() -> Model:
         float(data["genre_max"]),
         float(data.get("threshold_joined", data["threshold"])),
         float(data.get("threshold_joined_offgenre", data["threshold_offgenre"])),
+        float(data.get("alpha", 0.0)),
+        _prototypes() if data.get("alpha") else None,
     )
+
+
+def _prototypes() -> np.ndarray:
+    with resources.files("coach").joinpath("data/injection_prototypes.npy").open("rb") as f:
+        return np.load(f, allow_pickle=False).astype(np.float32)
 
 
 def segments(text: str) -> list[tuple[int, int]]:
@@ -209,7 +225,7 @@ def scores(
             owner.append(i)
     m = _model()
     vectors = multilingual.embed(flat)
-    raw = (vectors @ m.weights + m.bias).astype(np.float32)
+    raw = m.score(vectors)
     plain = raw[first]
     decoded = np.full(len(pieces), -np.inf, dtype=np.float32)
     rest = np.setdiff1d(np.arange(len(flat)), first)
