@@ -43,6 +43,10 @@ def draft(text: str, **kw: str):  # type: ignore[no-untyped-def]
         ("Here's what the Digital team has been up to this week", "Mary piloted training.", False),
         ("Next steps", "Ship the 1.2 release.", False),  # a section label
         ("What we did", "We met the Epic team.", False),  # generic: no fact, no sentence
+        # Title Case makes every word look like a name: only a figure or acronym is a fact
+        ("Security Enhancements", "Created the incident response plan.", False),  # ao-openjs
+        ("Recent Updates", "Some members joined the consortium workstreams.", False),
+        ("MFA Pilot", "One minor project is an initial investigation.", True),  # ao-freebsd
         # nrw-weeknotes-2025-06-27: a heading with its own colon would read as a double label
         ("Learning and Networking: 'Civil Service' LGBTQIA+ Event", "Phil attended.", False),
     ],

@@ -288,6 +288,11 @@ _NUMBERING = re.compile(
 _SET_ASIDE = ("chatter", "greeting", "thanks")
 _TITLE_RUN = re.compile(r"[\w.+’'-]*[A-Z0-9][\w.+’'-]*(?: [\w.+’'-]*[A-Z0-9][\w.+’'-]*)*")
 _CONTENT = re.compile(r"[a-z][a-z’'-]{3,}")
+_TITLE_WORDS = re.compile(r"[A-Za-z][A-Za-z’'-]+")
+_SMALL = {"a", "an", "the", "and", "or", "of", "in", "on", "for", "to", "at", "by", "with", "via"}
+_STRONG = re.compile(
+    r"\b[A-Z]{2,}\b|\b[a-z]+[A-Z]\w*|\b[A-Z][a-z]+[A-Z]\w*|\d"
+)  # MFA, iOS, GitHub, 1.0
 
 
 def heading_lead_in(heading: str, said: str) -> str:
@@ -316,8 +321,13 @@ def heading_lead_in(heading: str, said: str) -> str:
     # A name with a fact in it, said nowhere below as a whole ("Signing RFC" over "an RFC
     # around signing"); a heading that only restates its item ("Crates.io index served via
     # Fastly" over "The crates.io index ... served by the Fastly CDN") adds nothing.
+    # In a Title Case heading every word looks like a name ("Team Updates", "Security
+    # Enhancements"): there only a figure, an id or an acronym/CamelCase word is a fact.
+    titled = all(w[:1].isupper() for w in _TITLE_WORDS.findall(text) if w.lower() not in _SMALL)
     for f in extract_facts(text):
         if f.kind == "number" and len(f.text) < 2:
+            continue
+        if titled and f.kind == "name" and not _STRONG.search(f.text):
             continue
         run = next((m.group(0) for m in _TITLE_RUN.finditer(text) if f.text in m.group(0)), "")
         if " ".join((run or f.text).lower().split()) not in hay:
