@@ -134,7 +134,7 @@ def cmd_real(args: argparse.Namespace) -> int:
     report = run_real(args.data, out=out, engine=args.engine, sections=sections, progress=progress)
     print(summary_text(report))
     print(f"\nWrote {out}/real.json, real.md and rows.jsonl ({report['seconds']} s).")
-    return 0
+    return 1 if report.get("failed_sections") else 0  # every other figure is still written
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

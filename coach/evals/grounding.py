@@ -35,16 +35,18 @@ from coach.evals.grounding_units import (
     unit_acc,
     unit_rows,
 )
+from coach.evals.real import collection_name
 
 SAMPLE = "sample"
 SKIP = {"SOURCES.md", "README.md"}
+NO_FOLD = "n/a: without it no other organisation's updates are left to fit a threshold on"
 BASELINE_FLOOR = 0.34  # main's raw-cosine "unmapped" floor, for the dense-only baseline
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    return [json.loads(line) for line in path.open(encoding="utf-8-sig") if line.strip()]
 
 
 def _sample_corpus() -> Path:
@@ -62,7 +64,7 @@ def _index(coach: Any, data_dir: Path, sample: Path | None) -> dict[str, str]:
         files = [f for f in sorted(folder.rglob("*")) if f.suffix.lower() in SUPPORTED]
         files = [f for f in files if f.name not in SKIP]
         if files:
-            out[folder.name] = f"strategy-{folder.name}"
+            out[folder.name] = collection_name(folder.name)  # any org name: safe, distinct
             coach.ingest(files, collection=out[folder.name])
     if sample is not None:
         out[SAMPLE] = "strategy-sample-corpus"
@@ -210,6 +212,9 @@ def logo(raw: dict[str, Any], fpr: float = FPR) -> list[dict[str, Any]]:
         train = [r for r in rows if r["org"] != org and r["collection"] != org]
         test_pos = [r for r in rows if r["own"] and r["has_gold"] and r["org"] == org]
         test_neg = [r for r in rows if not r["own"] and (r["org"] == org or r["collection"] == org)]
+        if not any(not r["own"] for r in train):  # nothing unrelated left to fit on
+            folds.append({"held out": org, "threshold": None, "n/a": NO_FOLD})
+            continue
         t = fit(train, fpr)
         tu = fit_units([u for u in units if u["org"] != org and u["collection"] != org])
         folds.append(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +63,7 @@ class RealDataset:
     grounding: tuple[dict[str, Any], ...] = ()
     grounding_updates: tuple[dict[str, Any], ...] = ()
     folds: dict[str, str] = field(default_factory=dict)  # update id -> fold name
+    units_orphaned: int = 0  # units whose update_id is not in updates.jsonl (set aside)
 
     @property
     def orgs(self) -> Counter[str]:
@@ -92,11 +95,14 @@ def resolve_path(data: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
+    """JSON objects, one a line; a BOM, CRLF line ends and blank lines are accepted."""
     rows = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_bytes().decode("utf-8-sig").splitlines()
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror}.") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path.name} is not UTF-8 text (byte {exc.start}).") from None
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -104,25 +110,41 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def _id(value: Any) -> str | None:
+    """An id as text: strings (stripped) and integers are ids, anything else is not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
 def _update(row: dict[str, Any], where: str) -> RealUpdate:
-    for key in ("id", "text"):
-        if not isinstance(row.get(key), str) or not row[key].strip():
-            raise InputError(f"{where}: {key!r} must be a non-empty string.")
-    label = row.get("label") or ""
+    uid = _id(row.get("id"))
+    if uid is None:
+        raise InputError(f"{where}: 'id' must be a non-empty string.")
+    if not isinstance(row.get("text"), str) or not row["text"].strip():
+        raise InputError(f"{where}: 'text' must be a non-empty string.")
+    label = str(row.get("label") or "").strip().lower()
     if label and label not in UPDATE_LABELS:
         raise InputError(f"{where}: unknown label {label!r}; use {', '.join(UPDATE_LABELS)}.")
     facts = row.get("facts") or []
     if not isinstance(facts, list) or not all(isinstance(f, str) for f in facts):
         raise InputError(f"{where}: 'facts' must be a list of strings.")
     outcome = row.get("outcome")
+    if outcome is not None and not isinstance(outcome, str):
+        raise InputError(f"{where}: 'outcome' must be a string or null.")
     org = row.get("org")
+    org = str(org).strip() if org is not None and not isinstance(org, bool) else None
     return RealUpdate(
-        id=row["id"],
-        org=str(org) if org else None,
+        id=uid,
+        org=org or None,
         text=row["text"],
         label=label,
-        facts=tuple(facts),
-        outcome=str(outcome).strip() if outcome and str(outcome).strip() else None,
+        facts=tuple(f for f in facts if f.strip()),
+        outcome=outcome.strip() if outcome and outcome.strip() else None,
         licence=str(row.get("licence") or "unknown"),
     )
 
@@ -153,8 +175,17 @@ def assign_folds(updates: tuple[RealUpdate, ...], min_updates: int = MIN_FOLD_UP
 def load_real(
     data: str | os.PathLike[str] | None = None, fixes: Path | None = LABEL_FIXES
 ) -> RealDataset:
-    """The dataset at `data` (see resolve_path) with the label overlay applied."""
+    """The dataset at `data` (see resolve_path) with the label overlay applied.
+
+    Strict where a figure would be wrong (duplicate ids, unknown labels: one sentence each),
+    lenient where nothing is lost: a unit of an update the set does not hold is set aside and
+    counted (a filtered copy of a set), unknown fields are ignored, labels are read lower-case."""
     path = resolve_path(data)
+    if not path.is_dir():
+        raise InputError(
+            f"No real-updates dataset at {path}: no such directory; "
+            "pass --data DIR or set COACH_REAL_DATA."
+        )
     if not (path / "updates.jsonl").is_file():
         raise InputError(
             f"No real-updates dataset at {path}: it needs updates.jsonl (and units.jsonl); "
@@ -164,23 +195,35 @@ def load_real(
         _update(r, f"updates.jsonl line {n}")
         for n, r in enumerate(_jsonl(path / "updates.jsonl"), 1)
     )
-    ids = {u.id for u in updates}
+    if not updates:
+        raise InputError(f"{path / 'updates.jsonl'} holds no updates.")
+    ids: set[str] = set()
+    for u in updates:
+        if u.id in ids:
+            raise InputError(f"updates.jsonl: the id {u.id!r} is used twice; ids must be unique.")
+        ids.add(u.id)
     overlay = load_fixes(fixes) if fixes else {}
     units: list[RealUnit] = []
     used: set[tuple[str, str]] = set()
+    orphans = 0
     if (path / "units.jsonl").is_file():
         for n, r in enumerate(_jsonl(path / "units.jsonl"), 1):
-            text, silver = r.get("unit"), r.get("label")
+            text, silver = r.get("unit"), str(r.get("label") or "").strip().lower()
             if not isinstance(text, str) or silver not in UNIT_LABELS:
-                raise InputError(f"units.jsonl line {n}: needs a 'unit' text and a unit label.")
-            if r.get("update_id") not in ids:
-                raise InputError(f"units.jsonl line {n}: unknown update_id {r.get('update_id')!r}.")
-            key = (str(r["update_id"]), unit_hash(text))
+                raise InputError(
+                    f"units.jsonl line {n}: needs a 'unit' text and a label "
+                    f"({', '.join(UNIT_LABELS)})."
+                )
+            uid = _id(r.get("update_id"))
+            if uid not in ids:
+                orphans += 1
+                continue
+            key = (uid, unit_hash(text))
             label = overlay.get(key, silver)
             if key in overlay:
                 used.add(key)
             terms = tuple(str(t) for t in r.get("terms") or ())
-            units.append(RealUnit(r["update_id"], text, label, silver, terms))
+            units.append(RealUnit(uid, text, label, silver, terms))
     strategy = path / "strategy"
     return RealDataset(
         path=path,
@@ -196,21 +239,55 @@ def load_real(
         if (path / "grounding_updates.jsonl").is_file()
         else (),
         folds=assign_folds(updates),
+        units_orphaned=orphans,
     )
+
+
+SKIP_DOCS = {"sources.md", "readme.md"}  # provenance notes beside a strategy, not strategy
+
+
+def _key(name: str) -> str:
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
+def strategy_folder(ds: RealDataset, org: str | None) -> Path | None:
+    """strategy/<org>/, matched on the NFC, case-folded name (a folder written on macOS is NFD)."""
+    if ds.strategy_dir is None or not org:
+        return None
+    exact = ds.strategy_dir / org
+    if exact.is_dir():
+        return exact
+    want = _key(org)
+    for p in sorted(ds.strategy_dir.iterdir()):
+        if p.is_dir() and _key(p.name) == want:
+            return p
+    return None
 
 
 def strategy_files(ds: RealDataset, org: str | None) -> list[Path]:
-    """The organisation's own strategy documents (strategy/<org>/*.md minus SOURCES.md)."""
-    if ds.strategy_dir is None or not org:
-        return []
-    folder = ds.strategy_dir / org
-    if not folder.is_dir():
+    """The organisation's own strategy documents: every file under strategy/<org>/ in a format
+    coach ingests (.md, .txt, .html, .pdf, .docx, ...), minus SOURCES.md and README.md."""
+    from coach.ingest import SUPPORTED
+
+    folder = strategy_folder(ds, org)
+    if folder is None:
         return []
     return sorted(
         p
-        for p in folder.iterdir()
-        if p.is_file() and p.suffix in (".md", ".txt") and p.name.upper() != "SOURCES.MD"
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUPPORTED
+        and p.name.lower() not in SKIP_DOCS
+        and not p.name.startswith(".")
     )
+
+
+def collection_name(org: str) -> str:
+    """A store collection name for any organisation name (spaces, unicode, any length): the
+    ASCII letters of the name plus a hash, so two names never share a collection."""
+    slug = re.sub(r"[^a-z0-9]+", "-", org.lower()).strip("-")[:40] or "org"
+    digest = hashlib.sha256(org.encode("utf-8")).hexdigest()[:8]
+    return f"real-{slug}-{digest}"
 
 
 __all__ = [
@@ -219,8 +296,10 @@ __all__ = [
     "RealUnit",
     "RealUpdate",
     "assign_folds",
+    "collection_name",
     "load_real",
     "resolve_path",
     "strategy_files",
+    "strategy_folder",
     "unit_hash",
 ]

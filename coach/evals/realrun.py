@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from coach import engines
-from coach.evals.real import RealDataset, load_real
+from coach.errors import CoachError
+from coach.evals.eye import LOGO
+from coach.evals.real import RealDataset, load_real, strategy_files
 
 TARGETS = {
     "balanced_accuracy": 0.85,
@@ -36,7 +38,12 @@ def run_real(
     sections: tuple[str, ...] = ("eye", "rewrites", "grounding"),
     progress: Callable[[int, int, str], None] | None = None,
 ) -> dict[str, Any]:
-    """Run the chosen sections over the dataset; write real.json and real.md into `out`."""
+    """Run the chosen sections over the dataset; write real.json and real.md into `out`.
+
+    A section that fails is recorded as {"failed": reason} and the others still run, so one
+    surprise in a hidden set costs that section, not every figure (`failed_sections` names
+    them; the CLI then exits 1). `not_computed` lists each figure that cannot be computed on
+    this set, and why (one organisation: no leave-one-out fold; no strategy: no grounding)."""
     started = time.perf_counter()
     ds = load_real(data)
     report: dict[str, Any] = {
@@ -47,29 +54,64 @@ def run_real(
         "orgs": dict(ds.orgs.most_common()),
         "label_fixes_applied": ds.fixes_applied,
         "label_fixes_unmatched": ds.fixes_unmatched,
+        "units_orphaned": ds.units_orphaned,
+        "updates_without_units": len({u.id for u in ds.updates} - {u.update_id for u in ds.units}),
+        "orgs_with_strategy": sorted(o for o in ds.orgs if strategy_files(ds, o)),
         "engine": engine,
     }
     if "eye" in sections:
-        from coach.evals.eye import eye_section
-
-        report["eye"] = eye_section(ds)
+        report["eye"] = _guarded(lambda: _eye(ds))
     if "rewrites" in sections:
-        from coach.evals.rewrites import rewrite_all, summarise
-
-        rows = rewrite_all(ds, engine=engine, progress=progress)
-        report["rewrites"] = {"summary": summarise(rows), "worst": _worst(rows)}
-        report["_rows"] = rows
+        report["rewrites"] = _guarded(lambda: _rewrites(ds, engine, progress))
+        report["_rows"] = report["rewrites"].pop("_rows", None)
     if "grounding" in sections:
-        report["grounding"] = _grounding(ds)
+        report["grounding"] = _guarded(lambda: _grounding(ds))
+    report["failed_sections"] = [
+        k for k in ("eye", "rewrites", "grounding") if report.get(k, {}).get("failed")
+    ]
+    report["not_computed"] = not_computed(report)
     report["seconds"] = round(time.perf_counter() - started, 1)
     if out is not None:
         write(report, out)
     return report
 
 
+def _guarded(section: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    try:
+        return section()
+    except CoachError as exc:
+        return {"failed": str(exc)}
+    except Exception as exc:
+        return {"failed": f"{type(exc).__name__}: {exc}"}
+
+
+def _eye(ds: RealDataset) -> dict[str, Any]:
+    from coach.evals.eye import eye_section
+
+    return eye_section(ds)
+
+
+def _rewrites(
+    ds: RealDataset, engine: str, progress: Callable[[int, int, str], None] | None
+) -> dict[str, Any]:
+    from coach.evals.rewrites import rewrite_all, summarise
+
+    rows = rewrite_all(ds, engine=engine, progress=progress)
+    errors = [{"id": r["id"], "error": r["error"][:300]} for r in rows if "error" in r]
+    return {"summary": summarise(rows), "worst": _worst(rows), "errors": errors, "_rows": rows}
+
+
 def _grounding(ds: RealDataset) -> dict[str, Any]:
+    """The grounding section, or why it cannot run on this set (one named reason)."""
     if not ds.grounding and not ds.grounding_updates:
-        return {"skipped": "no grounding*.jsonl in the dataset"}
+        return {"skipped": "no grounding.jsonl or grounding_updates.jsonl in the dataset"}
+    if ds.strategy_dir is None:
+        return {"skipped": "no strategy/ folder in the dataset, so nothing to ground against"}
+    if not (ds.strategy_dir / "ITEMS.jsonl").is_file():
+        return {"skipped": "no strategy/ITEMS.jsonl, so gold items cannot be found in passages"}
+    gold_orgs = {str(g.get("org")) for g in (*ds.grounding, *ds.grounding_updates)}
+    if not any(strategy_files(ds, o) for o in gold_orgs):
+        return {"skipped": "no organisation with grounding gold has strategy documents"}
     try:
         from coach.evals import grounding  # type: ignore[attr-defined]
     except ImportError:
@@ -78,6 +120,35 @@ def _grounding(ds: RealDataset) -> dict[str, Any]:
     if section is None:
         return {"skipped": "coach.evals.grounding has no real_section(ds)"}
     return dict(section(ds))
+
+
+def not_computed(report: dict[str, Any]) -> list[str]:
+    """Figures this set cannot give, each with its reason (printed, and in real.json)."""
+    out = []
+    eye = report.get("eye", {})
+    if eye.get("skipped"):
+        out.append(f"eye: {eye['skipped']}")
+    elif "eyes" in eye and LOGO not in eye["eyes"]:
+        out.append(
+            "eye leave-one-organisation-out: needs 2 or more folds, this set has "
+            f"{len(eye.get('folds', {}))} ({', '.join(eye.get('folds', {}))})"
+        )
+    s = report.get("rewrites", {}).get("summary") or {}
+    for key, why in (
+        ("leads_with_outcome", "no update has a curated outcome"),
+        ("facts_kept", "no update lists facts"),
+        ("process_density_ratio", "no process-heavy update with process talk"),
+        ("asks_for_outcome", "no process-heavy update without an outcome"),
+    ):
+        if s and s.get(key) is None:
+            out.append(f"{key}: {why}")
+    g = report.get("grounding", {})
+    if g.get("skipped"):
+        out.append(f"grounding: {g['skipped']}")
+    for fold in g.get("logo", []) or []:
+        if fold.get("threshold") is None:
+            out.append(f"grounding leave-one-out, {fold.get('held out')}: {fold.get('n/a', 'n/a')}")
+    return out
 
 
 def _worst(rows: list[dict[str, Any]], n: int = 5) -> dict[str, list[dict[str, Any]]]:
@@ -136,6 +207,8 @@ def headline(report: dict[str, Any]) -> list[tuple[str, Any, Any]]:
             a = res["all"]
             rows.append((f"eye BA: {name}", a["balanced_accuracy"], TARGETS["balanced_accuracy"]))
             rows.append((f"eye outcome+mixed recall: {name}", a["outcome_recall"], 0.85))
+        if LOGO not in eye["eyes"]:  # one fold: nothing to hold out, said rather than dropped
+            rows.append((f"eye BA: {LOGO}", None, TARGETS["balanced_accuracy"]))
     s = report.get("rewrites", {}).get("summary")
     if s:
         for key, label in (
@@ -168,11 +241,26 @@ def summary_text(report: dict[str, Any]) -> str:
     width = max((len(r[0]) for r in headline(report)), default=10)
     for name, value, target in headline(report):
         lines.append(f"  {name:<{width}}  {_fmt(value):>7}   target {_fmt(target)}")
+    errors = report.get("rewrites", {}).get("errors") or []
+    if errors:
+        lines.append(
+            f"  rewrites that failed: {len(errors)} (first: {errors[0]['id']}: "
+            f"{errors[0]['error'][:160]})"
+        )
+    for name in report.get("failed_sections", []):
+        lines.append(f"  {name}: FAILED ({report[name]['failed'][:300]})")
     g = report.get("grounding", {})
     if g.get("skipped"):
         lines.append(f"  grounding: skipped ({g['skipped']})")
     elif g.get("text"):
         lines.append(g["text"])
+    if report.get("not_computed"):
+        lines.append("  not computed on this set (n/a):")
+        lines += [f"    - {x}" for x in report["not_computed"]]
+    if report.get("units_orphaned"):
+        lines.append(
+            f"  {report['units_orphaned']} units set aside: their update_id is not in updates.jsonl"
+        )
     return "\n".join(lines)
 
 
@@ -211,6 +299,12 @@ def markdown(report: dict[str, Any]) -> str:
                 out.append(f"### {kind.replace('_', ' ')}")
                 out += [f"- {json.dumps(i, ensure_ascii=False)[:400]}" for i in items]
                 out.append("")
+    if report.get("not_computed") or report.get("failed_sections"):
+        out += ["", "## Not computed on this set", ""]
+        out += [
+            f"- {name}: FAILED ({report[name]['failed']})" for name in report["failed_sections"]
+        ]
+        out += [f"- {x}" for x in report.get("not_computed", [])]
     g = report.get("grounding")
     if g:
         out += ["", "## Grounding", "", "```", json.dumps(g, indent=1)[:3000], "```"]

@@ -19,7 +19,7 @@ import numpy as np
 
 from coach import engines
 from coach.evals.garble import find_garbles, sentences
-from coach.evals.real import RealDataset, RealUpdate, strategy_files
+from coach.evals.real import RealDataset, RealUpdate, collection_name, strategy_files
 
 # A fixed section label a template puts before content ("What changed: ..."), not content.
 _LABEL = re.compile(r"^(?:\*\*)?[A-Z][A-Za-z ,'&/-]{0,40}?(?:\*\*)?:\s+")
@@ -210,7 +210,7 @@ def _collections(coach: Any, ds: RealDataset) -> dict[str | None, str]:
     for org in sorted({u.org for u in ds.updates if u.org}):
         files = strategy_files(ds, org)
         if files:
-            name = "real-" + re.sub(r"[^a-z0-9-]", "-", org.lower())[:40]
+            name = collection_name(org)
             if coach.store.count(name) == 0:
                 coach.ingest([str(p) for p in files], collection=name)
             names[org] = name
@@ -247,6 +247,9 @@ def rewrite_all(
             )
         except CoachError as exc:
             rows.append({"id": upd.id, "org": upd.org, "error": str(exc)})
+            continue
+        except Exception as exc:
+            rows.append({"id": upd.id, "org": upd.org, "error": f"{type(exc).__name__}: {exc}"})
             continue
         rows.append(score_rewrite(upd, result, embed))
         if progress:
