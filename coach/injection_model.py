@@ -18,6 +18,7 @@ What is scored is what a model would read, not what a reader sees:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import re
@@ -290,16 +291,42 @@ def line_spans(text: str, genre: bool = True) -> list[tuple[int, int]]:
     flagged = (s >= thr) | (off & (s >= thr_off))
     flagged |= (decoded >= m.threshold) | (off & (decoded >= m.threshold_offgenre))
     hits = [p for p, hit in zip(found, flagged, strict=True) if hit]
-    return [span for p in hits if not _wider(p, hits) for span in p.spans]
+    return [span for p in hits for span in _narrowed(text, p, hits)]
 
 
-def _wider(piece: injection_structure.Piece, hits: list[injection_structure.Piece]) -> bool:
-    """Whether a narrower flagged piece lies inside this flagged sentence: then that one is
-    set aside, not the whole sentence (a step list joined into the next, clean bullet)."""
-    if piece.joined:
-        return False
-    (a, b), inside = piece.spans[0], False
-    for other in hits:
-        if other is not piece and all(a <= s and e <= b for s, e in other.spans):
-            inside = inside or sum(e - s for s, e in other.spans) < b - a
-    return inside
+def _inside(q: injection_structure.Piece, p: injection_structure.Piece) -> bool:
+    """Whether q is a strictly smaller piece whose every part lies within a part of p."""
+    size = sum(e - s for s, e in p.spans)
+    return (
+        q is not p
+        and sum(e - s for s, e in q.spans) < size
+        and all(any(a <= s and e <= b for a, b in p.spans) for s, e in q.spans)
+    )
+
+
+def _narrowed(
+    text: str, piece: injection_structure.Piece, hits: list[injection_structure.Piece]
+) -> list[tuple[int, int]]:
+    """The parts of a flagged piece to set aside. When the narrowest flagged pieces lie inside
+    it (a JSON line and its value; steps joined into the next, clean bullet by the sentence
+    joiner), only the lines those touch are set aside: a line none of them touches is the
+    author's own and stays. Within a touched line, the whole piece's part goes."""
+    narrower = [q for q in hits if _inside(q, piece) and not any(_inside(r, q) for r in hits)]
+    if not narrower:
+        return list(piece.spans)
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    touched = {
+        k
+        for q in narrower
+        for s, e in q.spans
+        for k in range(bisect.bisect_right(starts, s) - 1, bisect.bisect_right(starts, e - 1))
+    }
+    out = []
+    for a, b in piece.spans:
+        for k in range(bisect.bisect_right(starts, a) - 1, bisect.bisect_right(starts, b - 1)):
+            if k in touched:
+                lo = max(a, starts[k])
+                hi = min(b, starts[k + 1] - 1 if k + 1 < len(starts) else len(text))
+                if hi > lo:
+                    out.append((lo, hi))
+    return out

@@ -143,6 +143,12 @@ def pieces(text: str, sentences: list[tuple[int, int]]) -> list[Piece]:
     for k, line in enumerate(lines):
         if line is None:
             continue
+        raw_start, raw = line.start, text[line.start : line.end]
+        if (m := _VALUE.match(raw)) is not None:
+            g = "v" if m.group("v") is not None else "w"
+            add([(raw_start + m.start(g), raw_start + m.end(g))])
+        for q in _QUOTED.finditer(raw):
+            add([(raw_start + q.start(1), raw_start + q.end(1))])
         prev = lines[k - 1] if k else None
         if line.plain and prev is not None and prev.plain and not prev.finished:
             continue  # the middle of a hard-wrapped paragraph: its sentences cover it
@@ -165,10 +171,4 @@ def pieces(text: str, sentences: list[tuple[int, int]]) -> list[Piece]:
                         break
                     col.append(nxt.parts[c])
                     add(list(col))
-        raw_start, raw = line.start, text[line.start : line.end]
-        if (m := _VALUE.match(raw)) is not None:
-            g = "v" if m.group("v") is not None else "w"
-            add([(raw_start + m.start(g), raw_start + m.end(g))])
-        for q in _QUOTED.finditer(raw):
-            add([(raw_start + q.start(1), raw_start + q.end(1))])
     return out
