@@ -1,6 +1,6 @@
 """The lead ranker (coach/engines/lead.py): which item the offline rewrite leads with.
 
-Real excerpts from the real-updates dataset (Rust blog posts, MIT OR Apache-2.0); the ranker's
+Real excerpts from the real-updates dataset (a Ruby Central report, a LocalGov Drupal post); the ranker's
 weights are shipped data, trained by eval/train_lead.py and validated leave-one-org-out."""
 
 from __future__ import annotations
@@ -23,20 +23,13 @@ def draft(text: str) -> str:
     return OfflineEngine().rewrite(Request(text, analyze(text), ())).text
 
 
-# rust-project-directors-2025-03: the highlights' first bullet is a budget outlook; the curated
-# outcome is the travel grants of the third bullet (a figure and a result).
-DIRECTORS = """\
-Highlights from the March meeting include:
+# localgovdrupal-2025-year (first two sentences): a framing sentence, then the result. "This
+# year" dates the result sentence, it does not point back, so the result leads its paragraph.
+YEAR = (
+    "It’s been a milestone 12 months for LocalGov Drupal. This year, we reached 50 contributing "
+    "councils (now 53) and 50 subscribers (from councils and suppliers)."
+)
 
-* The 2025 Foundation budget is in good shape, but Bec and other Foundation staff are working on
-  ensuring the Foundation can continue funding efforts similarly in 2026 amidst the economic
-  uncertainty much of the world is also facing right now.
-* Jon Bauman attended the ISO C++ meeting as part of his work on the C++ interoperability
-  initiative, and as a result, some C++ committee members will be attending Rust
-  Week in May to continue the collaboration!
-* Speaking of Rust Week, the Foundation has awarded around 30 travel grants for Rust Project
-  members to attend. Thank you for this support!
-"""
 
 # ao-rubycentral-2025-11: hiring steps come first; the result with a figure (the rotation
 # grows to 10 operators) is in the third section.
@@ -51,10 +44,13 @@ We had smooth operations in November.  We’ve begun training to add 4 additiona
 """
 
 
-def test_the_result_with_a_figure_leads_the_highlights() -> None:
-    text = draft(DIRECTORS)
-    assert text.startswith("What changed: Speaking of Rust Week, the Foundation has awarded"), text
-    assert check_facts(DIRECTORS, text).ok
+def test_a_result_dated_this_year_leads_its_paragraph() -> None:
+    text = draft(YEAR)
+    assert text.startswith("What changed: This year, we reached 50 contributing councils"), text
+    assert "It’s been a milestone 12 months for LocalGov Drupal." in text
+    assert check_facts(YEAR, text).ok
+    leaning = YEAR.replace("This year, we reached", "This means we reached")
+    assert draft(leaning).startswith("What changed: It’s been a milestone"), draft(leaning)
 
 
 def test_a_later_result_with_a_figure_leads_over_earlier_hiring_steps() -> None:

@@ -294,12 +294,24 @@ def _standalone_result_first(parts: tuple[str, ...], units: tuple[Unit, ...]) ->
         return None
     if units[0].label in ("outcome", "mixed"):
         return None
-    leans = _words("leans_on_previous")
     for k in range(1, len(parts)):
         opening = [w.lower() for w in re.findall(r"[A-Za-z’']+", parts[k])[:6]]
-        if units[k].label in ("outcome", "mixed") and opening and not leans.intersection(opening):
+        if units[k].label in ("outcome", "mixed") and opening and not _leans(opening):
             return [k, *[j for j in range(len(parts)) if j != k]]
     return None
+
+
+def _leans(opening: list[str]) -> bool:
+    """A word of `leans_on_previous` among the opening words, except a demonstrative that
+    dates the sentence ("This year, we reached 50 councils", "That week ..."): a time, not a
+    pointer to the sentence before."""
+    leans, times = _words("leans_on_previous"), _words("time_nouns")
+    demonstrative = {"this", "that", "these", "those"}
+    for j, w in enumerate(opening):
+        nxt = opening[j + 1] if j + 1 < len(opening) else ""
+        if w in leans and not (w in demonstrative and nxt in times):
+            return True
+    return False
 
 
 def result_member_first(it: Item) -> Item:
