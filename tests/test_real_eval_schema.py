@@ -266,6 +266,8 @@ def test_one_unicode_org_with_pdf_docx_html_strategy_crlf_and_bom(tmp_path: Path
     assert any(r["citations"] for r in rows), "the PDF strategy was not used by any rewrite"
     g = report["grounding"]
     assert g["chunks"][org] > 0 and g["summary"]["updates_with_gold"] >= 3
+    assert g["summary"]["hit@3"] > 0  # ITEMS lists the .md; the .pdf holds its items
+    assert g["items without a document"] == []
     assert g["logo"][0]["threshold"] is None
     said = " ".join(report["not_computed"])
     assert "eye leave-one-organisation-out" in said and f"grounding leave-one-out, {org}" in said
@@ -278,9 +280,11 @@ def test_one_unicode_org_with_pdf_docx_html_strategy_crlf_and_bom(tmp_path: Path
 
 @needs_real
 @pytest.mark.slow
-def test_grounding_files_without_strategy_and_items_heading_absent(tmp_path: Path) -> None:
+def test_no_strategy_items_heading_absent_and_an_update_over_the_limit(tmp_path: Path) -> None:
     """Gold files but no strategy folder: the grounding section says why it skipped. An ITEMS
-    item whose heading no passage has (and one naming a missing file) is simply never held."""
+    item whose heading no passage has is never held; one naming a missing file is listed. An
+    update coach refuses (over the input limit) is a named rewrite error and is left out of
+    grounding, said; every other figure stands."""
     data = _variant(tmp_path / "nostrat", {"nrw": 2, "mixxx": 2}, strategy=False)
     report = _run(data, tmp_path / "o1", "grounding")
     assert report["grounding"]["skipped"].startswith("no strategy/ folder")
@@ -296,8 +300,20 @@ def test_grounding_files_without_strategy_and_items_heading_absent(tmp_path: Pat
     gold = _rows("grounding_updates.jsonl")
     gold = [dict(g, gold_items=[*g["gold_items"], "absent.md#y"]) for g in gold]
     _dump(data / "grounding_updates.jsonl", gold)
-    report = _run(data, tmp_path / "o2", "grounding")
+    ups = _rows("updates.jsonl")
+    huge = {"id": "huge", "org": "openssf", "text": "\n\n".join(u["text"] for u in ups)}
+    _dump(data / "updates.jsonl", [*_rows_of(data / "updates.jsonl"), huge])
+    report = _run(data, tmp_path / "o2", "rewrites", "grounding")
     assert report["failed_sections"] == [] and report["grounding"]["summary"]["hit@3"] > 0
+    assert report["grounding"]["items without a document"] == ["absent.md#y"]
+    assert [e["id"] for e in report["rewrites"]["errors"]] == ["huge"]
+    assert "limit" in report["rewrites"]["errors"][0]["error"]
+    said = " ".join(report["not_computed"])
+    assert "update not scored, huge" in said and "absent.md#y" in said
+
+
+def _rows_of(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(x) for x in path.read_text("utf-8-sig").splitlines() if x.strip()]
 
 
 @needs_real

@@ -48,9 +48,13 @@ def heading_of(p: Passage) -> str:
 
 def item_passages(item: Mapping[str, Any], passages: Iterable[Passage]) -> set[str]:
     """Ids of the passages that hold `item` ({"file", "item_id", "summary", ...})."""
+    passages = list(passages)
     mine = [
         p for p in passages if PurePosixPath(str(p.metadata.get("source"))).name == item["file"]
     ]
+    if not mine:  # the same document in another format (plan.md listed, plan.docx indexed)
+        stem = PurePosixPath(str(item["file"])).stem
+        mine = [p for p in passages if PurePosixPath(str(p.metadata.get("source"))).stem == stem]
     frag = str(item["item_id"]).split("#", 1)[-1]
     head, _, first = frag.partition("/")
     under = [p for p in mine if github_slug(heading_of(p)) == head]

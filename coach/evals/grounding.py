@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from coach.errors import CoachError
 from coach.evals.gold import item_passages
 from coach.evals.grounding_units import (
     FPR,
@@ -99,8 +100,13 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
         gold_updates = {g["update_id"]: g for g in _jsonl(data_dir / "grounding_updates.jsonl")}
         rows = []
         queries: dict[str, np.ndarray] = {}  # update id -> its query vector (units' context)
+        skipped: list[str] = []  # updates coach refuses (too long, say): said, not scored
         for u in _jsonl(data_dir / "updates.jsonl"):
-            analysis = coach.analyze(u["text"])
+            try:
+                analysis = coach.analyze(u["text"])
+            except CoachError as exc:
+                skipped.append(f"{u['id']}: {exc}")
+                continue
             work = [x.text for x in analysis.units if x.label != "other"]
             windows = query_windows(u["text"])
             texts = [u["text"], *windows, *work]
@@ -135,7 +141,7 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
         }
         labelled = [g for g in _jsonl(data_dir / "grounding.jsonl") if g.get("org") in cols]
         units = unit_rows(coach, labelled, cols, counts, gold_ids, queries, cited)
-    return {"rows": rows, "units": units, "chunks": counts}
+    return {"rows": rows, "units": units, "chunks": counts, "skipped": skipped}
 
 
 def _best(row: dict[str, Any]) -> float:
@@ -302,6 +308,7 @@ def evaluate_grounding(
             "unit threshold": round(fit_units(raw["units"]), 4),
         },
         "failures": failures(raw, t),
+        "updates skipped": raw["skipped"],
     }
 
 
@@ -318,6 +325,8 @@ def format_report(result: dict[str, Any]) -> str:
     for f in result["logo"]:
         lines.append("    " + ", ".join(f"{k} {v}" for k, v in f.items()))
     lines.append(f"  fitted on all organisations: {result['fitted on all']}")
+    if result.get("updates skipped"):
+        lines.append(f"  updates not scored: {result['updates skipped']}")
     lines.append("  failure examples:")
     lines += [f"    {x}" for x in result["failures"]]
     return "\n".join(lines)

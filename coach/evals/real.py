@@ -94,7 +94,7 @@ def resolve_path(data: str | os.PathLike[str] | None = None) -> Path:
     return Path(chosen).expanduser()
 
 
-def _jsonl(path: Path) -> list[dict[str, Any]]:
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """JSON objects, one a line; a BOM, CRLF line ends and blank lines are accepted."""
     rows = []
     try:
@@ -154,7 +154,7 @@ def load_fixes(path: Path = LABEL_FIXES) -> dict[tuple[str, str], str]:
     if not path.is_file():
         return {}
     out = {}
-    for row in _jsonl(path):
+    for row in read_jsonl(path):
         if row.get("label") not in UNIT_LABELS:
             raise InputError(f"{path.name}: label must be one of {', '.join(UNIT_LABELS)}.")
         out[(str(row["update_id"]), str(row["unit_sha"]))] = str(row["label"])
@@ -193,7 +193,7 @@ def load_real(
         )
     updates = tuple(
         _update(r, f"updates.jsonl line {n}")
-        for n, r in enumerate(_jsonl(path / "updates.jsonl"), 1)
+        for n, r in enumerate(read_jsonl(path / "updates.jsonl"), 1)
     )
     if not updates:
         raise InputError(f"{path / 'updates.jsonl'} holds no updates.")
@@ -207,7 +207,7 @@ def load_real(
     used: set[tuple[str, str]] = set()
     orphans = 0
     if (path / "units.jsonl").is_file():
-        for n, r in enumerate(_jsonl(path / "units.jsonl"), 1):
+        for n, r in enumerate(read_jsonl(path / "units.jsonl"), 1):
             text, silver = r.get("unit"), str(r.get("label") or "").strip().lower()
             if not isinstance(text, str) or silver not in UNIT_LABELS:
                 raise InputError(
@@ -232,10 +232,10 @@ def load_real(
         fixes_applied=sum(1 for u in units if u.label != u.silver),
         fixes_unmatched=len(set(overlay) - used) if overlay else 0,
         strategy_dir=strategy if strategy.is_dir() else None,
-        grounding=tuple(_jsonl(path / "grounding.jsonl"))
+        grounding=tuple(read_jsonl(path / "grounding.jsonl"))
         if (path / "grounding.jsonl").is_file()
         else (),
-        grounding_updates=tuple(_jsonl(path / "grounding_updates.jsonl"))
+        grounding_updates=tuple(read_jsonl(path / "grounding_updates.jsonl"))
         if (path / "grounding_updates.jsonl").is_file()
         else (),
         folds=assign_folds(updates),
@@ -298,6 +298,7 @@ __all__ = [
     "assign_folds",
     "collection_name",
     "load_real",
+    "read_jsonl",
     "resolve_path",
     "strategy_files",
     "strategy_folder",

@@ -16,7 +16,7 @@ from typing import Any
 from coach import engines
 from coach.errors import CoachError
 from coach.evals.eye import LOGO
-from coach.evals.real import RealDataset, load_real, strategy_files
+from coach.evals.real import RealDataset, load_real, read_jsonl, strategy_files
 
 TARGETS = {
     "balanced_accuracy": 0.85,
@@ -119,7 +119,22 @@ def _grounding(ds: RealDataset) -> dict[str, Any]:
     section = getattr(grounding, "real_section", None)
     if section is None:
         return {"skipped": "coach.evals.grounding has no real_section(ds)"}
-    return dict(section(ds))
+    result = dict(section(ds))
+    result["items without a document"] = items_without_document(ds)
+    return result
+
+
+def items_without_document(ds: RealDataset) -> list[str]:
+    """ITEMS.jsonl items whose file is not among their organisation's strategy documents (by
+    name, or by stem: plan.md listed, plan.docx shipped): never found, so never a hit."""
+    assert ds.strategy_dir is not None
+    out = []
+    for item in read_jsonl(ds.strategy_dir / "ITEMS.jsonl"):
+        files = strategy_files(ds, str(item.get("org") or ""))
+        name = str(item.get("file") or "")
+        if not any(name in (f.name, f.stem) or Path(name).stem == f.stem for f in files):
+            out.append(str(item.get("item_id") or name))
+    return out
 
 
 def not_computed(report: dict[str, Any]) -> list[str]:
@@ -145,6 +160,14 @@ def not_computed(report: dict[str, Any]) -> list[str]:
     g = report.get("grounding", {})
     if g.get("skipped"):
         out.append(f"grounding: {g['skipped']}")
+    if g.get("items without a document"):
+        missing = g["items without a document"]
+        out.append(
+            f"grounding: {len(missing)} ITEMS.jsonl item(s) name no strategy document "
+            f"of their organisation, never scorable (first: {missing[0]})"
+        )
+    for u in g.get("updates skipped", []) or []:
+        out.append(f"grounding: update not scored, {u[:200]}")
     for fold in g.get("logo", []) or []:
         if fold.get("threshold") is None:
             out.append(f"grounding leave-one-out, {fold.get('held out')}: {fold.get('n/a', 'n/a')}")
