@@ -153,3 +153,28 @@ def test_a_measured_result_that_names_nobody_is_asked_for_whom() -> None:
     assert any(q.startswith("Who benefits") for q in d.questions), d.questions
     named = AUDIT.replace("components:", "components, so FreeBSD users are safer:")
     assert not any(q.startswith("Who benefits") for q in draft(named).questions)
+
+
+def test_a_thank_you_that_would_like_to_thank_is_thanks_not_a_plan() -> None:
+    # crates-io-2025-01-deletions-openapi: "would like to" read as a plan, and the coach asked
+    # 'When do you expect "We would like to thank Juha Kukkonen ..." to be done?'
+    text = (
+        "Crate owners can now delete their crates from the settings page.\n\n"
+        "We would like to thank [Juha Kukkonen](https://github.com/juhaku) for his great work "
+        "on this tool!\n"
+    )
+    d = draft(text, audience="team")
+    assert "Thanks: We would like to thank" in d.text, d.text
+    assert not any("When do you expect" in q for q in d.questions), d.questions
+
+
+def test_an_open_invitation_without_a_fact_is_no_ask() -> None:
+    # crates-io-2025-01-deletions-openapi: it stood under "Risks and asks"
+    text = (
+        "Crate owners can now delete their crates from the settings page.\n\n"
+        "If you have any feedback on this feature, please let us know!\n"
+    )
+    assert "let us know" not in draft(text).text
+    # with a fact (the channel) it stays (rust-edition-2024-tracking)
+    kept = text.replace("let us know!", "let us know on the #edition Zulip stream.")
+    assert "Zulip" in draft(kept).text

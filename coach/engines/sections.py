@@ -120,6 +120,8 @@ def role_of(unit: Unit, text: str, heading: str) -> str:
         return "greeting"
     if _starts(text, "thanks_start"):
         return "thanks"
+    if not facts and _has(text, "invite_any") and unit.label not in ("outcome", "mixed"):
+        return "chatter"  # "If you have any feedback, please let us know!": no ask, no news
     if (
         _starts(text, "ask_start")
         or text.rstrip().endswith("?")
