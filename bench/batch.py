@@ -87,6 +87,10 @@ def _child(mode: str, src: str, out: str, home: str) -> None:
         extra = {"workers": workers} if workers > 1 else {}
         coach.store  # noqa: B018 - opening the store is start-up, not batch work
         clock = ModelClock().install(coach.retriever.embedder) if workers == 1 else None
+        from coach import multilingual
+
+        coach.retriever.embedder  # noqa: B018 - both models are loaded before the call in
+        multilingual._encoder()  # every mode: this process's start-up, not its rows
         c, t = _cpu(), time.perf_counter()
         run_batch(coach, src, out, options=Options(metrics=metrics), **extra)
         seconds, cpu = time.perf_counter() - t, _cpu() - c  # workers are reaped by now
@@ -211,7 +215,8 @@ def _offline(rows: int = ROWS, distinct: int = DISTINCT) -> list[dict]:
     extra = runs["batch:2"]["cpu"] - runs["batch:1"]["cpu"]
     out.append(
         dict(metric="offline batch: CPU of 2 workers above 1 worker", value=extra, unit="s",
-             reference="2 x one worker's start-up, CPU", reference_value=2 * start,
+             reference="one spawned worker's start-up, CPU (this process is the other worker)",
+             reference_value=start,
              higher_is_better=False)
     )  # fmt: skip
     out.append(

@@ -3,8 +3,8 @@
 A block of BLOCK rows is pre-embedded in one large embedding call (every unit of every row,
 and each row's source text when per-row metrics need it), which fills the vector cache, so the
 rewrites that follow embed nothing but their own new text. With `workers` > 1 the blocks run in
-spawned worker processes: the blocks are the same whatever the worker count, so every vector
-and every row's output is the same as with one worker. Only the parent writes the journal,
+this process and in `workers` - 1 spawned worker processes: the blocks are the same whatever
+the worker count, so every vector and every row's output is the same as with one worker. Only the parent writes the journal,
 which keeps it exact and kill -9 safe.
 """
 
@@ -109,35 +109,55 @@ def run_blocks(
     workers: int = 1,
 ) -> Iterator[tuple[T, Any]]:
     """(tag, result) for every job, block by block; `work(coach, texts)` returns one result per
-    text. One worker runs in this process; more run in spawned processes (never forked: the
-    ONNX session's threads and SQLite handles do not survive a fork)."""
+    text. This process is always one of the workers (its models are loaded already); the others
+    are spawned processes (never forked: the ONNX session's threads and SQLite handles do not
+    survive a fork), each kept two blocks ahead, so a spawned worker's start-up (about 1 s of
+    CPU: docs/benchmarks.md) is paid workers - 1 times, not `workers` times."""
     if workers <= 1:
         for block in jobs:
-            for (tag, _), result in zip(block, work(coach, [t for _, t in block]), strict=True):
-                yield tag, result
+            yield from _here(coach, work, block)
         return
     import multiprocessing
 
     from coach.embeddings import cores
 
+    helpers = workers - 1
     threads = max(1, cores() // workers)
     with ProcessPoolExecutor(
-        max_workers=workers,
+        max_workers=helpers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start,
         initargs=(coach.settings, coach.rules, threads, os.getpid()),
     ) as pool:
         pending: dict[Future[list[Any]], list[tuple[T, str]]] = {}
-        for block in jobs:
-            while len(pending) >= 2 * workers:
-                yield from _finished(pending)
-            pending[pool.submit(_run, work, [t for _, t in block])] = block
+        it = iter(jobs)
+        upcoming = next(it, None)
+        while upcoming is not None:
+            block, upcoming = upcoming, next(it, None)
+            # the last block is this process's: no helper start-up to wait for at the end
+            if upcoming is not None and len(pending) < 2 * helpers:
+                pending[pool.submit(_run, work, [t for _, t in block])] = block
+                continue
+            yield from _here(coach, work, block)  # the helpers are busy: this process takes it
+            yield from _finished(pending, block=False)
         while pending:
             yield from _finished(pending)
 
 
-def _finished(pending: dict[Future[list[Any]], list[tuple[T, str]]]) -> Iterator[tuple[T, Any]]:
-    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+def _here(
+    coach: Any, work: Callable[[Any, list[str]], list[Any]], block: list[tuple[T, str]]
+) -> Iterator[tuple[T, Any]]:
+    for (tag, _), result in zip(block, work(coach, [t for _, t in block]), strict=True):
+        yield tag, result
+
+
+def _finished(
+    pending: dict[Future[list[Any]], list[tuple[T, str]]], block: bool = True
+) -> Iterator[tuple[T, Any]]:
+    """The results of the blocks done so far: waiting for at least one, or (block=False) none."""
+    if not pending:
+        return
+    done, _ = wait(pending, timeout=None if block else 0, return_when=FIRST_COMPLETED)
     for fut in done:
         block = pending.pop(fut)
         for (tag, _), result in zip(block, fut.result(), strict=True):
