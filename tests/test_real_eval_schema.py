@@ -288,6 +288,11 @@ def test_no_strategy_items_heading_absent_and_an_update_over_the_limit(tmp_path:
     data = _variant(tmp_path / "nostrat", {"nrw": 2, "mixxx": 2}, strategy=False)
     report = _run(data, tmp_path / "o1", "grounding")
     assert report["grounding"]["skipped"].startswith("no strategy/ folder")
+    (data / "strategy" / "mixxx").mkdir(parents=True)  # a folder of nothing coach reads
+    (data / "strategy" / "mixxx" / "plan.odt").write_bytes(b"PK")
+    report = _run(data, tmp_path / "o1", "grounding")
+    assert report["strategy_folders_unread"] == ["mixxx"]
+    assert report["grounding"]["skipped"].startswith("no strategy/ITEMS.jsonl")
     assert report["failed_sections"] == []
 
     data = _variant(tmp_path / "items", {"openssf": 3})

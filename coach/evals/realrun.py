@@ -16,7 +16,7 @@ from typing import Any
 from coach import engines
 from coach.errors import CoachError
 from coach.evals.eye import LOGO
-from coach.evals.real import RealDataset, load_real, read_jsonl, strategy_files
+from coach.evals.real import RealDataset, load_real, read_jsonl, strategy_files, strategy_folder
 
 TARGETS = {
     "balanced_accuracy": 0.85,
@@ -57,6 +57,7 @@ def run_real(
         "units_orphaned": ds.units_orphaned,
         "updates_without_units": len({u.id for u in ds.updates} - {u.update_id for u in ds.units}),
         "orgs_with_strategy": sorted(o for o in ds.orgs if strategy_files(ds, o)),
+        "strategy_folders_unread": _unread_folders(ds),
         "engine": engine,
     }
     if "eye" in sections:
@@ -74,6 +75,18 @@ def run_real(
     if out is not None:
         write(report, out)
     return report
+
+
+def _unread_folders(ds: RealDataset) -> list[str]:
+    """strategy/<name>/ folders with no document coach ingests, or named for no update's org."""
+    if ds.strategy_dir is None:
+        return []
+    orgs = {o for o in ds.orgs if strategy_files(ds, o)}
+    return [
+        p.name
+        for p in sorted(ds.strategy_dir.iterdir())
+        if p.is_dir() and not any(strategy_folder(ds, o) == p for o in orgs)
+    ]
 
 
 def _guarded(section: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -157,6 +170,11 @@ def not_computed(report: dict[str, Any]) -> list[str]:
     ):
         if s and s.get(key) is None:
             out.append(f"{key}: {why}")
+    for name in report.get("strategy_folders_unread", []):
+        out.append(
+            f"strategy/{name}/: no update of that organisation, or no document coach ingests "
+            "(.md .txt .html .pdf .docx), so no rewrite uses it"
+        )
     g = report.get("grounding", {})
     if g.get("skipped"):
         out.append(f"grounding: {g['skipped']}")
