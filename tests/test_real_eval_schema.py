@@ -369,3 +369,16 @@ def test_cli_two_orgs_holds_one_out_and_exits_0(tmp_path: Path) -> None:
     report = json.loads((out / "real.json").read_text("utf-8"))
     assert set(report["eye"]["folds"]) == {"nrw", "openssf"}
     assert not any("leave-one-organisation-out" in x for x in report["not_computed"])
+
+
+@needs_real
+@pytest.mark.slow
+def test_org_spelt_differently_from_its_folder_is_flagged_not_silently_zero(tmp_path: Path) -> None:
+    """Updates say "NRW", the folder and the gold say "nrw": the rewrites still find the
+    strategy (folder names match case-insensitively); grounding, which scores nothing then,
+    says so instead of printing zeros as if they were figures."""
+    data = _variant(tmp_path / "set", {"nrw": 2})
+    _dump(data / "updates.jsonl", [dict(u, org="NRW") for u in _rows_of(data / "updates.jsonl")])
+    report = _run(data, tmp_path / "out", "grounding")
+    assert report["orgs_with_strategy"] == ["NRW"] and report["strategy_folders_unread"] == []
+    assert any("spelt the same" in x for x in report["not_computed"])

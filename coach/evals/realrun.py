@@ -184,6 +184,13 @@ def not_computed(report: dict[str, Any]) -> list[str]:
             f"grounding: {len(missing)} ITEMS.jsonl item(s) name no strategy document "
             f"of their organisation, never scorable (first: {missing[0]})"
         )
+    summary = g.get("summary") or {}
+    if "summary" in g and not summary.get("updates_with_gold"):
+        out.append(
+            "grounding: no update was scored against a gold item of its own strategy (check that "
+            "each update's org, ITEMS.jsonl's org and the strategy/<org>/ folder name are spelt "
+            "the same)"
+        )
     for u in g.get("updates skipped", []) or []:
         out.append(f"grounding: update not scored, {u[:200]}")
     for fold in g.get("logo", []) or []:
