@@ -107,3 +107,14 @@ def test_the_ranker_learns_what_separates_passing_candidates() -> None:
     assert all(passes(g, rk) for g in gs)
     again = fit(gs, 0.1, ("figure", "words"))
     assert np.array_equal(rk.w, again.w)  # deterministic: same data, same weights
+
+
+def test_the_eyes_probabilities_agree_with_its_labels() -> None:
+    from coach import classifier
+
+    units = analyze(RUBY).units
+    p = classifier.probabilities(units)
+    assert p.shape == (len(units), len(classifier.LABELS))
+    assert np.allclose(p.sum(axis=1), 1.0)
+    picked = [classifier.LABELS[i] for i in p.argmax(axis=1)]
+    assert picked == classifier.predict(units, None)

@@ -124,13 +124,22 @@ def candidates(
         it = items[i]
         if it.awaited:  # "This is waiting for ... to be approved": no result stated yet
             continue
-        if any("result" in u.signals for u in it.units) or result_probability(it)[0] >= floor:
+        if any("result" in u.signals for u in it.units) or (
+            floor <= 1.0 and result_probability(it)[0] >= floor
+        ):
             extra.append(i)
     return sorted({*outcomes, *extra})
 
 
-def features(items: Sequence[Item], cands: Sequence[int]) -> np.ndarray:
-    """One row of FEATURES per candidate."""
+_NEEDS_P = ("p_result", "p_first")
+
+
+def features(
+    items: Sequence[Item], cands: Sequence[int], names: Sequence[str] = FEATURES
+) -> np.ndarray:
+    """One row of FEATURES per candidate. The learned layer's probabilities are computed only
+    when `names` (the ranker's features) reads them; otherwise those columns are 0."""
+    need_p = any(n in names for n in _NEEDS_P)
     rows = []
     n, m = max(len(items) - 1, 1), max(len(cands) - 1, 1)
     seen_heading: dict[str, int] = {}
@@ -139,7 +148,7 @@ def features(items: Sequence[Item], cands: Sequence[int]) -> np.ndarray:
     for r, i in enumerate(cands):
         it = items[i]
         sig = {s for u in it.units for s in u.signals}
-        best, first = result_probability(it)
+        best, first = result_probability(it) if need_p else (0.0, 0.0)
         facts = extract_facts(" ".join((it.text, *it.members)))
         kinds = {f.kind for f in facts}
         figure = bool(kinds & {"percent", "money"}) or any(
@@ -189,6 +198,7 @@ def choose(
     pool = sound or list(outcomes)
     if not pool:
         return None
-    score = (ranker or shipped()).scores(features(items, cands))
+    rk = ranker or shipped()
+    score = rk.scores(features(items, cands, rk.names))
     by = dict(zip(cands, score.tolist(), strict=True))
     return max(pool, key=lambda i: (by[i], -i))
