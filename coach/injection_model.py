@@ -107,6 +107,8 @@ def segments(text: str) -> list[tuple[int, int]]:
 
 
 def _mixed(word: str) -> bool:
+    if word.isascii():  # only Latin letters, if any: the common case, without unicodedata
+        return False
     scripts = {unicodedata.name(c, "?").split()[0] for c in word if c.isalpha()}
     return "LATIN" in scripts and bool(scripts & {"CYRILLIC", "GREEK"})
 

@@ -7,6 +7,7 @@ heuristic; it is within about one syllable per word of a dictionary on ordinary 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from coach.segment import segment
 
@@ -19,8 +20,10 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
-    """Vowel groups, minus a silent final e, plus -le endings; at least one per word."""
+    """Vowel groups, minus a silent final e, plus -le endings; at least one per word (cached
+    per word: every rewrite's scores read the grade of the update and of the rewrite)."""
     w = word.lower().strip("'’-")
     if not w or not w[0].isalpha():
         return 1  # numbers read as one unit; FK was never defined for them
