@@ -27,6 +27,7 @@ _MONTHS = (
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_FILE_EXT = "py|rs|js|ts|go|rb|java|c|h|cpp|sh|toml|yaml|yml|json|lock|cfg|ini|md"
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|ninety|hundred"
@@ -51,6 +52,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("id", re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d+\b|\b(?:INC|CHG|RITM|REQ|PRB|TASK)\d{4,}\b")),
     ("id", re.compile(r"(?:\bPR|\bMR|\bissue|\bticket)?\s?#\d+\b", re.I)),
     ("version", re.compile(r"\bv\d+(?:\.\d+){0,3}\b", re.I)),
+    # Code a reader must see as written: a code span (`ping-goals`, `feature_missing`), a
+    # snake_case name (mod_wsgi), a file name (setup.py), a handle (@oneteamgov). No rewrite
+    # paraphrases them, and the name pattern below never sees a lower-case word.
+    ("code", re.compile(r"`([^`\n]{2,60})`")),
+    ("code", re.compile(r"(?<![\w.@/-])@[A-Za-z0-9_][\w-]{1,38}\b")),
+    ("code", re.compile(r"(?<![\w.@/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")),
+    ("code", re.compile(rf"(?<![\w.@/-])[\w-]+\.(?:{_FILE_EXT})\b(?![.\w/-])")),
     ("date", re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")),
     (
         "date",
@@ -108,7 +116,7 @@ _SENTENCE_START = re.compile(
 
 @dataclass(frozen=True)
 class Fact:
-    kind: str  # url, email, id, version, date, money, percent, number, name
+    kind: str  # url, email, id, version, code, date, money, percent, number, name
     text: str  # as written
     key: str  # canonical form used for matching
 
@@ -292,7 +300,7 @@ def _family(kind: str) -> str:
 def _present(fact: Fact, keys: set[str], haystack: str) -> bool:
     if fact.key in keys:
         return True
-    if fact.kind in ("name", "date", "id", "url", "email", "version"):
+    if fact.kind in ("name", "date", "id", "url", "email", "version", "code"):
         return fact.key in haystack
     return False
 

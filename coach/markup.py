@@ -322,15 +322,39 @@ def _clean_alone(text: str) -> str:
     return _clean(text, {})
 
 
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_HOLD = 0xF0000  # supplementary private use: one placeholder character per code span
+
+
 def _clean(text: str, refs: Mapping[str, str]) -> str:
-    s = text
+    # Inline code is the author's literal text: no pass may touch it ("`> [!NOTE]`" lost its
+    # quote marker and brackets to the passes: "`>!NOTE`").
+    s, held = _hold(text)
     for one in PASSES[:6]:
         s = one(s)
-    s = resolve_reference_links(s, refs)
+    # a reference label may be code ("[`unsafe_op_in_unsafe_fn`]"): resolved as written
+    s, held = _hold(resolve_reference_links(_restore(s, held, labels_only=True), refs), held)
     for one in PASSES[6:]:
         s = one(s)
     # A second list-marker pass: "<li>1. Done</li>" only shows its number once tags are gone.
-    return collapse_space(strip_list_marker(s))
+    return _restore(collapse_space(strip_list_marker(s)), held)
+
+
+def _hold(s: str, held: list[str] | None = None) -> tuple[str, list[str]]:
+    """Each code span replaced by one private-use character (its index in `held`)."""
+    held = list(held or ())
+    held.extend(c for c in dict.fromkeys(_CODE_SPAN.findall(s)) if c not in held)
+    if not held:
+        return s, held
+    return _CODE_SPAN.sub(lambda m: chr(_HOLD + held.index(m.group(0))), s), held
+
+
+def _restore(s: str, held: list[str], labels_only: bool = False) -> str:
+    """Put the code spans back; with `labels_only`, only those that are a whole link label."""
+    for k, code in enumerate(held):
+        mark = chr(_HOLD + k)
+        s = s.replace(f"[{mark}]", f"[{code}]") if labels_only else s.replace(mark, code)
+    return s
 
 
 @lru_cache(maxsize=8192)

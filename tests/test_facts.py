@@ -168,3 +168,24 @@ def test_a_duration_in_number_words_is_a_fact(source: str, fact: str) -> None:
 def test_number_words_alone_are_no_facts() -> None:
     """Only a duration counts: "one of the", "two of us" are no figures a rewrite must keep."""
     assert not extract_facts("two of us met one of the owners")
+
+
+@pytest.mark.parametrize(
+    ("source", "fact"),
+    [
+        # real updates whose curators kept code a rewrite must show as written
+        ("more details in the [`ping-goals` retry section](#ping-goals-retry-issue)", "ping-goals"),
+        ("the `feature_missing` lint was added", "feature_missing"),  # rust-goals semver-checks
+        ("Deployed the webapp locally using apache and mod_wsgi", "mod_wsgi"),  # gentoo GSoC
+        ("Wrote a setup.py script to install the client", "setup.py"),  # gentoo GSoC
+        ("Thanks to everyone at @oneteamgov for the chat", "@oneteamgov"),  # a weeknote
+    ],
+)
+def test_code_is_a_fact(source: str, fact: str) -> None:
+    assert fact in [f.text for f in extract_facts(source)]
+    assert fact in check_facts(source, "We did some work.").missing
+
+
+def test_code_inside_an_address_or_an_email_is_not_counted_twice() -> None:
+    facts = [f.text for f in extract_facts("See https://x.org/a_b/setup.py or mail a_b@x.org")]
+    assert facts == ["https://x.org/a_b/setup.py", "a_b@x.org"]

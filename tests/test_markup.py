@@ -78,3 +78,16 @@ def test_definitions_and_plain() -> None:
     text = 'See [the list][P-High].\n\n[p-high]: <https://x.org/issues> "P-high"\n'
     assert link_definitions(text) == {"p-high": "https://x.org/issues"}
     assert plain("[Charter](https://docs.ecosyste.ms/charter) **published**") == "Charter published"
+
+
+def test_inline_code_is_never_cleaned() -> None:
+    """Real crates.io update: "`> [!NOTE]`" lost its quote marker and brackets ("`>!NOTE`")."""
+    from coach.markup import clean_unit
+
+    text = "Crate authors can use alert blocks like `> [!NOTE]` and `> [!WARNING]` in a README."
+    assert clean_unit(text) == text
+    # a reference label that is code still resolves (rust-edition-2024-tracking)
+    refs = {"`unsafe_op_in_unsafe_fn`": "https://x.org/lint"}
+    assert clean_unit("- Change the [`unsafe_op_in_unsafe_fn`] lint", refs) == (
+        "Change the [`unsafe_op_in_unsafe_fn`](https://x.org/lint) lint"
+    )
