@@ -379,6 +379,11 @@ def test_org_spelt_differently_from_its_folder_is_flagged_not_silently_zero(tmp_
     says so instead of printing zeros as if they were figures."""
     data = _variant(tmp_path / "set", {"nrw": 2})
     _dump(data / "updates.jsonl", [dict(u, org="NRW") for u in _rows_of(data / "updates.jsonl")])
+    (data / "grounding.jsonl").unlink()  # and no unit-level gold: those figures are n/a too
     report = _run(data, tmp_path / "out", "grounding")
     assert report["orgs_with_strategy"] == ["NRW"] and report["strategy_folders_unread"] == []
     assert any("spelt the same" in x for x in report["not_computed"])
+    g = report["grounding"]["summary"]
+    assert g["hit@1"].startswith("n/a") and g["own cites gold"].startswith("n/a")
+    assert g["unit accuracy (none a class)"].startswith("n/a (no grounding.jsonl")
+    assert "hit@1: n/a" in report["grounding"]["text"]

@@ -134,7 +134,36 @@ def _grounding(ds: RealDataset) -> dict[str, Any]:
         return {"skipped": "coach.evals.grounding has no real_section(ds)"}
     result = dict(section(ds))
     result["items without a document"] = items_without_document(ds)
+    if _mark_empty(ds, result) and hasattr(grounding, "format_report"):
+        result["text"] = grounding.format_report(result)
     return result
+
+
+_UPDATE_FIGURES = ("hit@", "hybrid hit@", "own cites", "items held")
+
+
+def _mark_empty(ds: RealDataset, result: dict[str, Any]) -> bool:
+    """A mean over nothing prints 0.0 in the grounding section; make it "n/a (why)" instead:
+    unit figures when no grounding.jsonl row belongs to an indexed organisation, update
+    figures when no update has a gold item of its own strategy. True when anything changed."""
+    indexed = (
+        {p.name for p in ds.strategy_dir.iterdir() if p.is_dir()} if ds.strategy_dir else set()
+    )
+    indexed = {o for o in indexed if strategy_files(ds, o)}
+    no_units = not any(str(g.get("org")) in indexed for g in ds.grounding)
+    summary = result.get("summary") or {}
+    no_updates = not summary.get("updates_with_gold")
+    why_u = "n/a (no grounding.jsonl unit of an organisation with strategy documents)"
+    why_g = "n/a (no update with a gold item of its own strategy)"
+    changed = False
+    for table in (summary, *(result.get("logo") or [])):
+        for key in list(table):
+            if (no_units and key.startswith("unit")) or (
+                no_updates and key.startswith(_UPDATE_FIGURES)
+            ):
+                table[key] = why_u if key.startswith("unit") else why_g
+                changed = True
+    return changed
 
 
 def items_without_document(ds: RealDataset) -> list[str]:
