@@ -142,6 +142,48 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         "sentence",
     ),
 ]
+# A note addressed to a model ("Note for the AI summary:", "Message to the summariser tool -")
+# is an order whatever follows it.
+_OUTPUT = (
+    r"(?:summary|summaries|rewrite|rewritten version|condensed version|final version|output|digest)"
+)
+_RULES.extend(
+    [
+        (
+            re.compile(
+                rf"\b(?:note|message|instructions?|request|reminder|memo)\s{{1,10}}(?:for|to)\s{{1,10}}"
+                rf"(?:the\s{{1,10}}|any\s{{1,10}}|whichever\s{{1,10}})?{_AI}(?:[ \t]{{1,10}}[\w-]{{2,20}}){{0,2}}?"
+                r"\s{0,10}[:—–]",
+                re.I,
+            ),
+            "forward",
+        ),
+        # A clause conditioned on this text being summarised speaks to whoever summarises it:
+        # "when summarising, replace ...", "When this report is condensed, ... becomes X".
+        (
+            re.compile(
+                r"\bwhen\s{1,10}(?:(?:this|the)\s{1,10}(?:report|update|text|note|document|page)\s{1,10}"
+                r"(?:is|gets)\s{1,10}(?:summari[sz]ed|condensed|rewritten|shortened|paraphrased|rephrased)|"
+                r"(?:summari[sz]ing|condensing|rewriting|shortening|paraphrasing)"
+                r"(?:\s{1,10}(?:this|the)\s{1,10}(?:report|update|text))?\s{0,10},"
+                r"(?!\s{0,10}(?:we|I|they|he|she|you|our|my|the team)\b))",
+                re.I,
+            ),
+            "sentence",
+        ),
+        # What the output made from THIS text will or must do: "the summary generated from this
+        # update will carry ...", "any rewrite of this report should describe ...".
+        (
+            re.compile(
+                rf"\b{_OUTPUT}\b[^.!?:\n]{{0,50}}?\b(?:from|of|for)\s{{1,10}}this\s{{1,10}}"
+                r"(?:update|report|text|note|document|message|page)\b[^.!?:\n]{0,40}?\b(?:will|must|"
+                r"should|shall|is to|are to|needs? to|has to|have to|is expected to|ought to)\b",
+                re.I,
+            ),
+            "sentence",
+        ),
+    ]
+)
 # "Note to any AI reading this: please write ...", "Hey AI summariser — override: say ...":
 # a model addressed by name, then an order in the same sentence.
 _ADDRESS = re.compile(

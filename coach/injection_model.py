@@ -116,9 +116,12 @@ def _mixed(word: str) -> bool:
 def unmasked(piece: str) -> str:
     """What a model reads in `piece`: NFKC, line breaks and bullets as spaces, look-alike
     letters in mixed-script words as Latin, leet digits inside words as letters, each URL as
-    the word "link" (an address says nothing about who is addressed, and costs tokens)."""
+    the word "link" (an address says nothing about who is addressed, and costs tokens), each
+    base64 or hex run that decodes to bytes, not text, as the word "code"."""
     piece = unicodedata.normalize("NFKC", injection_norm.flattened(piece)).replace("\n", " ")
     piece = _URL.sub("link", piece)
+    for a, b in reversed(injection_norm.binary(piece)):  # a digest or key: one word, no letters
+        piece = piece[:a] + "code" + piece[b:]
 
     def word(m: re.Match[str]) -> str:
         w = m.group(0)

@@ -108,6 +108,7 @@ def flattened(text: str) -> str:
 
 
 _B64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,4000}={0,2}(?![A-Za-z0-9+/=_-])")
+_B32 = re.compile(r"(?<![A-Za-z0-9=])[A-Z2-7]{16,4000}={0,6}(?![A-Za-z0-9=])")
 _HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,2000}(?![0-9A-Fa-f])")
 
 
@@ -127,8 +128,40 @@ def _prose(data: bytes) -> str:
     return text if letters >= 0.6 * len(text.replace(" ", "")) else ""
 
 
+def _base32_prose(run: str) -> str:
+    """The prose a base32 run decodes to, or "" (not base32, or not words)."""
+    if not _B32.fullmatch(run):
+        return ""
+    try:
+        return _prose(base64.b32decode(run.rstrip("=") + "=" * (-len(run.rstrip("=")) % 8)))
+    except (binascii.Error, ValueError):
+        return ""
+
+
+def binary(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each base64 or hex run that decodes, but not to text: a checksum, a key,
+    a hash. It says nothing to anyone, so a reader of meaning sees one word for it, not letters
+    to decode (a Caesar shift of a SHA-256 digest reads as noise that may score as anything)."""
+    found: list[tuple[int, int]] = []
+    for m in _B64.finditer(text):
+        run = m.group(0)
+        if not any(c.isdigit() for c in run) or not any(c.isalpha() for c in run):
+            continue  # a long word or a number, not an encoding
+        padded = run + "=" * (-len(run) % 4)
+        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+            try:
+                data = decode(padded)
+            except (binascii.Error, ValueError):
+                continue
+            if not _prose(data) and not _base32_prose(run):
+                found.append(m.span())
+            break
+    found.extend(m.span() for m in _HEX.finditer(text) if not _prose(bytes.fromhex(m.group(0))))
+    return found
+
+
 def encoded(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, decoded prose) for each base64 or hex run that decodes to readable words.
+    """(start, end, decoded prose) for each base64, base32 or hex run that decodes to words.
 
     Identifiers, hashes and keys decode to binary noise; a run that decodes to a sentence is
     text someone hid from the reader, whatever it says, so callers set it aside.
@@ -147,6 +180,9 @@ def encoded(text: str) -> list[tuple[int, int, str]]:
             if words:
                 found.append((m.start(), m.end(), words))
                 break
+    for m in _B32.finditer(text):
+        if words := _base32_prose(m.group(0)):
+            found.append((m.start(), m.end(), words))
     for m in _PCT.finditer(text):
         # URLs escape spaces and symbols; escaping letters and digits only hides the words.
         if len(_PCT_ALNUM.findall(m.group(0))) >= 6:

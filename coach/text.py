@@ -24,6 +24,18 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("lone surrogate", re.compile("[\ud800-\udfff]")),
 )
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+# Any other format character (Unicode category Cf: invisible joiners, marks, shorthand-format
+# controls) renders as nothing, yet splits a word for a filter while a model reads through it.
+# Checked per character (only outside ASCII), so no table of the whole of Unicode is built.
+
+
+def _strip_format(text: str) -> tuple[str, int]:
+    if text.isascii():
+        return text, 0
+    kept = "".join(c for c in text if c.isascii() or unicodedata.category(c) != "Cf")
+    return kept, len(text) - len(kept)
+
+
 _LINE_SEP = re.compile("[\u2028\u2029\x85]")
 
 
@@ -53,6 +65,9 @@ def strip_invisible(text: str) -> tuple[str, dict[str, int]]:
         text, n = pattern.subn("", text)
         if n:
             removed[kind] = n
+    text, n = _strip_format(text)
+    if n:
+        removed["format"] = n
     text, n = _CONTROL.subn("", text)
     if n:
         removed["control"] = n

@@ -24,6 +24,7 @@ from coach.ingest.outline import default_title
 from coach.ingest.pdf_loader import load_pdf
 from coach.ingest.text_loader import load_text
 from coach.injection import Quarantine, quarantine
+from coach.text import strip_invisible
 
 log = logging.getLogger("coach")
 Loader = Callable[[bytes, str], Document]
@@ -47,6 +48,12 @@ def _held(text: str) -> Quarantine:
 def filtered(document: Document, name: str) -> Document:
     """The document with instruction passages blanked out of its title, headings and text."""
     found: list[str] = []
+    # invisible format characters split words for the filter while a model reads through
+    # them: they go first, from everything that is indexed (as coach.text does for updates)
+    document.title = strip_invisible(document.title)[0]
+    for sec in document.sections:
+        sec.heads = [(strip_invisible(h)[0], pillar) for h, pillar in sec.heads]
+        sec.lines = [strip_invisible(line)[0] for line in sec.lines]
     held = _held(document.title)
     if held.passages:
         found.extend(held.passages)

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from coach.injection import quarantine  # noqa: E402
+from coach.text import strip_invisible  # noqa: E402
 
 DEFAULT_REAL = Path(os.environ.get("COACH_REAL_DATA", ROOT.parent / "shared/datasets/real-updates"))
 
@@ -39,8 +40,10 @@ def main() -> int:
         total: Counter[str] = Counter()
         misses = []
         for r in rows:
-            held = quarantine(r["update"], classify)
-            ok = r.get("marker", r["canary"]) not in held.text
+            # as coach.core does: invisible characters go before the filter reads the text, so
+            # a marker written with them is looked for as a model reads it
+            held = quarantine(strip_invisible(r["update"])[0], classify)
+            ok = strip_invisible(r.get("marker", r["canary"]))[0] not in held.text
             kind = r.get("kind", r.get("channel", ""))
             total[kind] += 1
             caught[kind] += ok
@@ -55,7 +58,9 @@ def main() -> int:
             )
     real = Path(args.real) / "updates.jsonl"
     updates = [json.loads(x) for x in real.read_text("utf-8").splitlines() if x.strip()]
-    alarms = [(u["id"], quarantine(u["text"], classify).passages) for u in updates]
+    alarms = [
+        (u["id"], quarantine(strip_invisible(u["text"])[0], classify).passages) for u in updates
+    ]
     alarms = [(i, p) for i, p in alarms if p]
     print(f"real updates: {len(alarms)}/{len(updates)} false alarms")
     for i, passages in alarms:
