@@ -17,15 +17,13 @@ the map never claims a link the rewrite declines to make (docs/grounding.md, fou
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from coach.calibration import Calibration, background_texts, calibration
 from coach.embeddings import get_embedder
 from coach.ingest.chunking import passage_context
 from coach.lexical import BM25, tokens
@@ -39,6 +37,7 @@ __all__ = [
     "BM25",
     "Calibration",
     "Retriever",
+    "background_texts",
     "calibration",
     "query_vector",
     "query_windows",
@@ -52,15 +51,6 @@ RRF_K = 60  # the usual reciprocal-rank-fusion constant (Cormack et al. 2009)
 
 
 @dataclass(frozen=True)
-class Calibration:
-    """Thresholds on the normalised score, and how many background neighbours it averages."""
-
-    threshold: float  # an update earns a citation at or above this
-    unit_threshold: float  # a unit of work maps to a passage at or above this
-    background_top: int = 10
-
-
-@dataclass(frozen=True)
 class Grounded:
     """What grounding found: earned citations, alignment, suggestion, and the ranked list with
     its normalised scores (for the eval and for inspection)."""
@@ -70,22 +60,6 @@ class Grounded:
     suggestion: Citation | None
     ranked: list[Citation]
     scores: list[float]
-
-
-@cache
-def calibration() -> Calibration:
-    """coach/data/grounding.json, written by `python -m coach.evals.grounding --calibrate`."""
-    raw = json.loads(resources.files("coach").joinpath("data/grounding.json").read_text("utf-8"))
-    return Calibration(
-        float(raw["threshold"]), float(raw["unit_threshold"]), int(raw.get("background_top", 10))
-    )
-
-
-@cache
-def background_texts(name: str = "background.txt") -> tuple[str, ...]:
-    """Background sentences (background.txt) or unrelated updates (background_updates.txt)."""
-    text = resources.files("coach").joinpath(f"data/{name}").read_text(encoding="utf-8")
-    return tuple(t for t in text.splitlines() if t.strip() and not t.startswith("#"))
 
 
 # Kept for callers that want a plain cosine floor (eval/measure_retrieval.py's sample corpus).
