@@ -8,6 +8,7 @@ for ingest and each starts with an empty vector cache.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -49,6 +50,7 @@ def indexed_home() -> Path:
     from coach import Coach
 
     home = Path(tempfile.mkdtemp(prefix="coach-bench-home-"))
+    _made.append(home)
     coach = Coach(home=home, engine="offline")
     coach.ingest([CORPUS])
     # What a first run writes once and every later run reads, as the ONNX graph: the
@@ -67,12 +69,25 @@ def fresh_home() -> Path:
     every measurement starts cold. COACH_HOME is pointed at it, since the multilingual model
     keeps its vectors under $COACH_HOME (a warm ~/.coach would hide the classifier's cost)."""
     src = indexed_home()
-    dst = Path(tempfile.mkdtemp(prefix="coach-bench-run-")) / "home"
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("vectors-*", "use-m3-*"))
-    for model in (src / "models").glob("use-m3-*"):  # 85 MB of read-only model files: linked
-        (dst / "models" / model.name).symlink_to(model, target_is_directory=True)
+    top = Path(tempfile.mkdtemp(prefix="coach-bench-run-"))
+    _made.append(top)
+    dst = top / "home"
+    models = ("use-m3-*", "*.onnx", "*.onnx.data")  # read-only model files (~170 MB): linked
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("vectors-*", *models))
+    for pattern in models:
+        for model in (src / "models").glob(pattern):
+            (dst / "models" / model.name).symlink_to(model, target_is_directory=model.is_dir())
     os.environ["COACH_HOME"] = str(dst)
     return dst
+
+
+_made: list[Path] = []  # every home this bench process made, removed when it exits
+
+
+@atexit.register
+def _remove_homes() -> None:
+    for path in reversed(_made):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class ModelClock:
