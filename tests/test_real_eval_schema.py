@@ -373,17 +373,18 @@ def test_cli_two_orgs_holds_one_out_and_exits_0(tmp_path: Path) -> None:
 
 @needs_real
 @pytest.mark.slow
-def test_org_spelt_differently_from_its_folder_is_flagged_not_silently_zero(tmp_path: Path) -> None:
-    """Updates say "NRW", the folder and the gold say "nrw": the rewrites still find the
-    strategy (folder names match case-insensitively); grounding, which scores nothing then,
-    says so instead of printing zeros as if they were figures."""
+def test_org_spelt_differently_from_its_folder_is_scored_as_its_own(tmp_path: Path) -> None:
+    """Updates say "NRW", the folder and the gold say "nrw": rewrites and grounding both find
+    the strategy (names match case-folded and NFC), so the figures are those of "nrw"."""
+    same = _variant(tmp_path / "same", {"nrw": 2})
     data = _variant(tmp_path / "set", {"nrw": 2})
     _dump(data / "updates.jsonl", [dict(u, org="NRW") for u in _rows_of(data / "updates.jsonl")])
-    (data / "grounding.jsonl").unlink()  # and no unit-level gold: those figures are n/a too
+    _dump(data / "grounding.jsonl", [dict(g, org="Nrw") for g in _rows_of(data / "grounding.jsonl")])
+    want = _run(same, tmp_path / "o1", "grounding")["grounding"]["summary"]
     report = _run(data, tmp_path / "out", "grounding")
     assert report["orgs_with_strategy"] == ["NRW"] and report["strategy_folders_unread"] == []
-    assert any("spelt the same" in x for x in report["not_computed"])
     g = report["grounding"]["summary"]
-    assert g["hit@1"].startswith("n/a") and g["own cites gold"].startswith("n/a")
-    assert g["unit accuracy (none a class)"].startswith("n/a (no grounding.jsonl")
-    assert "hit@1: n/a" in report["grounding"]["text"]
+    assert not any("spelt the same" in x for x in report["not_computed"])
+    assert isinstance(g["hit@1"], float) and g["updates_with_gold"] == want["updates_with_gold"] > 0
+    for key in ("hit@1", "hit@3", "own cites gold", "unit accuracy (none a class)"):
+        assert g[key] == want[key], key

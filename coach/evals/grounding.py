@@ -36,7 +36,7 @@ from coach.evals.grounding_units import (
     unit_acc,
     unit_rows,
 )
-from coach.evals.real import collection_name
+from coach.evals.real import collection_name, org_key
 
 SAMPLE = "sample"
 SKIP = {"SOURCES.md", "README.md"}
@@ -54,6 +54,12 @@ def _sample_corpus() -> Path:
     from coach.resources import data_path
 
     return data_path("corpus")
+
+
+def _folders(cols: dict[str, str]) -> Any:
+    """An organisation's name as its strategy folder spells it (case, unicode form), else as is."""
+    by_key = {org_key(name): name for name in cols if name != SAMPLE}
+    return lambda org: by_key.get(org_key(org), org) if org else org
 
 
 def _index(coach: Any, data_dir: Path, sample: Path | None) -> dict[str, str]:
@@ -91,7 +97,11 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
         store, retriever = coach.store, coach.retriever
         passages = {org: store.all(c) for org, c in cols.items()}
         counts = {org: len(p) for org, p in passages.items()}
-        items = _jsonl(data_dir / "strategy" / "ITEMS.jsonl")
+        folder_of = _folders(cols)  # "NRW" in the updates finds strategy/nrw/, as rewrites do
+        items = [
+            {**it, "org": folder_of(it.get("org"))}
+            for it in _jsonl(data_dir / "strategy" / "ITEMS.jsonl")
+        ]
         gold_ids = {it["item_id"]: item_passages(it, passages.get(it["org"], [])) for it in items}
         holds: dict[str, int] = {}  # passage id -> how many strategic items it holds
         for held in gold_ids.values():
@@ -112,6 +122,7 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
             texts = [u["text"], *windows, *work]
             vectors = retriever.embedder.embed(texts)
             queries[u["id"]] = query_vector(vectors[0], vectors[1 : 1 + len(windows)])
+            u = {**u, "org": folder_of(u.get("org"))}
             g = gold_updates.get(u["id"])
             gold = set().union(*(gold_ids.get(i, set()) for i in g["gold_items"])) if g else set()
             for org, col in cols.items():
@@ -139,7 +150,10 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
             (r["update"], r["collection"]): list(zip(r["ranked"], r["scores"], strict=True))
             for r in rows
         }
-        labelled = [g for g in _jsonl(data_dir / "grounding.jsonl") if g.get("org") in cols]
+        labelled = [
+            {**g, "org": folder_of(g.get("org"))} for g in _jsonl(data_dir / "grounding.jsonl")
+        ]
+        labelled = [g for g in labelled if g["org"] in cols]
         units = unit_rows(coach, labelled, cols, counts, gold_ids, queries, cited)
     return {"rows": rows, "units": units, "chunks": counts, "skipped": skipped}
 

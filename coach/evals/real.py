@@ -246,7 +246,8 @@ def load_real(
 SKIP_DOCS = {"sources.md", "readme.md"}  # provenance notes beside a strategy, not strategy
 
 
-def _key(name: str) -> str:
+def org_key(name: str) -> str:
+    """How an organisation's name is compared with its strategy folder's: NFC, trimmed, case-folded."""
     return unicodedata.normalize("NFC", name).strip().casefold()
 
 
@@ -257,9 +258,9 @@ def strategy_folder(ds: RealDataset, org: str | None) -> Path | None:
     exact = ds.strategy_dir / org
     if exact.is_dir():
         return exact
-    want = _key(org)
+    want = org_key(org)
     for p in sorted(ds.strategy_dir.iterdir()):
-        if p.is_dir() and _key(p.name) == want:
+        if p.is_dir() and org_key(p.name) == want:
             return p
     return None
 

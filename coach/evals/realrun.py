@@ -146,11 +146,8 @@ def _mark_empty(ds: RealDataset, result: dict[str, Any]) -> bool:
     """A mean over nothing prints 0.0 in the grounding section; make it "n/a (why)" instead:
     unit figures when no grounding.jsonl row belongs to an indexed organisation, update
     figures when no update has a gold item of its own strategy. True when anything changed."""
-    indexed = (
-        {p.name for p in ds.strategy_dir.iterdir() if p.is_dir()} if ds.strategy_dir else set()
-    )
-    indexed = {o for o in indexed if strategy_files(ds, o)}
-    no_units = not any(str(g.get("org")) in indexed for g in ds.grounding)
+    orgs = {str(g.get("org") or "") for g in ds.grounding}  # matched as grounding matches them
+    no_units = not any(strategy_files(ds, o) for o in orgs)
     summary = result.get("summary") or {}
     no_updates = not summary.get("updates_with_gold")
     why_u = "n/a (no grounding.jsonl unit of an organisation with strategy documents)"
