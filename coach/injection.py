@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach import injection_lang, injection_model, injection_norm
+from coach import injection_lang, injection_links, injection_model, injection_norm
 
 _AI = r"(?:AI|A\.I\.|assistant|model|language model|LLM|GPT|chat ?bot|bot|summari[sz]er|rewriter|copilot)"
 _ORDER = re.compile(
@@ -286,6 +286,8 @@ def spans(text: str, classify: bool = False, genre: bool = True) -> list[tuple[i
     if classify:  # the language-independent signal: each sentence's vector, classified
         found.extend(injection_model.line_spans(text, genre))
     found = [_trim(text, s, e) for s, e in found]
+    # an order read across a link: what a set-aside passage points at goes with it
+    found.extend(_trim(text, s, e) for s, e in injection_links.linked(text, views[-1], found))
     found = sorted((s, e) for s, e in found if e > s)
     merged: list[tuple[int, int]] = []
     for s, e in found:
