@@ -69,6 +69,17 @@ FLAGGED = [
         "![docs.rs Rebuild Confirmation](docs-rebuild-confirmation.png)",
     ),
     ("markdown_residue", "Screenshot below. ```html. ```.", "```"),
+    # ao-rustfoundation-2024-03 / ao-nodejs-2022-07: a heading put before a labelled text
+    (
+        "double_label",
+        "Threat Modeling: Crates ecosystem: [Published](https://example.org/tm) the model.",
+        "Threat Modeling: Crates ecosystem:",
+    ),
+    (
+        "double_label",
+        "Triagged HackerOne reports: HackerOne reports with a fix ready/land: [v18](u).",
+        "Triagged HackerOne reports: HackerOne reports with a fix ready/land:",
+    ),
     # nrw-weeknotes-2023-11-17: an ATX heading's closing hashes in the Context line.
     ("markdown_residue", "Context: And last but not least, a fun Friday fact ##.", "##."),
 ]
@@ -86,6 +97,9 @@ CLEAN = [
     "1,320 affordable homes were completed in 2023.",
     "Users can now log in.",
     "In March we shipped the form; in April we tested it.",
+    "Cargo: Remove implicit features.",
+    "What changed: API Policy: Our API plans are available at https://ecosyste.ms/pricing.",
+    "We shipped it. If you have any questions, please let us know on the #edition stream.",
 ]
 
 
@@ -125,3 +139,33 @@ def test_counts_split_fragments_from_markup() -> None:
     assert counts == {"fragments": 2, "markup": 1}  # one per rule per sentence
     kinds = {g.rule for g in find_garbles(text)}
     assert kinds == {"html_tag", "dangling_end", "doubled_punctuation"}
+
+
+def test_a_line_that_ends_on_a_colon_with_nothing_after_it_is_a_fragment() -> None:
+    # crates-io-2025-01-deletions-openapi: the list it introduced was a screenshot
+    line = (
+        "Next steps: Clicking this button will lead you to a confirmation page telling you "
+        "about the requirements that need to be met in order to delete the crate:"
+    )
+    assert [g.rule for g in find_garbles(line)] == ["bare_colon"]
+    assert [g.rule for g in find_garbles(line + "\n\nThanks: Thanks to Juha!")] == ["bare_colon"]
+    # a colon before its list is fine, as a bullet or numbered list on the next line
+    assert find_garbles("What we did:\n- Published several blog posts:\n  - [A post](u)") == []
+    assert find_garbles("Three documents were published:\n1. The guide") == []
+
+
+def test_a_section_that_opens_on_an_invitation_is_a_fragment() -> None:
+    # rust-edition-2024-tracking: the rewrite opened on it
+    text = (
+        "Risks and asks: If you have any questions, please let us know on the "
+        "[`#edition`](https://rust-lang.zulipchat.com/) Zulip stream.\n\n"
+        "Supporting work: The following is a list of changes we are tracking."
+    )
+    assert [g.rule for g in find_garbles(text)] == ["opens_on_invitation"]
+    under = "Next steps:\n- Feel free to reach out on Slack.\n- Ship 1.2"
+    assert [g.rule for g in find_garbles(under)] == ["opens_on_invitation"]
+    # as the closing line it is fine, and so is an invitation inside a section
+    closing = "Supporting work: We track 12 changes.\n\nIf you have any questions, ask on #edition."
+    assert find_garbles(closing) == []
+    inside = "Risks and asks: Ship by May. If you have any questions, ask on #edition."
+    assert find_garbles(inside) == []

@@ -178,3 +178,54 @@ def test_an_open_invitation_without_a_fact_is_no_ask() -> None:
     # with a fact (the channel) it stays (rust-edition-2024-tracking)
     kept = text.replace("let us know!", "let us know on the #edition Zulip stream.")
     assert "Zulip" in draft(kept).text
+
+
+def test_an_invitation_that_stays_closes_the_rewrite_and_opens_no_section() -> None:
+    # rust-edition-2024-tracking: it was the first thing the reader saw
+    text = (
+        "This is a reminder to the teams working on the 2024 Edition that implementation work "
+        "should be **finished by the end of May**. If you have any questions, please let us "
+        "know on the [`#edition`][zulip] Zulip stream.\n\n"
+        "[zulip]: https://rust-lang.zulipchat.com/#narrow/stream/268952-edition\n\n"
+        "## What we are tracking for the Edition\n\n"
+        "- Reserve the `gen` keyword. This is waiting for final approval.\n"
+    )
+    for audience in AUDIENCES:
+        for length in LENGTHS:
+            out = draft(text, audience=audience, length=length).text
+            last = out.split("\n\n")[-1]
+            assert last.startswith("If you have any questions") and "#edition" in last, out
+            assert find_garbles(out, text) == [], out
+
+
+def test_a_lead_in_whose_list_is_an_image_ends_as_a_sentence() -> None:
+    # crates-io-2025-01-deletions-openapi: the requirements were a screenshot
+    text = (
+        "If you are the owner of a crate, you can now go to the crate page and find the "
+        '"Delete this crate" button at the bottom. Clicking this button will lead you to a '
+        "confirmation page telling you about the requirements that need to be met in order to "
+        "delete the crate:\n\n![Delete Page Screenshot](delete-page.png)\n\n"
+        "These requirements were put in place to prevent abuse of the deletion feature.\n"
+    )
+    for audience in AUDIENCES:
+        for length in LENGTHS:
+            out = draft(text, audience=audience, length=length).text
+            assert "crate:" not in out and find_garbles(out, text) == [], out
+            # brief keeps only what carries a fact: this sentence has none
+            assert ("delete the crate." in out) is (length == "standard"), out
+
+
+def test_a_heading_lead_in_and_a_lead_in_make_no_double_label() -> None:
+    # ao-nodejs-2022-07: two lead-ins in a row, their numbered items shown elsewhere
+    text = (
+        "### 1) Fix security issues / 3) Incoming Triage (HackerOne)\n\n"
+        "* Triagged HackerOne reports:\n  1) 1646638\n  1) 1625036\n\n"
+        "* HackerOne reports with a fix ready/land:\n  1) 1642017 (GHSA-8qr4-xgw6-wmr3)\n"
+        "  2) 1632921 (To be defined)\n\n"
+        "OpenSSL released a security update (July 5th).\n"
+    )
+    for audience in AUDIENCES:
+        for length in LENGTHS:
+            out = draft(text, audience=audience, length=length).text
+            assert find_garbles(out, text) == [], out
+            assert "1646638" in out and "GHSA-8qr4-xgw6-wmr3" in out, out

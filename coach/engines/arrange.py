@@ -23,77 +23,21 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from coach.engines import lead
-from coach.engines.sections import Item, template
+from coach.engines.render import (
+    BARE_URL_END,
+    bare,
+    join_lead,
+    rendered,
+    sentence,
+    short_members,
+    vocab,
+)
+from coach.engines.render import render_item as render_item
+from coach.engines.sections import Item, invitation, template
 from coach.types import Citation, Unit, UnitChange
 
-_END = re.compile(r"[.!?…:;]['\"’”)\]*_]*$")
-_STOP = re.compile(r"\s*(?:\.{3}|…|[.!;:,])+$")
-_FIRST_WORD = re.compile(r"[a-z]+\b")
 _TITLE_WORD = re.compile(r"([A-Z][a-z]+)\b")
 _VERB_FORM = re.compile(r"[A-Z][a-z]{2,}(?:ed|ing)")  # "Created", "Reviewing": verbs, not names
-_BARE_URL_END = re.compile(r"https?://\S+$")
-
-
-def sentence(text: str) -> str:
-    """The author's text as a sentence: a full stop added when it has none ("..." when the
-    author's text trails off on "of the"); a plain lower-case first word capitalised ("our
-    ideal way to learn" -> "Our ideal way to learn.")."""
-    text = text.strip().rstrip(",;")
-    if not text:
-        return text
-    m = _FIRST_WORD.match(text)
-    if m and (m.end() >= len(text) or text[m.end()] in " ,;:"):
-        text = text[0].upper() + text[1:]
-    if _END.search(text):
-        return text
-    last = re.findall(r"[A-Za-z]+", text[-12:])
-    return text + ("..." if last and last[-1].lower() in _words("trails_off_after") else ".")
-
-
-def _words(key: str) -> set[str]:
-    return {str(w) for w in template()["sections"][key]}
-
-
-def _join_lead(lead: str, body: str) -> str:
-    """A lead-in and its joined bullets. 'We used it to:' runs on without its colon ('We used it
-    to create bios, ...'); 'Three documents were published:' keeps it."""
-    lead = _bare(lead) if lead.rstrip().endswith(":") else lead.rstrip()
-    words = re.findall(r"[A-Za-z]+", lead)
-    if words and words[-1].lower() in _words("runs_on_after"):
-        return f"{lead} {body}"
-    return f"{lead}: {body}"
-
-
-def render_item(item: Item, as_list: bool = False) -> str:
-    """One item in the author's words. A lead-in and its bullets: short bullets join the lead-in
-    as one sentence ("We used it to: create pages; publish notes."); longer ones follow it as
-    their own sentences, or as a nested list in a list section."""
-    parts = [sentence(p) for p in (item.parts or (item.text,))]
-    if not item.members:
-        return " ".join(parts)
-    lead = " ".join(parts).rstrip()
-    if _short_members(item):
-        return sentence(_join_lead(lead, "; ".join(_bare(m) for m in item.members)))
-    lead = lead if lead.endswith(":") else lead.rstrip(".") + ":"
-    if as_list:
-        return lead + "".join(f"\n  - {sentence(m)}" for m in item.members)
-    return lead + " " + " ".join(sentence(m) for m in item.members)
-
-
-def _short_members(item: Item, words: int = 15) -> bool:
-    """Bullets short enough to join their lead-in with semicolons: one clause each, no URL at
-    the end (a URL would swallow the semicolon)."""
-    return all(
-        len(m.split()) <= words
-        and not re.search(r"[.!?]\s+\S", m)
-        and not _BARE_URL_END.search(_bare(m))
-        for m in item.members
-    )
-
-
-def _bare(text: str) -> str:
-    """A unit without its final stop, for joining: 'Closed 40 tickets.' -> 'Closed 40 tickets'."""
-    return _STOP.sub("", text.strip())
 
 
 def fold(items: list[Item], lower_ok: set[str]) -> str:
@@ -104,8 +48,8 @@ def fold(items: list[Item], lower_ok: set[str]) -> str:
     for it in items:
         parts = list(it.parts or (it.text,))
         if it.members:
-            parts[-1] = _join_lead(parts[-1], ", ".join(_bare(m) for m in it.members))
-        pieces.extend(_bare(p) for p in parts if _bare(p))
+            parts[-1] = join_lead(parts[-1], ", ".join(bare(m) for m in it.members))
+        pieces.extend(bare(p) for p in parts if bare(p))
     budget = int(template()["fold_words"])
     lines: list[list[str]] = []
     size = budget
@@ -130,9 +74,9 @@ def _foldable(it: Item) -> bool:
         return False  # "Signing RFC: Walter is working on ...": a colon inside a fold misleads
     if not it.members and re.search(r"(?:\.\.\.|…|:)\s*$", it.text):
         return False  # a lead-in without its list: its own sentence, never a dangling clause
-    if any(_BARE_URL_END.search(_bare(p)) for p in ends):
+    if any(BARE_URL_END.search(bare(p)) for p in ends):
         return False
-    return not it.members or _short_members(it, words=8)
+    return not it.members or short_members(it, words=8)
 
 
 def lower_case_words(source: str) -> set[str]:
@@ -160,6 +104,9 @@ def compose(
         by_role.setdefault(it.role, []).append(i)
     outcomes = by_role.get("outcome", [])
     asks = sorted(by_role.get("risk", []) + by_role.get("ask", []))
+    # an invitation that stays (it names the channel) closes the rewrite, unlabelled
+    closing = [i for i in asks if not items[i].members and invitation(items[i].text)]
+    asks = [i for i in asks if i not in closing]
     activity = by_role.get("activity", [])
     plans = by_role.get("plan", [])
     # Thanks that name someone stay: a fact (a name), or long enough to say whom and for what
@@ -178,16 +125,16 @@ def compose(
     def prose(label: str, idx: list[int]) -> None:
         if not idx:
             return
-        line = " ".join(render_item(items[i]) for i in idx)
-        blocks.append(f"{label} {line}")
-        for i in idx:
-            fates[i] = ("kept", render_item(items[i]))
+        texts = rendered(items, idx)
+        blocks.append(f"{label} " + " ".join(texts))
+        for i, text in zip(idx, texts, strict=True):
+            fates[i] = ("kept", text)
         order.extend(idx)
 
     def listed(label: str, idx: list[int]) -> None:
         if len(idx) < 2:
             return prose(label, idx)
-        lines = [render_item(items[i], as_list=True) for i in idx]
+        lines = rendered(items, idx, as_list=True)
         blocks.append(label + "\n" + "\n".join(f"- {line}" for line in lines))
         for i, line in zip(idx, lines, strict=True):
             fates[i] = ("kept", line)
@@ -202,7 +149,7 @@ def compose(
             fold_idx = []
         whole = [i for i in idx if i not in fold_idx]
         line = fold([items[i] for i in fold_idx], lower_ok)
-        rest = [render_item(items[i]) for i in whole]
+        rest = rendered(items, whole)
         blocks.append(f"{label} " + " ".join(x for x in (line, *rest) if x))
         for i in fold_idx:
             fates[i] = ("folded", line)
@@ -235,6 +182,12 @@ def compose(
         blocks.insert(1 if blocks else 0, f"{labels['link']} {_link_line(link)}")
     if context:
         blocks.append(f"{labels['context']} " + sentence("; ".join(context)))
+    if closing:
+        texts = rendered(items, closing)
+        blocks.append(" ".join(texts))
+        for i, text in zip(closing, texts, strict=True):
+            fates[i] = ("kept", text)
+        order.extend(closing)
 
     shown = sorted(order)
     out: list[tuple[int, str, str]] = []
@@ -305,7 +258,7 @@ def _leans(opening: list[str]) -> bool:
     """A word of `leans_on_previous` among the opening words, except a demonstrative that
     dates the sentence ("This year, we reached 50 councils", "That week ..."): a time, not a
     pointer to the sentence before."""
-    leans, times = _words("leans_on_previous"), _words("time_nouns")
+    leans, times = vocab("leans_on_previous"), vocab("time_nouns")
     demonstrative = {"this", "that", "these", "those"}
     for j, w in enumerate(opening):
         nxt = opening[j + 1] if j + 1 < len(opening) else ""
@@ -365,10 +318,10 @@ def weak_lead(it: Item) -> bool:
     if any(w in opening for w in template()["sections"]["plan_any"]):
         return True
     head = " " + " ".join(it.text.lower().split()[:8]) + " "
-    if any(f" {w} " in head or f" {w}" + "," in head for w in _words("about_itself")):
+    if any(f" {w} " in head or f" {w}" + "," in head for w in vocab("about_itself")):
         return True  # about the post itself ("This is the fourth post ..."): it frames, not states
     first = re.match(r"[A-Za-z’']+", it.text)
-    return bool(first and first.group(0).lower() in _words("leans_on_previous"))
+    return bool(first and first.group(0).lower() in vocab("leans_on_previous"))
 
 
 def _earned(citations: tuple[Citation, ...]) -> Citation | None:

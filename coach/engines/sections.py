@@ -111,6 +111,13 @@ def _heading_is(heading: str, key: str, edge: bool = False) -> bool:
     return bool(_pattern(key, "opens").match(low) or _pattern(key, "closes").search(low))
 
 
+def invitation(text: str) -> bool:
+    """An open invitation to get in touch ("If you have any questions, please let us know on
+    #edition"). With a fact (the channel) it stays, as the rewrite's closing line: it is no
+    news and no ask, so no section opens on it."""
+    return _has(text, "invite_any")
+
+
 def role_of(unit: Unit, text: str, heading: str) -> str:
     """The section one unit belongs in."""
     facts = bool(extract_facts(text))

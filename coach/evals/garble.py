@@ -131,7 +131,70 @@ def dangling_clause(s: str) -> str:
     return ""
 
 
+_TWO_LABELS = re.compile(
+    r"^\s*(?:\*\*)?[A-Z][\w ,'&/-]{0,40}?(?:\*\*)?:\s+(?:\*\*)?[A-Z][\w ,'&/.-]{0,40}?(?:\*\*)?:\s+(?=\S)"
+)
+
+
+def double_label(s: str) -> str:
+    """Two 'Label:' prefixes in a row: 'Threat Modeling: Crates ecosystem: [Published] ...' (a
+    heading or section label put before a text that has its own label). 'Status: done' is one."""
+    m = _TWO_LABELS.search(_strip_urls(s))
+    return m.group(0).strip() if m else ""
+
+
+# An invitation or sign-off: fine as a closing line, never what a section (or the rewrite)
+# opens on ("Risks and asks: If you have any questions, please let us know on ...").
+_INVITATION = re.compile(
+    r"^(?:if you (?:have|had|want|would like|'d like|are interested|are curious|run into|"
+    r"notice|find|see)\b[^.!?]{0,80}?\b(?:let (?:us|me) know|reach out|contact|get in touch|"
+    r"ask|join|ping|feel free|write to|email|drop)|(?:please )?(?:let (?:us|me) know|"
+    r"reach out|get in touch|feel free|(?:do not|don't) hesitate|drop (?:us|me) a)\b|"
+    r"(?:any )?(?:questions|feedback|comments)\?|as always,? (?:questions|feedback))",
+    re.I,
+)
+
+
+def opens_on_invitation(s: str) -> str:
+    """The first sentence of a section that is an invitation: 'Risks and asks: If you have any
+    questions, please let us know on the #edition stream.' -> 'If you have any questions'."""
+    m = _INVITATION.search(_LABEL.sub("", s, count=1).lstrip("*_ "))
+    return m.group(0) if m else ""
+
+
+def section_openings(text: str) -> list[str]:
+    """The first sentence of each section: of the rewrite, of each 'Label: ...' paragraph, and
+    the first bullet under a label line ('Next steps:' then '- ...')."""
+    out: list[str] = []
+    prev = ""
+    for k, line in enumerate(ln for ln in text.splitlines() if ln.strip()):
+        body = MD_BULLET.sub("", line).strip()
+        first = (sentences(body) or [""])[0]
+        labelled = _LABEL.match(first) is not None
+        under_label = prev.rstrip().endswith(":") and not prev.lstrip().startswith(("-", "*"))
+        if k == 0 or labelled or (MD_BULLET.match(line) and under_label):
+            out.append(first)
+        prev = line
+    return out
+
+
+def bare_colons(text: str) -> list[str]:
+    """Lines that end on a colon with nothing after them (a lead-in whose list was an image or
+    was dropped): '... requirements that need to be met in order to delete the crate:'. A
+    colon before a list on the next line is fine."""
+    lines = [ln.rstrip() for ln in text.splitlines()]
+    out = []
+    for k, line in enumerate(lines):
+        if not line.endswith(":") or line.endswith("::"):
+            continue
+        nxt = next((ln for ln in lines[k + 1 :] if ln.strip()), "")
+        if not (MD_BULLET.match(nxt) or re.match(r"\s*\d{1,2}[.)]\s", nxt) or nxt.startswith("|")):
+            out.append(line)
+    return out
+
+
 FRAGMENT_RULES: dict[str, Callable[[str], str]] = {
+    "double_label": double_label,
     "doubled_punctuation": doubled_punctuation,
     "dangling_end": dangling_end,
     "colon_garble": colon_garble,
@@ -251,17 +314,34 @@ def find_garbles(text: str, source: str | None = None) -> list[Garble]:
     found: list[Garble] = []
     src_units = _source_units(source) if source else []
     src_norm = " ".join(source.split()).lower() if source else ""
-    for s in sentences(text):
+    for s, opens in _placed_sentences(text):
         for name, rule in MARKUP_RULES.items():
             if hit := rule(s):
                 found.append(Garble("markup", name, s, hit))
         for name, rule in FRAGMENT_RULES.items():
-            hit = rule(_LABEL.sub("", s) if name == "colon_garble" else s)
+            # a paragraph's own first label is its section label ("What changed:"), not the
+            # author's: a double label is two more ('Threat Modeling: Crates ecosystem: ...')
+            unlabel = name == "colon_garble" or (name == "double_label" and opens)
+            hit = rule(_LABEL.sub("", s, count=1) if unlabel else s)
             if hit and not (src_norm and _in_source(s, hit, src_norm, name == "dangling_end")):
                 found.append(Garble("fragment", name, s, hit))
         if src_units and (hit := cut_from_verb(s, src_units)):
             found.append(Garble("fragment", "cut_from_verb", s, hit))
+    for s in section_openings(text):
+        if hit := opens_on_invitation(s):
+            found.append(Garble("fragment", "opens_on_invitation", s, hit))
+    for line in bare_colons(text):
+        found.append(Garble("fragment", "bare_colon", line, line[-40:]))
     return found
+
+
+def _placed_sentences(text: str) -> list[tuple[str, bool]]:
+    """Each sentence of `text`, and whether it opens a paragraph line that is no bullet."""
+    out: list[tuple[str, bool]] = []
+    for line in text.splitlines():
+        for k, s in enumerate(sentences(line)):
+            out.append((s, k == 0 and not MD_BULLET.match(line)))
+    return out
 
 
 def _source_units(source: str) -> list[str]:
