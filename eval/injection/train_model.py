@@ -23,6 +23,11 @@ clean score it applies to, so no held-out real update would have raised an alarm
   the closest one below `genre_max`): an order to a model does not fit a status update's genre.
 Also prints leave-one-set-out recall (train without dev, fresh or fresh2; thresholds from the
 same leave-one-organisation-out), i.e. what it does on payloads it never saw.
+
+Experiments (off by default; the shipped model is trained without them): INJECTION_SETS
+(comma list of payload sets trained on and left out in turn, e.g. dev,fresh,fresh2,fresh3,
+fresh4), META_MARKERS=N (train_meta.py's texts about the rewrite of this text, x the first N
+markers), META_CLEAN=1 (train_meta.py's clean look-alikes: staff steps, asks to colleagues).
 """
 
 from __future__ import annotations
@@ -41,7 +46,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "eval/injection"))
 
-from train_payloads import clean, positives  # noqa: E402
+from train_meta import meta_clean, meta_positives  # noqa: E402
+from train_payloads import MARKERS, clean, positives  # noqa: E402
 
 from coach import injection_model, multilingual  # noqa: E402
 
@@ -53,7 +59,7 @@ RIDGE = 1.0
 # language" generalises where one linear direction does not (leave-one-set-out: dev 39/39,
 # fresh 18 -> 18/20 at 0.5 and 19/20 at 1.0, fresh2 17 -> 19/20 at 0.5 and 18/20 at 1.0).
 ALPHA = float(os.environ.get("INJECTION_ALPHA", "0.5"))
-SETS = ("dev", "fresh", "fresh2")
+SETS = tuple(os.environ.get("INJECTION_SETS", "dev,fresh,fresh2").split(","))
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -139,12 +145,13 @@ def main() -> int:
     args = ap.parse_args()
     real = Path(args.real)
     data = Texts()
-    for _, t in positives():
+    n_meta = int(os.environ.get("META_MARKERS", "0"))
+    for _, t in positives() + meta_positives(MARKERS[:n_meta]):
         data.piece(t, 1, "train", False)
     for r in _jsonl(ROOT / "eval/units.jsonl"):
         for p in injection_model.pieces(r["text"]):
             data.piece(p.read(r["text"]), 0, "synthetic", joined=p.joined)
-    for _, t in clean():
+    for _, t in clean() + (meta_clean() if os.environ.get("META_CLEAN", "0") == "1" else []):
         data.piece(t, 0, "clean")
     for name in SETS:
         for r in _jsonl(ROOT / f"eval/injection/{name}_payloads.jsonl"):
