@@ -229,3 +229,19 @@ def test_a_heading_lead_in_and_a_lead_in_make_no_double_label() -> None:
             out = draft(text, audience=audience, length=length).text
             assert find_garbles(out, text) == [], out
             assert "1646638" in out and "GHSA-8qr4-xgw6-wmr3" in out, out
+
+
+def test_brief_keeps_an_item_that_opens_on_a_persons_name() -> None:
+    # nrw-weeknotes-2025-10-10 / -2024-04-26: names the fact extractor cannot read at the
+    # start of a sentence; brief used to drop them as items "without a fact"
+    text = (
+        "We launched the new flood warning page, and 1,200 people used it in its first week.\n\n"
+        "## Other things we've been working on\n\n"
+        "+ Lucinda has been working on improving a prototype that introduces some new features.\n"
+        "+ Sophie's been reviewing past reports to share findings and best practice.\n"
+        "+ Development is underway to move the forms to the new platform.\n"
+    )
+    out = draft(text, length="brief").text
+    assert "Lucinda" in out and "Sophie" in out, out
+    assert "Development is underway" not in out, out  # no name: brief still drops it
+    assert find_garbles(out, text) == [], out

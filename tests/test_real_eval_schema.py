@@ -379,7 +379,9 @@ def test_org_spelt_differently_from_its_folder_is_scored_as_its_own(tmp_path: Pa
     same = _variant(tmp_path / "same", {"nrw": 2})
     data = _variant(tmp_path / "set", {"nrw": 2})
     _dump(data / "updates.jsonl", [dict(u, org="NRW") for u in _rows_of(data / "updates.jsonl")])
-    _dump(data / "grounding.jsonl", [dict(g, org="Nrw") for g in _rows_of(data / "grounding.jsonl")])
+    _dump(
+        data / "grounding.jsonl", [dict(g, org="Nrw") for g in _rows_of(data / "grounding.jsonl")]
+    )
     want = _run(same, tmp_path / "o1", "grounding")["grounding"]["summary"]
     report = _run(data, tmp_path / "out", "grounding")
     assert report["orgs_with_strategy"] == ["NRW"] and report["strategy_folders_unread"] == []

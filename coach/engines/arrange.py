@@ -79,6 +79,22 @@ def _foldable(it: Item) -> bool:
     return not it.members or short_members(it, words=8)
 
 
+_NAMED = re.compile(
+    r"([A-Z][a-z]{1,7})(?:['’]s)? (?:has|have|had|is|was|been|and [A-Z][a-z]+|continues|[a-z]{2,}ed|ran|held|met|led|made|wrote|took|gave|spent|began)\b"
+)
+
+
+def names(item: Item, lower_ok: set[str]) -> bool:
+    """The item opens on a person's name: 'James has been working on ...', "Sophie's been
+    reviewing ...", 'Adam continues to work on ...'. The fact extractor cannot read a name at
+    the start of a sentence (any first word is capitalised), so brief keeps it this way: a
+    short Title-case first word the update never writes in lower case, no common first word
+    (prompts/offline.yaml `not_names`), followed by a verb."""
+    m = _NAMED.match(item.text.lstrip("*_ "))
+    word = m.group(1) if m else ""
+    return bool(word) and word.lower() not in lower_ok | vocab("not_names")
+
+
 def lower_case_words(source: str) -> set[str]:
     """Words that may lose their capital mid-line: common first words (prompts/offline.yaml)
     and words the update itself writes in lower case somewhere (so they are not names)."""
@@ -164,7 +180,8 @@ def compose(
     routine = {i for i in activity if items[i].routine}
     if length == "brief":
         prose(labels["risks"], asks)
-        folded(labels["also"], sorted(i for i in activity + plans + thanks if items[i].facts))
+        kept = [i for i in activity + plans + thanks if items[i].facts or names(items[i], lower_ok)]
+        folded(labels["also"], sorted(kept))
     elif audience == "team":
         listed(labels["activity"]["team"], activity)
         listed(labels["plans"], plans)
