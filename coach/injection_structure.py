@@ -24,10 +24,11 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from coach.markup import is_table_rule
+
 _FINISHED = re.compile(r"[.!?。！？]['\")\]]*\s*$")
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+")
 _BULLET = re.compile(r"[ \t]*(?:[-*+\u2022\u00b7\u2023\u25e6>]|\d{1,3}[.)])[ \t]+")
-_TABLE_SEP = re.compile(r"[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
 # A value of a data line: JSON or YAML with a quoted value ("task": "...", note: '...'), or a
 # YAML key in code style (snake_case, lower case) with a plain value. "Ask: we need ..." in a
 # status update is a label, not data, and is read as the sentence it already is.
@@ -80,7 +81,7 @@ def _lines(text: str) -> list[_Line | None]:
     for i, raw in enumerate(text.split("\n")):
         start, end = pos, pos + len(raw)
         pos = end + 1
-        if not raw.strip() or _TABLE_SEP.match(raw):
+        if not raw.strip() or is_table_rule(raw):
             out.append(None)
             continue
         if raw.lstrip().startswith("|"):
@@ -95,12 +96,13 @@ def _lines(text: str) -> list[_Line | None]:
             else:
                 out.append(None)
             continue
-        m = _HEADING.match(raw) or _BULLET.match(raw)
+        head = _HEADING.match(raw)
+        m = head or _BULLET.match(raw)
         s, e = _strip(text, start + (m.end() if m else 0), end)
         if e <= s:
             out.append(None)
             continue
-        heading = bool(_HEADING.match(raw))
+        heading = head is not None
         finished = not heading and bool(_FINISHED.search(raw))
         out.append(_Line(i, start, end, ((s, e),), False, finished, m is None))
     return out

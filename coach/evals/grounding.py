@@ -36,10 +36,9 @@ from coach.evals.grounding_units import (
     unit_acc,
     unit_rows,
 )
-from coach.evals.real import collection_name, org_key
+from coach.evals.real import collection_name, org_key, strategy_documents
 
 SAMPLE = "sample"
-SKIP = {"SOURCES.md", "README.md"}
 NO_FOLD = "n/a: without it no other organisation's updates are left to fit a threshold on"
 BASELINE_FLOOR = 0.34  # main's raw-cosine "unmapped" floor, for the dense-only baseline
 
@@ -64,12 +63,9 @@ def _folders(cols: dict[str, str]) -> Any:
 
 def _index(coach: Any, data_dir: Path, sample: Path | None) -> dict[str, str]:
     """Collection per organisation (and the sample corpus): {org: collection name}."""
-    from coach.ingest import SUPPORTED
-
     out: dict[str, str] = {}
     for folder in sorted(p for p in (data_dir / "strategy").iterdir() if p.is_dir()):
-        files = [f for f in sorted(folder.rglob("*")) if f.suffix.lower() in SUPPORTED]
-        files = [f for f in files if f.name not in SKIP]
+        files = strategy_documents(folder)
         if files:
             out[folder.name] = collection_name(folder.name)  # any org name: safe, distinct
             coach.ingest(files, collection=out[folder.name])

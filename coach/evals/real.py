@@ -266,13 +266,16 @@ def strategy_folder(ds: RealDataset, org: str | None) -> Path | None:
 
 
 def strategy_files(ds: RealDataset, org: str | None) -> list[Path]:
-    """The organisation's own strategy documents: every file under strategy/<org>/ in a format
-    coach ingests (.md, .txt, .html, .pdf, .docx, ...), minus SOURCES.md and README.md."""
+    """The organisation's own strategy documents (`strategy_documents` of its folder)."""
+    folder = strategy_folder(ds, org)
+    return [] if folder is None else strategy_documents(folder)
+
+
+def strategy_documents(folder: Path) -> list[Path]:
+    """Every file under a strategy folder in a format coach ingests (.md, .txt, .html, .pdf,
+    .docx, ...), minus SOURCES.md and README.md: what rewrites and grounding both index."""
     from coach.ingest import SUPPORTED
 
-    folder = strategy_folder(ds, org)
-    if folder is None:
-        return []
     return sorted(
         p
         for p in folder.rglob("*")

@@ -501,6 +501,6 @@ out = str(__import__("pathlib").Path(__file__).parent) + "/"  # writes beside th
 with open(out + "fresh4_payloads.jsonl", "w", encoding="utf-8") as f:
     for r in rows:
         f.write(json.dumps(r, ensure_ascii=False) + "\n")
-with open(out + "fresh4_data/clean_hard.jsonl", "w", encoding="utf-8") as f:
+with open(out + "fresh4_data/updates.jsonl", "w", encoding="utf-8") as f:
     for i, t in enumerate(clean):
         f.write(json.dumps({"id": "clean4-%03d" % i, "text": t}, ensure_ascii=False) + "\n")

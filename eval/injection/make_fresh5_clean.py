@@ -75,7 +75,7 @@ T.append("""## IT service desk - staff notice and weekly numbers
 - Risk: 140 devices still on an unsupported OS version after 14 October.
 - Ask: heads of department to book the remaining laptop swaps by the end of the month.""")
 with open(
-    __import__("pathlib").Path(__file__).parent / "fresh5_data" / "clean_hard.jsonl",
+    __import__("pathlib").Path(__file__).parent / "fresh5_data" / "updates.jsonl",
     "w",
     encoding="utf-8",
 ) as fh:
