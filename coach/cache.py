@@ -38,6 +38,20 @@ def _connect(path: Path, *statements: str) -> sqlite3.Connection | None:
     return conn
 
 
+def _write(db: sqlite3.Connection | None, sql: str, rows: Sequence[Sequence[Any]] = ((),)) -> int:
+    """Run one write statement (once per row of parameters) and commit; the rows changed, or 0
+    where the file cannot take it (locked past the timeout, full, its table gone): a cache
+    write that fails only costs time later, so it is never an error."""
+    if db is None:
+        return 0
+    try:
+        n = db.executemany(sql, rows).rowcount
+        db.commit()
+    except sqlite3.Error:
+        return 0
+    return max(int(n), 0)
+
+
 def cache_key(
     *,
     text: str,
@@ -85,27 +99,14 @@ class AnswerCache:
                 return None
 
     def put(self, key: str, value: dict[str, Any]) -> None:
+        row = (key, json.dumps(value, ensure_ascii=False), time.time())
         with self._lock:
-            db = self._db()
-            if db is None:
-                return
-            try:
-                db.execute(
-                    "INSERT OR REPLACE INTO answers VALUES (?, ?, ?)",
-                    (key, json.dumps(value, ensure_ascii=False), time.time()),
-                )
-                db.commit()
-            except sqlite3.Error:
-                pass
+            _write(self._db(), "INSERT OR REPLACE INTO answers VALUES (?, ?, ?)", [row])
 
     def clear(self) -> int:
+        """Forget every answer; how many there were."""
         with self._lock:
-            db = self._db()
-            if db is None:
-                return 0
-            n = db.execute("DELETE FROM answers").rowcount
-            db.commit()
-            return int(n)
+            return _write(self._db(), "DELETE FROM answers")
 
     def close(self) -> None:
         with self._lock:
@@ -191,17 +192,9 @@ class VectorCache:
         with self._lock:
             for k, v in items:
                 self._remember(k, v)
-            db = self._db()
-            if db is None or not items:
-                return
-            try:
-                db.executemany(
-                    "INSERT OR REPLACE INTO vectors VALUES (?, ?)",
-                    [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items],
-                )
-                db.commit()
-            except sqlite3.Error:
-                pass
+            if items:
+                rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items]
+                _write(self._db(), "INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
 
     def _remember(self, key: bytes, vector: Any) -> None:
         vector.setflags(write=False)  # shared between callers: nobody may edit it in place
@@ -213,13 +206,7 @@ class VectorCache:
     def clear(self) -> None:
         with self._lock:
             self._memory.clear()
-            db = self._db()
-            if db is not None:
-                try:
-                    db.execute("DELETE FROM vectors")
-                    db.commit()
-                except sqlite3.Error:
-                    pass
+            _write(self._db(), "DELETE FROM vectors")
 
     def close(self) -> None:
         with self._lock:

@@ -88,6 +88,27 @@ def test_a_broken_file_is_skipped(tmp_path: Path) -> None:
     assert key in cache.get_many([key])  # memory still works
 
 
+def test_writes_to_a_cache_whose_table_went_away_only_cost_time(tmp_path: Path) -> None:
+    """Another process dropped the table under an open cache (a `coach cache clear` racing a
+    batch, a half-restored backup): put, put_many and clear of both caches are no-ops, never
+    errors, and the answer cache's clear says it removed nothing."""
+    from coach.cache import AnswerCache
+
+    answers = AnswerCache(tmp_path)
+    answers.put("k", {"a": 1})
+    assert answers.get("k") == {"a": 1}
+    vectors = VectorCache(DIM, tmp_path / "vectors.sqlite3")
+    vectors.put_many([(text_key("x"), np.ones(DIM, dtype=np.float32))])
+    for path, table in ((answers.path, "answers"), (vectors.path, "vectors")):
+        with sqlite3.connect(path) as db:
+            db.execute(f"DROP TABLE {table}")
+    answers.put("k2", {"b": 2})
+    assert answers.get("k2") is None and answers.clear() == 0
+    vectors.put_many([(text_key("y"), np.ones(DIM, dtype=np.float32))])
+    vectors.clear()
+    assert vectors.get_many([text_key("y")]) == {}
+
+
 def test_wrong_sized_rows_are_ignored(tmp_path: Path) -> None:
     path = tmp_path / "vectors.sqlite3"
     cache = VectorCache(DIM, path)
