@@ -4,7 +4,9 @@ forbids real model requests (no OPENAI_* from the developer's shell leaks into a
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,23 @@ def smollm2() -> Iterator[object]:
 
     with llama_server() as server:
         yield server
+
+
+EvalReal = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def eval_real() -> EvalReal:
+    """`coach eval real --data DIR [ARGS]` in a child process, as a user runs it: the exit code,
+    stdout and stderr are what the tests read. With `out`, the report goes there, quietly."""
+
+    def run(
+        data: Path, *args: str, out: Path | None = None, timeout: float = 600
+    ) -> subprocess.CompletedProcess[str]:
+        report = ["--out", str(out), "--quiet"] if out is not None else []
+        cmd = [sys.executable, "-m", "coach.cli", "eval", "real", "--data", str(data)]
+        return subprocess.run(
+            [*cmd, *report, *args], capture_output=True, text=True, timeout=timeout
+        )
+
+    return run

@@ -4,8 +4,6 @@ dataset of the same schema written here (so no text of unknown licence enters th
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from coach.errors import InputError
 from coach.evals.eye import binary, naive_label
 from coach.evals.real import assign_folds, load_real, unit_hash
 from coach.evals.rewrites import content_sentences, facts_kept, lead_block, leads_with
+from tests.conftest import EvalReal
 
 UPDATES = [
     (
@@ -121,15 +120,10 @@ def test_small_orgs_and_null_pool_into_one_fold() -> None:
     assert len(set(assign_folds(small).values())) >= 3
 
 
-def test_missing_dataset_is_one_clear_sentence(tmp_path: Path) -> None:
+def test_missing_dataset_is_one_clear_sentence(tmp_path: Path, eval_real: EvalReal) -> None:
     with pytest.raises(InputError, match="No real-updates dataset"):
         load_real(tmp_path / "nowhere")
-    proc = subprocess.run(
-        [sys.executable, "-m", "coach.cli", "eval", "real", "--data", str(tmp_path / "nowhere")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = eval_real(tmp_path / "nowhere", timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "No real-updates dataset" in proc.stderr
 
@@ -169,26 +163,10 @@ def test_leads_with_uses_similarity_to_the_first_sentence() -> None:
     assert not leads_with(outcome, list(reversed(good)), embed)["leads"]
 
 
-def test_cli_runs_every_section_on_a_small_set(tmp_path: Path) -> None:
+def test_cli_runs_every_section_on_a_small_set(tmp_path: Path, eval_real: EvalReal) -> None:
     data = _write(tmp_path / "set")
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "coach.cli",
-            "eval",
-            "real",
-            "--data",
-            str(data),
-            "--out",
-            str(out),
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = eval_real(data, out=out, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "eye BA: naive 20-word lexicon" in proc.stdout
     report = json.loads((out / "real.json").read_text())

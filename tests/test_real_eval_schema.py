@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 import unicodedata
 from pathlib import Path
@@ -29,6 +28,8 @@ from coach.evals.real import (
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
 from make_fixtures import pdf
+
+from tests.conftest import EvalReal
 
 REAL = resolve_path()
 needs_real = pytest.mark.skipif(
@@ -342,28 +343,10 @@ def test_a_subset_scores_its_updates_exactly_as_the_larger_set_does(tmp_path: Pa
 
 @needs_real
 @pytest.mark.slow
-def test_cli_two_orgs_holds_one_out_and_exits_0(tmp_path: Path) -> None:
+def test_cli_two_orgs_holds_one_out_and_exits_0(tmp_path: Path, eval_real: EvalReal) -> None:
     data = _variant(tmp_path / "set", {"nrw": 3, "openssf": 3}, grounding=False)
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "coach.cli",
-            "eval",
-            "real",
-            "--data",
-            str(data),
-            "--out",
-            str(out),
-            "--quiet",
-            "--only",
-            "eye",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = eval_real(data, "--only", "eye", out=out)
     assert proc.returncode == 0, proc.stderr
     assert "rules + learned layer, leave-one-org-out" in proc.stdout
     report = json.loads((out / "real.json").read_text("utf-8"))
