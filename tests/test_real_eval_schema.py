@@ -21,6 +21,7 @@ from coach.errors import InputError
 from coach.evals.real import (
     assign_folds,
     collection_name,
+    index_strategy,
     load_real,
     resolve_path,
     strategy_files,
@@ -160,6 +161,30 @@ def test_one_organisation_is_one_fold() -> None:
 
     ups = tuple(RealUpdate(f"u{i}", "solo", "t", "mixed") for i in range(5))
     assert set(assign_folds(ups).values()) == {"solo"}
+
+
+def test_a_strategy_document_that_fails_to_ingest_is_skipped_and_named(tmp_path: Path) -> None:
+    """A corrupt PDF and an empty .docx (one in a sub-folder) beside a good document: each is
+    one sentence naming the file, and the good document is still indexed."""
+    from coach import Coach
+
+    folder = tmp_path / "strategy" / "Acme"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "plan.md").write_text("# Goals\n\nCut clinic waiting times to two days by 2027.\n")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 this is not a PDF")
+    (folder / "sub" / "empty.docx").write_bytes(b"")
+    coach = Coach(home=tmp_path / "home", engine="offline")
+    said = index_strategy(coach, folder, "real-acme")
+    assert coach.store.count("real-acme") >= 1
+    assert [x.split(" skipped")[0] for x in said] == [
+        "strategy/Acme/broken.pdf",
+        "strategy/Acme/sub/empty.docx",
+    ]
+    assert all("\n" not in x and x.endswith("Acme is scored on its other documents") for x in said)
+    (folder / "plan.md").unlink()  # nothing readable left, in a new collection
+    said = index_strategy(coach, folder, "real-acme-2")
+    assert coach.store.count("real-acme-2") == 0 and len(said) == 2
+    assert all(x.endswith("no update is scored against it") for x in said)
 
 
 # ---------------------------------------------------------------- runs on real-data variants
@@ -373,3 +398,41 @@ def test_org_spelt_differently_from_its_folder_is_scored_as_its_own(tmp_path: Pa
     assert isinstance(g["hit@1"], float) and g["updates_with_gold"] == want["updates_with_gold"] > 0
     for key in ("hit@1", "hit@3", "own cites gold", "unit accuracy (none a class)"):
         assert g[key] == want[key], key
+
+
+@needs_real
+@pytest.mark.slow
+def test_strategy_documents_that_fail_to_ingest_cost_only_themselves(tmp_path: Path) -> None:
+    """A corrupt PDF and an empty .docx beside an organisation's good documents: the grounding
+    section still runs, names each skipped file in one sentence, and every figure is the one the
+    clean set gives. When an organisation's only document is corrupt, the other organisation's
+    own figures stand and the rewrites still run."""
+    clean = _variant(tmp_path / "clean", {"nrw": 3, "openssf": 3})
+    want = _run(clean, tmp_path / "o0", "grounding")["grounding"]
+    data = _variant(tmp_path / "set", {"nrw": 3, "openssf": 3})
+    (data / "strategy" / "openssf" / "broken.pdf").write_bytes(b"%PDF-1.4 this is not a PDF")
+    (data / "strategy" / "openssf" / "empty.docx").write_bytes(b"")
+    report = _run(data, tmp_path / "o1", "grounding")
+    assert report["failed_sections"] == []
+    g = report["grounding"]
+    assert [x.split(" skipped")[0] for x in g["documents skipped"]] == [
+        "strategy/openssf/broken.pdf",
+        "strategy/openssf/empty.docx",
+    ]
+    assert g["summary"] == want["summary"] and g["chunks"] == want["chunks"]
+    said = report["not_computed"]
+    assert sum("broken.pdf skipped" in x or "empty.docx skipped" in x for x in said) == 2
+    from coach.evals.realrun import summary_text
+
+    assert "strategy/openssf/empty.docx skipped" in summary_text(report)
+
+    md = data / "strategy" / "nrw" / "corporate-plan-2030-announcement.md"
+    md.unlink()
+    md.with_suffix(".pdf").write_bytes(b"%PDF-1.4\n\x00\x01 truncated")
+    report = _run(data, tmp_path / "o2", "grounding", "rewrites")
+    assert report["failed_sections"] == [] and report["rewrites"]["errors"] == []
+    g = report["grounding"]
+    assert "nrw" not in g["chunks"] and g["chunks"]["openssf"] == want["chunks"]["openssf"]
+    key = "openssf: hit@1 / hit@3 / cites gold (n)"
+    assert g["summary"][key] == want["summary"][key]
+    assert any(x.startswith("grounding: strategy/nrw/corporate") for x in report["not_computed"])

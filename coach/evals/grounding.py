@@ -36,7 +36,7 @@ from coach.evals.grounding_units import (
     unit_acc,
     unit_rows,
 )
-from coach.evals.real import collection_name, org_key, strategy_documents
+from coach.evals.real import collection_name, index_strategy, org_key
 
 SAMPLE = "sample"
 NO_FOLD = "n/a: without it no other organisation's updates are left to fit a threshold on"
@@ -61,14 +61,19 @@ def _folders(cols: dict[str, str]) -> Any:
     return lambda org: by_key.get(org_key(org), org) if org else org
 
 
-def _index(coach: Any, data_dir: Path, sample: Path | None) -> dict[str, str]:
-    """Collection per organisation (and the sample corpus): {org: collection name}."""
+def _index(
+    coach: Any, data_dir: Path, sample: Path | None, skipped: list[str] | None = None
+) -> dict[str, str]:
+    """Collection per organisation with a readable document (and the sample corpus): {org:
+    collection name}. A document that fails to ingest is named in `skipped`, not fatal."""
     out: dict[str, str] = {}
     for folder in sorted(p for p in (data_dir / "strategy").iterdir() if p.is_dir()):
-        files = strategy_documents(folder)
-        if files:
-            out[folder.name] = collection_name(folder.name)  # any org name: safe, distinct
-            coach.ingest(files, collection=out[folder.name])
+        name = collection_name(folder.name)  # any org name: safe, distinct
+        said = index_strategy(coach, folder, name)
+        if skipped is not None:
+            skipped += said
+        if coach.store.count(name):
+            out[folder.name] = name
     if sample is not None:
         out[SAMPLE] = "strategy-sample-corpus"
         coach.ingest([sample], collection=out[SAMPLE])
@@ -89,7 +94,10 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
             if models.is_dir():
                 (Path(tmp) / "models").symlink_to(models, target_is_directory=True)
         coach = Coach(home=str(home or tmp))
-        cols = _index(coach, data_dir, sample if sample is not None else _sample_corpus())
+        documents_skipped: list[str] = []
+        cols = _index(
+            coach, data_dir, sample if sample is not None else _sample_corpus(), documents_skipped
+        )
         store, retriever = coach.store, coach.retriever
         passages = {org: store.all(c) for org, c in cols.items()}
         counts = {org: len(p) for org, p in passages.items()}
@@ -151,7 +159,13 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
         ]
         labelled = [g for g in labelled if g["org"] in cols]
         units = unit_rows(coach, labelled, cols, counts, gold_ids, queries, cited)
-    return {"rows": rows, "units": units, "chunks": counts, "skipped": skipped}
+    return {
+        "rows": rows,
+        "units": units,
+        "chunks": counts,
+        "skipped": skipped,
+        "documents skipped": documents_skipped,
+    }
 
 
 def _best(row: dict[str, Any]) -> float:
@@ -319,6 +333,7 @@ def evaluate_grounding(
         },
         "failures": failures(raw, t),
         "updates skipped": raw["skipped"],
+        "documents skipped": raw["documents skipped"],
     }
 
 
@@ -355,6 +370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     result = evaluate_grounding(args.data, sample=args.sample, calibrate=args.calibrate)
     print(json.dumps(result, indent=1) if args.json else format_report(result))
+    for why in result["documents skipped"]:  # `coach eval real` lists them under "not computed"
+        print(why, file=sys.stderr)
     return 0
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coach.errors import InputError
+from coach.errors import CoachError, InputError
 from coach.evals.dataset import json_object
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -286,6 +286,30 @@ def strategy_documents(folder: Path) -> list[Path]:
     )
 
 
+def index_strategy(coach: Any, folder: Path, collection: str) -> list[str]:
+    """Index a strategy folder's documents (`strategy_documents`) one by one into `collection`.
+    A document that fails to ingest (a corrupt PDF, an empty .docx, a file gone since it was
+    listed) is skipped and named, one sentence each, so the organisation is still scored on its
+    other documents and no other organisation is touched."""
+    failed: list[tuple[str, str]] = []
+    for path in strategy_documents(folder):
+        try:
+            reasons = coach.ingest([str(path)], collection=collection).get("messages", [])
+        except CoachError as exc:
+            reasons = [str(exc)]
+        name = path.relative_to(folder).as_posix()
+        for why in reasons:
+            why = why.strip().rstrip(".")
+            failed.append((name, why.removeprefix(f"{path.name}: ")))
+    org = folder.name
+    rest = (
+        f"{org} is scored on its other documents"
+        if coach.store.count(collection)
+        else f"{org} has no other readable document, so no update is scored against it"
+    )
+    return [f"strategy/{org}/{name} skipped ({why}); {rest}" for name, why in failed]
+
+
 def collection_name(org: str) -> str:
     """A store collection name for any organisation name (spaces, unicode, any length): the
     ASCII letters of the name plus a hash, so two names never share a collection."""
@@ -301,6 +325,7 @@ __all__ = [
     "RealUpdate",
     "assign_folds",
     "collection_name",
+    "index_strategy",
     "load_real",
     "read_jsonl",
     "resolve_path",

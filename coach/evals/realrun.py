@@ -217,6 +217,8 @@ def not_computed(report: dict[str, Any]) -> list[str]:
             "each update's org, ITEMS.jsonl's org and the strategy/<org>/ folder name are spelt "
             "the same)"
         )
+    for why in g.get("documents skipped", []) or []:
+        out.append(f"grounding: {why}")
     for u in g.get("updates skipped", []) or []:
         out.append(f"grounding: update not scored, {u[:200]}")
     for fold in g.get("logo", []) or []:

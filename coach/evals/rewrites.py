@@ -19,7 +19,13 @@ import numpy as np
 
 from coach import engines
 from coach.evals.garble import find_garbles, sentences
-from coach.evals.real import RealDataset, RealUpdate, collection_name, strategy_files
+from coach.evals.real import (
+    RealDataset,
+    RealUpdate,
+    collection_name,
+    index_strategy,
+    strategy_folder,
+)
 
 # A fixed section label a template puts before content ("What changed: ..."), not content.
 _LABEL = re.compile(r"^(?:\*\*)?[A-Z][A-Za-z ,'&/-]{0,40}?(?:\*\*)?:\s+")
@@ -205,15 +211,17 @@ def invented_outcome(result: Any, source: str) -> list[str]:
 
 
 def _collections(coach: Any, ds: RealDataset) -> dict[str | None, str]:
-    """One collection per organisation with strategy documents; the rest share an empty one."""
+    """One collection per organisation with readable strategy documents; the rest share an
+    empty one. A document that fails to ingest is skipped (grounding names it)."""
     names: dict[str | None, str] = {}
     for org in sorted({u.org for u in ds.updates if u.org}):
-        files = strategy_files(ds, org)
-        if files:
+        folder = strategy_folder(ds, org)
+        if folder is not None:
             name = collection_name(org)
             if coach.store.count(name) == 0:
-                coach.ingest([str(p) for p in files], collection=name)
-            names[org] = name
+                index_strategy(coach, folder, name)
+            if coach.store.count(name):
+                names[org] = name
     return names
 
 
