@@ -11,6 +11,12 @@ embeds), and then scores each variant in numpy: pooled hit@1 / hit@3 / cites gol
 citing at the 95th-percentile rule, and per held-out organisation hit@1 / cites gold / unrelated
 citing at a threshold fitted without it (the LOGO rule of coach.evals.grounding.logo).
 
+The dump keeps each update's query parts too (the whole-update vector, its windows' vectors,
+its text) and each passage's metadata, so a variant can rebuild the query or group passages;
+`sample_sets` / `sample_hits` give a ranking change a second opinion on another organisation
+(coach's own sample updates and items against the sample corpus). The fifth round's variants
+are in eval/grounding_round5.py.
+
 `--check` also runs `coach.evals.grounding.run` and asserts the "shipped" variant ranks and
 scores every (update, strategy) pair as the real pipeline does. Variants are functions of the
 dump (`VARIANTS`); add one and run. About a minute on 2 cores when the vectors are cached.
@@ -59,6 +65,7 @@ def dump(data_dir: Path, sample: Path | None = None, home: Path | None = None) -
             found = store.embeddings(col, ids)
             out["passages"][org] = {
                 "ids": ids,
+                "meta": [dict(h.metadata, text=h.text) for h in hits[org]],
                 "mini": np.asarray([found[i] for i in ids], dtype=np.float32),
                 "use": multilingual.embed([embed_text(h) for h in hits[org]]),
             }
@@ -75,6 +82,9 @@ def dump(data_dir: Path, sample: Path | None = None, home: Path | None = None) -
                     "id": u["id"],
                     "org": u.get("org"),
                     "query": query_vector(mini[0], mini[1:]),
+                    "whole": np.asarray(mini[0], dtype=np.float32),
+                    "windows": np.asarray(mini[1:], dtype=np.float32),
+                    "text": u["text"],
                     "use": multilingual.embed(sentences or [u["text"]]),
                     "gold": set().union(*(gold_ids.get(i, set()) for i in g["gold_items"])),
                     "has_gold": bool(g["gold_items"]),
@@ -168,6 +178,56 @@ def figures(rs: Rows, fpr: float = G.FPR) -> dict[str, Any]:
         "unrelated": G._mean([G._best(r) >= t for r in neg]),
         "folds": folds,
     }
+
+
+EVAL = Path(__file__).resolve().parent
+
+
+def sample_sets(d: Dump, embed: Callable[[list[str]], np.ndarray]) -> dict[str, Rows]:
+    """A second opinion for ranking changes, on another (made-up) organisation: coach's own
+    sample updates (eval/cases.jsonl, gold pillars) and status items (eval/retrieval.jsonl)
+    against the sample corpus, as updates of the dump's shape (pillar gold, no folds)."""
+    import json
+
+    out: dict[str, Rows] = {}
+    for name, text_key in (("cases.jsonl", "update"), ("retrieval.jsonl", "query")):
+        path = EVAL / name
+        if not path.is_file():
+            continue
+        rows_: Rows = []
+        for raw in (json.loads(x) for x in path.open(encoding="utf-8") if x.strip()):
+            text = raw[text_key]
+            windows = query_windows(text)
+            v = np.asarray(embed([text, *windows]), dtype=np.float32)
+            gold = set(raw.get("gold_pillars") or [raw.get("gold_pillar")]) | set(
+                raw.get("also", [])
+            )
+            rows_.append(
+                {
+                    "id": raw["id"],
+                    "text": text,
+                    "whole": v[0],
+                    "windows": v[1:],
+                    "query": query_vector(v[0], v[1:]),
+                    "pillars": gold,
+                }
+            )
+        out[name] = rows_
+    return out
+
+
+def sample_hits(d: Dump, sets: dict[str, Rows], scorer: Scorer) -> dict[str, tuple[float, float]]:
+    """hit@1 / hit@3 of the gold pillar on each sample set, ranked by `scorer`."""
+    pillars = [str(m.get("pillar", "")) for m in d["passages"]["sample"]["meta"]]
+    out = {}
+    for name, items in sets.items():
+        h1 = h3 = 0
+        for u in items:
+            order = np.argsort(-scorer(u, "sample")[0], kind="stable")[:3]
+            h1 += pillars[order[0]] in u["pillars"]
+            h3 += any(pillars[j] in u["pillars"] for j in order)
+        out[name] = (h1 / max(len(items), 1), h3 / max(len(items), 1))
+    return out
 
 
 def _use_query(u: dict[str, Any]) -> np.ndarray:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from coach.evals.gold import github_slug, item_passages
 from coach.evals.grounding import evaluate_grounding, format_report
 from coach.ingest import chunk_markdown
@@ -188,7 +190,9 @@ def test_the_replica_scores_as_the_pipeline_does(tmp_path: Path, models_dir: Pat
     """eval/grounding_replica.py measures variants in numpy; its "shipped" variant must rank
     and score every (update, strategy) pair as coach.evals.grounding.run does, or its figures
     say nothing about the pipeline."""
+    from coach.retrieval import query_vector
     from eval.grounding_replica import check, dump, figures, rows, variants
+    from eval.grounding_round5 import query_variants, score_variants, windows_query
 
     data, sample, home = _tiny_dataset(tmp_path, models_dir)
     d = dump(data, sample, home)
@@ -196,3 +200,13 @@ def test_the_replica_scores_as_the_pipeline_does(tmp_path: Path, models_dir: Pat
     check(d, data, sample, home)  # raises AssertionError on any difference
     f = figures(rows(d, variants(d)["shipped"]))
     assert f["hit@1"] == 1.0 and set(f["folds"]) == {"bakery", "harbour"}
+    # the fifth round's families (eval/grounding_round5.py) score on the same dump: their
+    # "shipped" is the replica's, and the dump keeps the query's parts (update, windows)
+    for u in d["updates"]:
+        assert np.allclose(u["query"], query_vector(u["whole"], u["windows"]))
+        if len(u["windows"]) == 0:  # a windows-only query of a short update is its own vector
+            assert np.allclose(windows_query(2.0)(u), u["whole"], atol=1e-6)
+    for family in (query_variants, score_variants):
+        scorers = family(d)
+        assert figures(rows(d, scorers["shipped"])) == f
+        assert all(0.0 <= figures(rows(d, s))["hit@1"] <= 1.0 for s in scorers.values())
