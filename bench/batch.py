@@ -11,7 +11,8 @@ processes, counted around the measured call only, so start-up is left out on bot
 shared 2-core machine wall time mostly measures the neighbours, so the target is read on CPU.
 A second reference, "every text the design embeds once", adds to the units what this design
 embeds beyond them, each once and uncached: the whole update and its passage-sized windows
-(grounding's query), and each row's rewrite (content preservation, from the 1-worker output).
+(grounding's query), and each row's new rewrite sentences (content preservation, from the
+1-worker output).
 The batch's ratio to it is the overhead left; the units floor's ratio to it is the design's.
 
 LLM (synthetic rows, loopback fake server with a fixed latency): measured rows/s beside the
@@ -30,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.real import ModelClock, cycled, fresh_home, load, units_of
+from bench.real import ModelClock, cycled, fresh_home, load, score_texts, units_of
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS, DISTINCT = 30, 26  # 26 distinct real updates, 4 of them twice (a repeat is reused)
@@ -47,17 +48,21 @@ def _cpu() -> float:
 
 def _design_texts(texts: list[str], rewritten: str) -> list[str]:
     """Every distinct text a batch of `texts` must embed in this design: units, the update and
-    its grounding windows, and the rewrites found in `rewritten` (a batch output CSV)."""
+    its grounding windows, and the new sentences of the rewrites in `rewritten` (a batch CSV)."""
     from coach.retrieval import query_windows
     from coach.settings import MAX_INPUT_CHARS
     from coach.text import clean_input
 
-    items = [u for us in units_of(texts) for u in us]
+    units = units_of(texts)
+    items = [u for us in units for u in us]
     for t in texts:
         data = clean_input(t, MAX_INPUT_CHARS).text
         items += [data, *query_windows(data)]
     with open(rewritten, newline="") as fh:
-        items += [r["coach_rewrite"] for r in csv.DictReader(fh) if r.get("coach_rewrite")]
+        rows = list(csv.DictReader(fh))
+    for us, r in zip(units, rows, strict=True):
+        if r.get("coach_rewrite"):
+            items += score_texts(us, r["coach_rewrite"])
     return list(dict.fromkeys(items))
 
 

@@ -134,6 +134,15 @@ def units_of(texts: list[str]) -> list[list[str]]:
     return out
 
 
+def score_texts(units: list[str], rewrite: str) -> list[str]:
+    """What content preservation embeds for a rewrite beyond the update's units: its new
+    sentences (coach/preservation.py; a rare split sentence's joined text is left out)."""
+    from coach.analysis import analyze
+    from coach.preservation import pieces
+
+    return pieces(units, [u.text for u in analyze(rewrite).units] or [rewrite]).new
+
+
 def load() -> str:
     """Load average now, to say how busy the shared machine was during a measurement."""
     try:

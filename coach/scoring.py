@@ -3,7 +3,9 @@ the page, batch and eval read them (the eval adds only its own metrics; coach/ev
 
 Whatever the caller already has is reused: the update's analysis and fact check come from the
 rewrite itself, so only the rewrite is analysed here, and the embeddings (content preservation,
-link support) go through the retriever's embedder in one call, or are skipped (`metrics=False`).
+link support) go through the retriever's embedder, or are skipped (`metrics=False`). Content
+preservation reads both texts unit by unit (coach/preservation.py): the update's units are
+embedded already, so only the rewrite's new sentences are, never either whole text.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from coach.analysis import analyze
 from coach.evals.readability import readability, words
 from coach.facts import check_facts
+from coach.preservation import preservation
 from coach.rules import Rules
 from coach.types import Analysis, FactCheck, Scores
 
@@ -58,9 +61,7 @@ def score(
     read = readability(rewrite, sentences=len(after.units))
     content = link_support = None
     if metrics and source.strip() and rewrite.strip():
-        content, link_support = _embedded(
-            source, rewrite, link_sentences(after), passages, embedder
-        )
+        content, link_support = _embedded(before, after, link_sentences(after), passages, embedder)
     src_words, out_words = len(words(source)), len(words(rewrite))
     return Scores(
         facts_recall=round(facts.recall, 4),
@@ -81,18 +82,22 @@ def score(
 
 
 def _embedded(
-    source: str, rewrite: str, links: list[str], passages: list[str], embedder: Any
+    before: Analysis, after: Analysis, links: list[str], passages: list[str], embedder: Any
 ) -> tuple[float, float | None]:
-    """(content preservation, link support) from one embedding call."""
+    """(content preservation, link support); every vector through `embedder`'s cache."""
     if embedder is None:
         from coach.embeddings import get_embedder
 
         embedder = get_embedder()
-    vecs = embedder.embed([source, rewrite, *links, *passages])
-    content = round(max(0.0, min(1.0, float(vecs[0] @ vecs[1]))), 4)
+    content = preservation(
+        [u.text for u in before.units] or [before.text],
+        [u.text for u in after.units] or [after.text],
+        embedder,
+    )
     if not (links and passages):
         return content, None
-    link_vecs, cite_vecs = vecs[2 : 2 + len(links)], vecs[2 + len(links) :]
+    vecs = embedder.embed([*links, *passages])
+    link_vecs, cite_vecs = vecs[: len(links)], vecs[len(links) :]
     return content, round(float((link_vecs @ cite_vecs.T).max(axis=1).mean()), 4)
 
 

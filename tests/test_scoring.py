@@ -45,3 +45,50 @@ def test_metrics_off_skips_the_embeddings(indexed_home: Path) -> None:
     r = coach.rewrite(UPDATE, RewriteOptions(metrics=False))
     assert r.scores.content_preservation is None and r.scores.link_support is None
     assert "content_kept" not in score_result(r)["failed_gates"] + score_result(r)["gates_passed"]
+
+
+class Recording:
+    """The real embedder, remembering what it was asked to embed."""
+
+    def __init__(self) -> None:
+        from coach.embeddings import get_embedder
+
+        self.inner, self.asked = get_embedder(), []
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        self.asked.extend(texts)
+        return self.inner.embed(texts)
+
+
+SOURCE = (
+    "Held 4 standups and a retro.\n"
+    "Cut invoice processing from 5 days to 2 for 300 suppliers.\n"
+    "The supplier portal now shows each invoice's status."
+)
+
+
+def test_content_preservation_reads_units_and_embeds_only_new_sentences() -> None:
+    from coach.scoring import score as scores_of
+
+    rewrite = (
+        "What changed: cut invoice processing from 5 days to 2 for 300 suppliers; the supplier "
+        "portal now shows each invoice's status\n\nSupporting work: Held 4 standups and a "
+        "retro.\n\nWhy it matters: This serves the faster payments goal."
+    )
+    rec = Recording()
+    kept = scores_of(SOURCE, rewrite, embedder=rec).content_preservation
+    assert kept == 1.0  # every sentence is there, relabelled, joined or moved
+    assert SOURCE not in rec.asked and rewrite not in rec.asked  # never a whole text
+    assert set(rec.asked) == set(SOURCE.splitlines()) | {"This serves the faster payments goal."}
+    dropped = scores_of(SOURCE, "Held 4 standups and a retro.", embedder=Recording())
+    assert dropped.content_preservation is not None and dropped.content_preservation < 0.7
+
+
+def test_a_big_paste_is_scored_on_its_first_units() -> None:
+    from coach.preservation import MAX_SCORED_UNITS, pieces
+
+    units = [f"Shipped release {i} to the {i} customers." for i in range(MAX_SCORED_UNITS + 50)]
+    got = pieces(units, [*reversed(units), "A new closing line."])
+    assert len(got.texts) == MAX_SCORED_UNITS + 1
+    assert got.new == ["A new closing line."]
+    assert max(i for i in got.source if i is not None) == MAX_SCORED_UNITS - 1

@@ -21,7 +21,7 @@ BLOCK = 16  # rows per embedding call: big enough to fill buckets, small enough 
 T = TypeVar("T")
 
 
-def prefetch(coach: Any, texts: Sequence[str], collection: str | None, sources: bool) -> None:
+def prefetch(coach: Any, texts: Sequence[str], collection: str | None) -> None:
     """Embed, in one call, every text the block's rewrites (and their metrics) will embed.
 
     Only what decides those texts runs here: cleaning and segmentation. The injection filter
@@ -39,11 +39,11 @@ def prefetch(coach: Any, texts: Sequence[str], collection: str | None, sources: 
             data = clean_input(text, coach.settings.max_input_chars).text
         except CoachError:
             continue  # the row fails on its own, with its reason
-        # the injection filter scores every unit, grounding embeds the update and its units
+        # grounding embeds the work units, content preservation every unit (never the whole
+        # update: coach/preservation.py), grounding's query the update and its windows
         items.extend([data[s.start : s.end] for s in segment(data)] or [data])
         if grounded:
             items.extend(query_windows(data))  # the grounding query reads the update in windows
-        if grounded or sources:
             items.append(data)
     if items:
         coach.retriever.embedder.embed(items)

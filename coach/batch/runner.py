@@ -85,9 +85,9 @@ def _rewrite(coach: Any, text: str, opts: Options) -> Any:
 def block_payloads(
     coach: Any, texts: list[str], opts: Options
 ) -> list[tuple[dict[str, Any], bool]]:
-    """A block of offline rows: their units (and, with metrics, sources) embedded in one call,
-    then each row rewritten and scored (its rewrite is the only new text it embeds)."""
-    prefetch(coach, texts, opts.collection, sources=opts.metrics)
+    """A block of offline rows: their units embedded in one call, then each row rewritten and
+    scored (its rewrite's new sentences are the only new texts it embeds)."""
+    prefetch(coach, texts, opts.collection)
     return [row_payload(coach, t, opts) for t in texts]
 
 
@@ -311,7 +311,7 @@ def rewrite_many(
         return {"status": status, "result": r, "error": ""}
 
     def block_work(c: Any, block: list[str]) -> list[dict[str, Any]]:
-        prefetch(c, block, opts.collection, sources=False)
+        prefetch(c, block, opts.collection)
         return [work(t) for t in block]
 
     if limiter is None and concurrency <= 1:  # in this process: results are live objects

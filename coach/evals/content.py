@@ -1,10 +1,13 @@
 """Content preservation: how much of the source's meaning the rewrite keeps.
 
-The score is the cosine of all-MiniLM-L6-v2 sentence embeddings of source and rewrite (clipped
-to [0, 1]). Chosen on principle, before looking at the validation data: an outcome-first rewrite
-changes most of the words, so a surface metric (chrF) punishes exactly the rewrites we want,
-while a sentence embedding measures meaning. chrF is reported beside it as a diagnostic.
-Validation: README "Eval suite" (Spearman with human ratings, Lai et al. 2023).
+The score (coach/preservation.py) reads all-MiniLM-L6-v2 embeddings unit by unit: each source
+unit's best cosine to a piece of the rewrite, averaged over the source's words. It was the
+cosine of the two whole texts, chosen on principle (an outcome-first rewrite changes most of
+the words, so a surface metric such as chrF punishes exactly the rewrites we want, while a
+sentence embedding measures meaning); the unit reading keeps that, sees past MiniLM's 256 word
+pieces and embeds only the rewrite's new sentences. chrF is reported beside it as a diagnostic.
+Validation: docs/benchmarks.md (Spearman with human ratings, Lai et al. 2023; the whole-text
+cosine `cosine_pairs` is kept as the reference it is compared with).
 """
 
 from __future__ import annotations
@@ -73,10 +76,16 @@ def cosine_pairs(pairs: Sequence[tuple[str, str]]) -> list[float]:
 
 
 def content_preservation(source: str, rewrite: str) -> float:
-    """The suite's content-preservation score for one pair (see the module docstring)."""
+    """The suite's content-preservation score for one pair (see the module docstring): what
+    `coach.scoring.score` puts on every rewrite."""
     if not source.strip() or not rewrite.strip():
         return 0.0
-    return cosine_pairs([(source, rewrite)])[0]
+    from coach.analysis import analyze
+    from coach.embeddings import get_embedder
+    from coach.preservation import preservation
+
+    units = [[u.text for u in analyze(t).units] or [t] for t in (source, rewrite)]
+    return preservation(units[0], units[1], get_embedder())
 
 
 def spearman(x: Sequence[float], y: Sequence[float]) -> float:
