@@ -67,10 +67,14 @@ def half_first(head: int = 1) -> Callable[[dict[str, Any]], Vec]:
     return q
 
 
-def by_query(norm: Normaliser, query: Callable[[dict[str, Any]], Vec]) -> Scorer:
+def by_query(
+    norm: Normaliser, query: Callable[[dict[str, Any]], Vec], rank_only: bool = False
+) -> Scorer:
+    """Rank and decide on `query(u)`; with `rank_only`, decide on the shipped query."""
+
     def f(u: dict[str, Any], org: str) -> tuple[np.ndarray, np.ndarray]:
         q = query(u)
-        return norm.cos(q, org), norm.score(q, org)
+        return norm.cos(q, org), norm.score(u["query"] if rank_only else q, org)
 
     return f
 
@@ -336,6 +340,10 @@ def query_variants(d: Dump) -> dict[str, Scorer]:
     out["A opening alone"] = by_query(mini, opening_query(half=False))
     out["A opening 128 / 384 pieces + mean: 128"] = by_query(mini, opening_query(128))
     out["A opening 128 / 384 pieces + mean: 384"] = by_query(mini, opening_query(384))
+    for first in (1.0, 1.5, 2.0, 3.0):
+        out[f"rank by windows, first x{first}; shipped score"] = by_query(
+            mini, windows_query(first), rank_only=True
+        )
     out["A' whole + mean(whole, windows 2..n)"] = by_query(mini, skip_first(True))
     out["A' whole + mean(windows 2..n)"] = by_query(mini, skip_first(False))
     return out
