@@ -7,7 +7,7 @@ scored by the same `figures` (pooled at the in-sample 95th-percentile fit; LOGO 
 without the held-out organisation), and, as a second opinion on another organisation, by its
 ranking's pillar hit@1/hit@3 on coach's own sample updates and items (`sample_hits`). Grids are
 printed whole, so a good cell is read with its neighbours; nothing is keyed to the dev set's
-wording. Families: "query" (job A: no whole-update vector), "score" (job B), "contexts"
+wording. Families: "query" (job A, eval/grounding_queries.py), "score" (job B), "contexts"
 (passages re-embedded with other context). About 90 s on 2 cores with warm vector caches.
 """
 
@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from eval.grounding_queries import _windows, by_query, query_variants
 from eval.grounding_replica import (
     Dump,
     Normaliser,
@@ -31,52 +32,6 @@ from eval.grounding_replica import (
     sample_hits,
     sample_sets,
 )
-
-Vec = np.ndarray
-
-
-def _windows(u: dict[str, Any]) -> np.ndarray:
-    """The update's windows; a one-window update is its own single window."""
-    w = u["windows"]
-    return w if len(w) else u["whole"][None, :]
-
-
-def windows_query(first: float = 1.0, head: int = 1) -> Callable[[dict[str, Any]], Vec]:
-    """Mean of the windows' vectors with the first `head` windows' share weighted by `first`
-    (first = 1: plain mean). first = "half": 0.5 x mean(first head) + 0.5 x mean(all)."""
-
-    def q(u: dict[str, Any]) -> Vec:
-        w = _windows(u)
-        weights = np.ones(len(w), dtype=np.float32)
-        weights[:head] *= first
-        return _unit((weights[:, None] * w).sum(axis=0))
-
-    return q
-
-
-def half_first(head: int = 1) -> Callable[[dict[str, Any]], Vec]:
-    """Equal parts the mean of the first `head` windows and the mean of all windows: the
-    shipped blend with the whole-update vector replaced by the opening it mostly saw."""
-
-    def q(u: dict[str, Any]) -> Vec:
-        w = _windows(u)
-        if len(u["windows"]) == 0:
-            return u["whole"]
-        return _unit(0.5 * _unit(w[:head].mean(axis=0)) + 0.5 * _unit(w.mean(axis=0)))
-
-    return q
-
-
-def by_query(
-    norm: Normaliser, query: Callable[[dict[str, Any]], Vec], rank_only: bool = False
-) -> Scorer:
-    """Rank and decide on `query(u)`; with `rank_only`, decide on the shipped query."""
-
-    def f(u: dict[str, Any], org: str) -> tuple[np.ndarray, np.ndarray]:
-        q = query(u)
-        return norm.cos(q, org), norm.score(u["query"] if rank_only else q, org)
-
-    return f
 
 
 def window_vote(norm: Normaliser, k: float, decide: str, query: Callable | None = None) -> Scorer:
@@ -203,42 +158,6 @@ def line(name: str, f: dict[str, Any]) -> str:
     )
 
 
-def _pieces(texts: list[str]) -> list[int]:
-    """Word pieces of each text (MiniLM's tokenizer, no truncation)."""
-    from tokenizers import Tokenizer
-
-    from coach.embeddings import model_dir
-
-    tok = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
-    tok.no_truncation()
-    tok.no_padding()
-    return [len(e.ids) - 2 for e in tok.encode_batch(texts)]
-
-
-def opening_query(cap: int = 254, half: bool = True) -> Callable[[dict[str, Any]], Vec]:
-    """The whole-update vector rebuilt from the windows: MiniLM mean-pools the first `cap`
-    pieces, so the opening is the windows weighted by their pieces inside that cap; the query
-    is half that and half the windows' mean (half=False: the opening alone)."""
-    from coach.retrieval_query import query_windows
-
-    cache: dict[str, np.ndarray] = {}
-
-    def q(u: dict[str, Any]) -> Vec:
-        if len(u["windows"]) == 0:
-            return u["whole"]
-        if u["id"] not in cache:
-            n = np.asarray(_pieces(query_windows(u["text"])), dtype=np.float32)
-            start = np.concatenate([[0.0], np.cumsum(n)[:-1]])
-            cache[u["id"]] = np.clip(cap - start, 0.0, n)
-        w = cache[u["id"]]
-        opening = _unit((w[:, None] * u["windows"]).sum(axis=0))
-        if not half:
-            return opening
-        return _unit(0.5 * opening + 0.5 * _unit(u["windows"].mean(axis=0)))
-
-    return q
-
-
 def _first_paragraphs(p: dict[str, Any], chars: int = 300) -> dict[str, str]:
     """Each document's opening passage (listing order is document order), cut to `chars`."""
     out: dict[str, str] = {}
@@ -305,48 +224,6 @@ def rocchio(norm: Normaliser, beta: float, top: int, decide: bool) -> Scorer:
         return norm.cos(moved, org), norm.score(moved if decide else q, org)
 
     return f
-
-
-def skip_first(whole_in_mean: bool) -> Callable[[dict[str, Any]], Vec]:
-    """Keep the whole-update vector and drop the first window instead (the whole vector already
-    reads it): 0.5 whole + 0.5 mean of [whole,] windows 2..n."""
-
-    def q(u: dict[str, Any]) -> Vec:
-        w = u["windows"]
-        if len(w) == 0:
-            return u["whole"]
-        rest = np.vstack([u["whole"][None, :], w[1:]]) if whole_in_mean else w[1:]
-        if len(rest) == 0:
-            return u["whole"]
-        return _unit(0.5 * u["whole"] + 0.5 * _unit(rest.mean(axis=0)))
-
-    return q
-
-
-def query_variants(d: Dump) -> dict[str, Scorer]:
-    """Job A: the query without the whole-update vector (and, for the record, the reverse)."""
-    mini = Normaliser(d, "mini")
-    out: dict[str, Scorer] = {
-        "shipped": by_query(mini, lambda u: u["query"]),
-        "A whole update alone (ROUND 1)": by_query(mini, lambda u: u["whole"]),
-        "A windows only (mean)": by_query(mini, windows_query()),
-    }
-    for first in (1.5, 2.0, 3.0):
-        out[f"A windows, first x{first}"] = by_query(mini, windows_query(first))
-    out["A windows, first two x2"] = by_query(mini, windows_query(2.0, 2))
-    out["A 0.5 first window + 0.5 mean"] = by_query(mini, half_first(1))
-    out["A 0.5 first two windows + 0.5 mean"] = by_query(mini, half_first(2))
-    out["A opening (piece-weighted windows) + mean"] = by_query(mini, opening_query())
-    out["A opening alone"] = by_query(mini, opening_query(half=False))
-    out["A opening 128 / 384 pieces + mean: 128"] = by_query(mini, opening_query(128))
-    out["A opening 128 / 384 pieces + mean: 384"] = by_query(mini, opening_query(384))
-    for first in (1.0, 1.5, 2.0, 3.0):
-        out[f"rank by windows, first x{first}; shipped score"] = by_query(
-            mini, windows_query(first), rank_only=True
-        )
-    out["A' whole + mean(whole, windows 2..n)"] = by_query(mini, skip_first(True))
-    out["A' whole + mean(windows 2..n)"] = by_query(mini, skip_first(False))
-    return out
 
 
 def score_variants(d: Dump) -> dict[str, Scorer]:

@@ -191,8 +191,9 @@ def test_the_replica_scores_as_the_pipeline_does(tmp_path: Path, models_dir: Pat
     and score every (update, strategy) pair as coach.evals.grounding.run does, or its figures
     say nothing about the pipeline."""
     from coach.retrieval import query_vector
+    from eval.grounding_queries import query_variants, windows_query
     from eval.grounding_replica import check, dump, figures, rows, variants
-    from eval.grounding_round5 import query_variants, score_variants, windows_query
+    from eval.grounding_round5 import score_variants
 
     data, sample, home = _tiny_dataset(tmp_path, models_dir)
     d = dump(data, sample, home)
