@@ -8,8 +8,10 @@ someone or a measured effect, `mixed` when it does both, `other` for plans, risk
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import cast
 
+from coach.markup import plain
 from coach.rules import Rules, load_rules, word_offsets, words
 from coach.segment import segment
 from coach.types import Analysis, Label, Span, Unit
@@ -42,6 +44,26 @@ def _found(rules: Rules, name: str, low: str) -> bool:
         return False
     return any(
         not _NEGATED.search(low[max(0, m.start() - 30) : m.start()]) for m in pat.finditer(low)
+    )
+
+
+_STATED = ("summary_line", "status_line", "headline_result")
+
+
+def stated_result(piece: str, rules: Rules, spans: Sequence[Span] = ()) -> bool:
+    """A result stated in a form of its own: the author's summary line ("tl;dr: Strong
+    membership trends and two new projects"), a status after a label ("Threat model:
+    Published"), or headline grammar ("Package deletion policy published, completing #414").
+    These are writing conventions, not one organisation's wording; the learned layer, trained
+    on few of them, does not overrule them (see `_learned`). A summary of activity alone
+    ("Summary: we spent the week in meetings") states none."""
+    if not any(n in rules.patterns for n in _STATED):
+        return False
+    low = plain(piece).lower()
+    if _found(rules, "status_line", low) or _found(rules, "headline_result", low):
+        return True
+    return _found(rules, "summary_line", low) and not any(
+        s.category in _ACTIVITY_CATS for s in spans
     )
 
 
@@ -93,6 +115,9 @@ def _learned(units: list[Unit], rules: Rules) -> list[Unit]:
     for u, lab in zip(units, predict(units, vectors), strict=True):
         if u.label == "other" and lab == "process":
             lab = "other"  # plans, asks and greetings stay where the rules put them
+        stated = u.label in ("outcome", "mixed") and stated_result(u.text, rules, u.spans)
+        if stated and lab not in ("outcome", "mixed"):
+            lab = u.label  # a stated result, in a form the layer saw too few of to learn
         if lab != u.label:
             u = replace(
                 u,
@@ -139,7 +164,9 @@ def signals_of(piece: str, rules: Rules, ws: list[str] | None = None) -> tuple[s
     return _signals(piece.lower(), rules, words(piece) if ws is None else ws)[0]
 
 
-def _signals(low: str, rules: Rules, ws: list[str]) -> tuple[tuple[str, ...], bool]:
+def _signals(
+    low: str, rules: Rules, ws: list[str], piece: str | None = None, spans: Sequence[Span] = ()
+) -> tuple[tuple[str, ...], bool]:
     names = {n for _, _, n in rules.signal_lexicon.match(ws)}
     link = bool(_search(rules, "result_link", low))
     out = []
@@ -151,7 +178,11 @@ def _signals(low: str, rules: Rules, ws: list[str]) -> tuple[tuple[str, ...], bo
         out.append("measure")
     if "strategy" in names:
         out.append("strategy")
-    if _found(rules, "outcome", low) or _found(rules, "benefit", low):
+    if (
+        _found(rules, "outcome", low)
+        or _found(rules, "benefit", low)
+        or (piece is not None and stated_result(piece, rules, spans))
+    ):
         out.append("result")  # the outcome finder: a decision, milestone, new ability, metric
     return tuple(out), link
 
@@ -181,8 +212,11 @@ def _label(
     # A plan is not a result, but an expected benefit stated as such is ("This will help ...").
     future = _search(rules, "future", low) and not _search(rules, "benefit", low)
     opener = rules.patterns.get("other_start")
+    stated = found and stated_result(
+        piece, rules, spans
+    )  # "Summary: ..." opens as `other` otherwise
     if (
-        (opener is not None and opener.match(stripped))
+        (opener is not None and opener.match(stripped) and not stated)
         or stripped.endswith("?")
         or (future and not (result and link))
     ):
@@ -200,7 +234,7 @@ def _unit(text: str, start: int, end: int, kind: str, rules: Rules) -> Unit:
     ws = words(piece)
     low = piece.lower()
     spans = _spans(piece, start, rules, ws)
-    signals, link = _signals(low, rules, ws)
+    signals, link = _signals(low, rules, ws, piece, spans)
     label, score = _label(piece, low, spans, signals, link, rules)
     question = _question(spans, rules) if label == "process" else ""
     return Unit(

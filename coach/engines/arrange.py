@@ -239,8 +239,25 @@ def lead_first(
 
 def as_lead(it: Item) -> Item:
     """An outcome item as it reads when it leads: its standalone result sentence first, then
-    its result bullet first (eval/lead_logo.py replays leads through this too)."""
-    return result_member_first(result_sentence_first(it))
+    its result bullet first, an author's summary label dropped ("tl;dr:" under "What
+    changed:"); eval/lead_logo.py replays leads through this too."""
+    return summary_label_dropped(result_member_first(result_sentence_first(it)))
+
+
+def summary_label_dropped(it: Item) -> Item:
+    """ "tl;dr: Strong membership trends ..." leads as "Strong membership trends ...": the
+    label is a fixed phrase with no fact in it, and "What changed:" already says it. Only a
+    label the eye's `summary_line` rule reads, followed by a statement, goes."""
+    from coach.rules import load_rules
+
+    pat = load_rules().patterns.get("summary_line")
+    first = it.parts[0] if it.parts else ""
+    m = pat.match(first.lower()) if pat is not None else None
+    if m is None or m.end() >= len(first):
+        return it
+    rest = first[m.end() :]
+    parts = (rest[:1].upper() + rest[1:], *it.parts[1:])
+    return replace(it, parts=parts, text=" ".join(parts))
 
 
 def result_sentence_first(it: Item) -> Item:

@@ -64,9 +64,11 @@ class Ranker:
     min_p: float = 0.5  # an activity item needs this P(result), or the `result` signal
 
     def scores(self, x: np.ndarray) -> np.ndarray:
-        """Scores of rows of all FEATURES (as `features` returns them)."""
+        """Scores of rows of all FEATURES (as `features` returns them), rounded: candidates
+        with the same features tie exactly, so the author's order breaks the tie (a matrix
+        product may differ in the last bit from row to row, which broke ties at random)."""
         cols = [FEATURES.index(n) for n in self.names]
-        return ((x[:, cols] - self.mean) / self.scale) @ self.w
+        return np.round(((x[:, cols] - self.mean) / self.scale) @ self.w, 9)
 
 
 _override: list[Ranker] = []
