@@ -77,6 +77,22 @@ def test_batching_keeps_order_and_ignores_padding(model: MiniLM) -> None:
     np.testing.assert_allclose(together[::7], alone, atol=1e-5)
 
 
+def test_length_buckets_cover_every_text_once_and_keep_long_texts_apart() -> None:
+    import doctest
+
+    import coach.embeddings as emb
+
+    assert doctest.testmod(emb).failed == 0
+    lengths = np.array([5] * 100 + [30] * 40 + [140, 256, 256, 256])
+    order = np.argsort(lengths, kind="stable")
+    got = emb._buckets(order, lengths)
+    assert sorted(int(i) for b in got for i in b) == list(range(len(lengths)))
+    assert all(len(b) <= emb.BATCH_SIZE for b in got)
+    widths = [(int(lengths[b].min()), int(lengths[b].max())) for b in got]
+    assert (140, 140) in widths and (256, 256) in widths  # a window is not padded to 256
+    assert all(hi == lo for lo, hi in widths)  # equal lengths here: no padding at all
+
+
 def test_concurrent_calls_share_one_session(model: MiniLM) -> None:
     texts = [a for a, _ in PARAPHRASES]
     serial = model.embed(texts)
