@@ -26,6 +26,7 @@ from coach.evals.real import (
     resolve_path,
     strategy_files,
 )
+from coach.evals.real_gold import gold_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
 from make_fixtures import pdf
@@ -185,6 +186,43 @@ def test_a_strategy_document_that_fails_to_ingest_is_skipped_and_named(tmp_path:
     said = index_strategy(coach, folder, "real-acme-2")
     assert coach.store.count("real-acme-2") == 0 and len(said) == 2
     assert all(x.endswith("no update is scored against it") for x in said)
+
+
+def test_gold_rows_read_what_a_hidden_set_may_hold_and_say_what_they_set_aside(
+    tmp_path: Path,
+) -> None:
+    items = tmp_path / "ITEMS.jsonl"
+    items.write_text(
+        '{"org": 7, "item_id": "plan.md#goals", "summary": "x"}\n'
+        "not json\n"
+        '{"org": "acme", "file": "plan.md", "summary": "no id"}\n'
+        '{"org": true, "item_id": 12, "file": "plan.md"}\n',
+        "utf-8",
+    )
+    notes: list[str] = []
+    got = gold_rows(items, notes)
+    assert [(r["org"], r["item_id"], r["file"]) for r in got] == [
+        ("7", "plan.md#goals", "plan.md"),
+        (None, "12", "plan.md"),
+    ]
+    assert notes == [
+        "ITEMS.jsonl: 2 row(s) set aside (first: line 2 is not valid JSON (Expecting value))"
+    ]
+    gu = tmp_path / "grounding_updates.jsonl"
+    gu.write_text(
+        '{"update_id": 5, "gold_items": null}\n{"update_id": "b", "gold_items": "plan.md#goals"}\n'
+        '{"gold_items": []}\n',
+        "utf-8",
+    )
+    notes = []
+    assert [(r["update_id"], r["gold_items"]) for r in gold_rows(gu, notes)] == [
+        ("5", []),
+        ("b", ["plan.md#goals"]),
+    ]
+    assert notes == [
+        "grounding_updates.jsonl: 1 row(s) set aside (first: line 3 has no 'update_id')"
+    ]
+    assert gold_rows(tmp_path / "absent.jsonl", notes) == [] and len(notes) == 1
 
 
 # ---------------------------------------------------------------- runs on real-data variants
@@ -436,3 +474,25 @@ def test_strategy_documents_that_fail_to_ingest_cost_only_themselves(tmp_path: P
     key = "openssf: hit@1 / hit@3 / cites gold (n)"
     assert g["summary"][key] == want["summary"][key]
     assert any(x.startswith("grounding: strategy/nrw/corporate") for x in report["not_computed"])
+
+
+@needs_real
+@pytest.mark.slow
+def test_odd_gold_rows_cost_only_themselves(tmp_path: Path) -> None:
+    """A line that is not JSON and an item without an id in ITEMS.jsonl, null gold lists and an
+    organisation written as a number in the gold files: the grounding section runs (before, each
+    was 'FAILED (KeyError ...)'), says what it set aside, and scores what it could read."""
+    data = _variant(tmp_path / "set", {"nrw": 2, "openssf": 3})
+    items = data / "strategy" / "ITEMS.jsonl"
+    items.write_text(items.read_text("utf-8") + 'not json\n{"org": "nrw", "file": "x.md"}\n')
+    gold = _rows_of(data / "grounding_updates.jsonl")
+    gold[0] = dict(gold[0], gold_items=None)
+    _dump(data / "grounding_updates.jsonl", gold)
+    units = _rows_of(data / "grounding.jsonl")
+    units[0] = dict(units[0], gold=None, org=7)
+    _dump(data / "grounding.jsonl", units)
+    report = _run(data, tmp_path / "out", "grounding")
+    assert report["failed_sections"] == []
+    assert report["grounding"]["summary"]["updates_with_gold"] > 0
+    said = [x for x in report["not_computed"] if "set aside" in x]
+    assert len(said) == 1 and said[0].startswith("grounding: ITEMS.jsonl: 2 row(s) set aside")

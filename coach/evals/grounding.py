@@ -37,16 +37,16 @@ from coach.evals.grounding_units import (
     unit_rows,
 )
 from coach.evals.real import collection_name, index_strategy, org_key
+from coach.evals.real_gold import gold_rows
 
 SAMPLE = "sample"
 NO_FOLD = "n/a: without it no other organisation's updates are left to fit a threshold on"
 BASELINE_FLOOR = 0.34  # main's raw-cosine "unmapped" floor, for the dense-only baseline
 
 
-def _jsonl(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        return []
-    return [json.loads(line) for line in path.open(encoding="utf-8-sig") if line.strip()]
+def _jsonl(path: Path, notes: list[str] | None = None) -> list[dict[str, Any]]:
+    """A gold file's rows; a row it cannot read is set aside and said in `notes`."""
+    return gold_rows(path, notes)
 
 
 def _sample_corpus() -> Path:
@@ -86,6 +86,7 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
     from coach.retrieval import query_vector, query_windows
 
     data_dir = Path(data_dir)
+    set_aside: list[str] = []  # rows of the gold files that could not be read: said, not fatal
     with tempfile.TemporaryDirectory(prefix="coach-grounding-") as tmp:
         if home is None:  # share the model files (ONNX graph, background vectors) of COACH_HOME
             from coach.settings import Settings
@@ -104,18 +105,20 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
         folder_of = _folders(cols)  # "NRW" in the updates finds strategy/nrw/, as rewrites do
         items = [
             {**it, "org": folder_of(it.get("org"))}
-            for it in _jsonl(data_dir / "strategy" / "ITEMS.jsonl")
+            for it in _jsonl(data_dir / "strategy" / "ITEMS.jsonl", set_aside)
         ]
         gold_ids = {it["item_id"]: item_passages(it, passages.get(it["org"], [])) for it in items}
         holds: dict[str, int] = {}  # passage id -> how many strategic items it holds
         for held in gold_ids.values():
             for i in held:
                 holds[i] = holds.get(i, 0) + 1
-        gold_updates = {g["update_id"]: g for g in _jsonl(data_dir / "grounding_updates.jsonl")}
+        gold_updates = {
+            g["update_id"]: g for g in _jsonl(data_dir / "grounding_updates.jsonl", set_aside)
+        }
         rows = []
         queries: dict[str, np.ndarray] = {}  # update id -> its query vector (units' context)
         skipped: list[str] = []  # updates coach refuses (too long, say): said, not scored
-        for u in _jsonl(data_dir / "updates.jsonl"):
+        for u in _jsonl(data_dir / "updates.jsonl", set_aside):
             try:
                 analysis = coach.analyze(u["text"])
             except CoachError as exc:
@@ -155,7 +158,8 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
             for r in rows
         }
         labelled = [
-            {**g, "org": folder_of(g.get("org"))} for g in _jsonl(data_dir / "grounding.jsonl")
+            {**g, "org": folder_of(g.get("org"))}
+            for g in _jsonl(data_dir / "grounding.jsonl", set_aside)
         ]
         labelled = [g for g in labelled if g["org"] in cols]
         units = unit_rows(coach, labelled, cols, counts, gold_ids, queries, cited)
@@ -165,6 +169,7 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
         "chunks": counts,
         "skipped": skipped,
         "documents skipped": documents_skipped,
+        "rows set aside": set_aside,
     }
 
 
@@ -334,6 +339,7 @@ def evaluate_grounding(
         "failures": failures(raw, t),
         "updates skipped": raw["skipped"],
         "documents skipped": raw["documents skipped"],
+        "rows set aside": raw["rows set aside"],
     }
 
 

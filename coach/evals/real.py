@@ -21,6 +21,7 @@ from typing import Any
 
 from coach.errors import CoachError, InputError
 from coach.evals.dataset import json_object
+from coach.evals.real_gold import _id, _org, gold_rows
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "real-updates"
@@ -110,17 +111,6 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _id(value: Any) -> str | None:
-    """An id as text: strings (stripped) and integers are ids, anything else is not."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
 def _update(row: dict[str, Any], where: str) -> RealUpdate:
     uid = _id(row.get("id"))
     if uid is None:
@@ -136,11 +126,9 @@ def _update(row: dict[str, Any], where: str) -> RealUpdate:
     outcome = row.get("outcome")
     if outcome is not None and not isinstance(outcome, str):
         raise InputError(f"{where}: 'outcome' must be a string or null.")
-    org = row.get("org")
-    org = str(org).strip() if org is not None and not isinstance(org, bool) else None
     return RealUpdate(
         id=uid,
-        org=org or None,
+        org=_org(row.get("org")),
         text=row["text"],
         label=label,
         facts=tuple(f for f in facts if f.strip()),
@@ -232,12 +220,8 @@ def load_real(
         fixes_applied=sum(1 for u in units if u.label != u.silver),
         fixes_unmatched=len(set(overlay) - used) if overlay else 0,
         strategy_dir=strategy if strategy.is_dir() else None,
-        grounding=tuple(read_jsonl(path / "grounding.jsonl"))
-        if (path / "grounding.jsonl").is_file()
-        else (),
-        grounding_updates=tuple(read_jsonl(path / "grounding_updates.jsonl"))
-        if (path / "grounding_updates.jsonl").is_file()
-        else (),
+        grounding=tuple(gold_rows(path / "grounding.jsonl", need_text=False)),
+        grounding_updates=tuple(gold_rows(path / "grounding_updates.jsonl")),
         folds=assign_folds(updates),
         units_orphaned=orphans,
     )

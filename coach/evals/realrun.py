@@ -16,7 +16,8 @@ from typing import Any
 from coach import engines
 from coach.errors import CoachError
 from coach.evals.eye import LOGO
-from coach.evals.real import RealDataset, load_real, read_jsonl, strategy_files, strategy_folder
+from coach.evals.real import RealDataset, load_real, strategy_files, strategy_folder
+from coach.evals.real_gold import gold_rows
 
 TARGETS = {
     "balanced_accuracy": 0.85,
@@ -168,7 +169,7 @@ def items_without_document(ds: RealDataset) -> list[str]:
     name, or by stem: plan.md listed, plan.docx shipped): never found, so never a hit."""
     assert ds.strategy_dir is not None
     out = []
-    for item in read_jsonl(ds.strategy_dir / "ITEMS.jsonl"):
+    for item in gold_rows(ds.strategy_dir / "ITEMS.jsonl"):
         files = strategy_files(ds, str(item.get("org") or ""))
         name = str(item.get("file") or "")
         if not any(name in (f.name, f.stem) or Path(name).stem == f.stem for f in files):
@@ -217,7 +218,7 @@ def not_computed(report: dict[str, Any]) -> list[str]:
             "each update's org, ITEMS.jsonl's org and the strategy/<org>/ folder name are spelt "
             "the same)"
         )
-    for why in g.get("documents skipped", []) or []:
+    for why in [*(g.get("documents skipped") or []), *(g.get("rows set aside") or [])]:
         out.append(f"grounding: {why}")
     for u in g.get("updates skipped", []) or []:
         out.append(f"grounding: update not scored, {u[:200]}")
