@@ -47,7 +47,8 @@ def _found(rules: Rules, name: str, low: str) -> bool:
     )
 
 
-_STATED = ("summary_line", "status_line", "headline_result")
+_CLAUSE = re.compile(r"\b(?:is|are|was|were|has|have|had|been)\b")
+_STATED = ("summary_line", "status_line", "headline_result", "state_result")
 
 
 def stated_result(piece: str, rules: Rules, spans: Sequence[Span] = ()) -> bool:
@@ -60,11 +61,25 @@ def stated_result(piece: str, rules: Rules, spans: Sequence[Span] = ()) -> bool:
     if not any(n in rules.patterns for n in _STATED):
         return False
     low = plain(piece).lower()
-    if _found(rules, "status_line", low) or _found(rules, "headline_result", low):
+    if any(_found(rules, n, low) for n in ("status_line", "headline_result", "state_result")):
         return True
     return _found(rules, "summary_line", low) and not any(
         s.category in _ACTIVITY_CATS for s in spans
     )
+
+
+def states_result(text: str, rules: Rules | None = None) -> bool:
+    """A title that is itself a result sentence ("`rust-lang.org` is now a static website",
+    "The following goals have been completed"): the outcome finder's result verbs or a stated
+    result form. Not the benefit finder, which also reads noun phrases ("Improving security
+    processes") that name a topic, and a result verb only in a clause."""
+    rules = rules or load_rules()
+    low = plain(text).lower()
+    if stated_result(text, rules):
+        return True
+    # a result verb in a clause ("have been completed"), not a participle used as an
+    # adjective in a name ("12 digital designed, created and launched things")
+    return _found(rules, "outcome", low) and _CLAUSE.search(low) is not None
 
 
 def _search(rules: Rules, name: str, text: str) -> re.Match[str] | None:

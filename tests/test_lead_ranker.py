@@ -118,3 +118,37 @@ def test_the_eyes_probabilities_agree_with_its_labels() -> None:
     assert np.allclose(p.sum(axis=1), 1.0)
     picked = [classifier.LABELS[i] for i in p.argmax(axis=1)]
     assert picked == classifier.predict(units, None)
+
+
+# localgovdrupal-beta-timeline-2021 (its first half): two results with a figure each, as strong
+# as each other; the curated outcome sums both.
+BETA = """\
+December 2020
+
+The Drupal project is awarded £150,000 for their Beta phase.
+
+February 2021
+
+The project receives a further £275,000 of funding through the Continuous Funding Model to continue their Beta phase.
+
+March 2021
+
+The project began their beta phase of work.
+
+11 councils signed the MoU to adopt the shared codebase for local government websites, with representatives attending fortnightly product group meet-ups and sharing features they have developed with others.
+
+The team ran regular skills sessions for council web publishers.
+"""
+
+
+def test_two_results_as_strong_as_each_other_open_the_rewrite_as_one_sentence() -> None:
+    text = draft(BETA)
+    first = text.split("\n\n")[0]
+    assert first.startswith(
+        "What changed: The Drupal project is awarded £150,000 for their Beta phase; 11 councils "
+        "signed the MoU"
+    ), text
+    assert check_facts(BETA, text).ok
+    # one result with a figure, the other without: the lead stands alone
+    single = BETA.replace("11 councils signed", "Several councils signed")
+    assert "Beta phase; " not in draft(single).split("\n\n")[0], draft(single)

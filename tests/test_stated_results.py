@@ -70,3 +70,40 @@ def test_the_summary_line_leads_the_rewrite() -> None:
     assert text.startswith("What changed: tl;dr: Strong membership") or text.startswith(
         "What changed: Strong membership"
     ), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # crates-io and rust-infra reports (the heading, and a sentence of the same form)
+        "rustc-perf benchmarks are now executed in parallel",
+        # openssf-sigstore-2026-q1, as the curator sums it
+        "Rekor v2 is in production.",
+    ],
+)
+def test_a_new_state_is_a_result(text: str) -> None:
+    first = analyze(text).units[0]
+    assert first.label in ("outcome", "mixed") and "result" in first.signals, first
+
+
+# rust-infra-2025-q3-recap (one section): the heading states the result, the text under it
+# says what was done.
+STATIC = """\
+### `rust-lang.org` is now a static website
+
+We converted [`rust-lang.org`](http://rust-lang.org) from a Rust web server deployed on Heroku to a static website hosted on GitHub Pages.
+"""
+
+
+def test_a_heading_that_states_a_result_leads_its_item_in() -> None:
+    from coach.engines.sections import heading_lead_in, items
+
+    body = STATIC.split("\n", 2)[2]
+    assert heading_lead_in("`rust-lang.org` is now a static website", body)
+    assert heading_lead_in("The following goals have been completed", "Merged doctests")
+    # a topic, not a result: the benefit finder's noun phrases do not count
+    assert not heading_lead_in("Improving security processes", "We ran a security audit.")
+    found = items(STATIC, analyze(STATIC).units)
+    assert found[0].headed and found[0].text.startswith("`rust-lang.org` is now a static website:")
+    text = OfflineEngine().rewrite(Request(STATIC, analyze(STATIC), ())).text
+    assert text.startswith("What changed: `rust-lang.org` is now a static website: We converted")

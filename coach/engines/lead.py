@@ -48,6 +48,8 @@ FEATURES = (
     "lead_in",  # a lead-in with bullets
     "words",  # log length
     "short",  # under 8 words
+    "heading_result",  # led in by a heading that states a result ("X is now a static website")
+    "stated",  # a result stated in a form of its own (a summary line, a status, a headline)
 )
 _DIGIT = re.compile(r"\d")
 
@@ -126,11 +128,29 @@ def candidates(
         it = items[i]
         if it.awaited:  # "This is waiting for ... to be approved": no result stated yet
             continue
-        if any("result" in u.signals for u in it.units) or (
-            floor <= 1.0 and result_probability(it)[0] >= floor
+        if (
+            any("result" in u.signals for u in it.units)
+            or _heading_result(it)
+            or (floor <= 1.0 and result_probability(it)[0] >= floor)
         ):
             extra.append(i)
     return sorted({*outcomes, *extra})
+
+
+def _heading_result(it: Item) -> bool:
+    """The item is led in by its heading, and the heading states a result ("`rust-lang.org`
+    is now a static website: We converted ..."): the item, as shown, states it."""
+    from coach.analysis import states_result
+
+    return it.headed and states_result(it.heading)
+
+
+def _stated(it: Item) -> bool:
+    from coach.analysis import stated_result
+    from coach.rules import load_rules
+
+    rules = load_rules()
+    return any(stated_result(u.text, rules, u.spans) for u in it.units)
 
 
 _NEEDS_P = ("p_result", "p_first")
@@ -179,6 +199,8 @@ def features(
                 float(bool(it.members)),
                 math.log1p(words) / 5,
                 float(words < 8 and not _DIGIT.search(it.text)),
+                float(_heading_result(it)),
+                float(_stated(it)),
             ]
         )
     return np.asarray(rows, float).reshape(len(cands), len(FEATURES))
@@ -204,3 +226,27 @@ def choose(
     score = rk.scores(features(items, cands, rk.names))
     by = dict(zip(cands, score.tolist(), strict=True))
     return max(pool, key=lambda i: (by[i], -i))
+
+
+def runner_up(
+    items: Sequence[Item],
+    outcomes: Sequence[int],
+    activity: Sequence[int],
+    is_weak: Callable[[Item], bool],
+    first: int,
+    ranker: Ranker | None = None,
+) -> int | None:
+    """A second result as strong as the lead: a sound candidate whose score ties the lead's
+    (the same evidence: a figure, a result), or None. A curated outcome often sums two
+    results ("... awarded £150,000 ...; 11 councils signed the MoU ..."); the offline engine
+    then opens on both (arrange.py)."""
+    cands = candidates(items, outcomes, activity)
+    if first not in cands or len(cands) < 2:
+        return None
+    rk = ranker or shipped()
+    score = rk.scores(features(items, cands, rk.names))
+    by = dict(zip(cands, score.tolist(), strict=True))
+    if by[first] <= 0:
+        return None  # the lead itself is no stronger than the usual candidate
+    ties = [i for i in cands if i != first and by[i] == by[first] and not is_weak(items[i])]
+    return ties[0] if ties else None

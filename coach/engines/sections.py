@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from coach import yaml_io
+from coach.analysis import states_result
 from coach.facts import extract_facts
 from coach.markup import clean_unit, link_definitions, plain
 from coach.resources import data_path
@@ -325,6 +326,8 @@ def heading_lead_in(heading: str, said: str) -> str:
     hay = " ".join(plain(said).lower().split())
     if " ".join(text.lower().split()) in hay:
         return ""
+    if states_result(text):  # "`rust-lang.org` is now a static website": the result itself
+        return text
     if words[0].lower() in _SUBJECT and len(words) >= 3:  # a sentence: says something new
         return text if any(w not in hay for w in _CONTENT.findall(text.lower())) else ""
     # A name with a fact in it, said nowhere below as a whole ("Signing RFC" over "an RFC
