@@ -33,7 +33,9 @@ def _has_measure(low: str, words: set[str], rules: Rules) -> bool:
     return bool(p["measure_words"].search(low))
 
 
-_NEGATED = re.compile(r"\b(?:not|n't|never|no|yet to|without|nor)\b(?:\W+\w+){0,2}\W*$")
+_NEGATED = re.compile(
+    r"\b(?:not|n't|never|no|nothing|none|yet to|without|nor)\b(?:\W+\w+){0,2}\W*$"
+)
 
 
 def _found(rules: Rules, name: str, low: str) -> bool:
@@ -47,6 +49,9 @@ def _found(rules: Rules, name: str, low: str) -> bool:
     )
 
 
+_UNDONE = re.compile(
+    r"\b(?:no|not|nothing|none|never|yet to|without|blocked|stalled|delayed)\b|n't\b"
+)
 _CLAUSE = re.compile(r"\b(?:is|are|was|were|has|have|had|been)\b")
 _STATED = ("summary_line", "status_line", "headline_result", "state_result")
 
@@ -61,7 +66,11 @@ def stated_result(piece: str, rules: Rules, spans: Sequence[Span] = ()) -> bool:
     if not any(n in rules.patterns for n in _STATED):
         return False
     low = plain(piece).lower()
-    if any(_found(rules, n, low) for n in ("status_line", "headline_result", "state_result")):
+    if _found(rules, "status_line", low):
+        return True
+    if _UNDONE.search(low):
+        return False  # "Nothing released this week", "tl;dr: no progress, still blocked"
+    if _found(rules, "headline_result", low) or _found(rules, "state_result", low):
         return True
     return _found(rules, "summary_line", low) and not any(
         s.category in _ACTIVITY_CATS for s in spans

@@ -36,6 +36,13 @@ NOT_RESULTS = [
     ("Piotr worked on the best SBOM publishing strategy for Solr.", ("process",)),
     # a plan (openssf-sci-wg-2024-q3)
     ("* Zarf 1.0 anticipated by EoY", ("process", "other")),
+    # said as not done: headline grammar and summary lines with a negation state no result
+    ("Nothing released this week.", ("process", "other")),
+    ("No PRs merged on Friday.", ("process", "other")),
+    ("tl;dr: no progress, still blocked on review.", ("process", "other")),
+    ("Summary: nothing shipped yet.", ("process", "other")),
+    ("Docs published next week.", ("process", "other")),
+    ("PR merged?", ("process", "other")),
 ]
 
 
