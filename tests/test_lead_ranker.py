@@ -152,3 +152,19 @@ def test_two_results_as_strong_as_each_other_open_the_rewrite_as_one_sentence() 
     # one result with a figure, the other without: the lead stands alone
     single = BETA.replace("11 councils signed", "Several councils signed")
     assert "Beta phase; " not in draft(single).split("\n\n")[0], draft(single)
+
+
+def test_candidates_with_the_same_features_tie_exactly() -> None:
+    """The author's order breaks a tie only if the tie is exact. A matrix product can differ in
+    the last bit from row to row (the weights of one training run, rust-infra-2025-q3-recap's
+    five candidates: the fifth scored 1 ulp above the first, and led); scores are rounded."""
+    rk = lead.Ranker(
+        ("figure", "sig_result"),
+        np.array([0.36463, 0.11131]),
+        np.array([0.20408, 0.81122]),
+        np.array([0.40303, 0.39133]),
+    )
+    x = np.zeros((5, len(lead.FEATURES)))
+    x[[0, 1, 2, 4], lead.FEATURES.index("sig_result")] = 1.0
+    scores = rk.scores(x)
+    assert scores[0] == scores[4] and int(np.argmax(scores)) == 0
