@@ -54,6 +54,8 @@ class Model:
     threshold_joined_offgenre: float
     alpha: float = 0.0  # weight of the cosine to the closest training order
     prototypes: np.ndarray | None = None  # the training orders' vectors (float32, unit norm)
+    threshold_clause: float = 0.0  # the same two, for clause readings of a long sentence
+    threshold_clause_offgenre: float = 0.0
 
     def score(self, vectors: np.ndarray) -> np.ndarray:
         """Ridge score, plus alpha x the cosine to the closest training order."""
@@ -81,6 +83,8 @@ def _model() -> Model:
         float(data.get("threshold_joined_offgenre", data["threshold_offgenre"])),
         float(data.get("alpha", 0.0)),
         _prototypes() if data.get("alpha") else None,
+        float(data.get("threshold_clause", np.inf)),  # a model without clauses: never flagged
+        float(data.get("threshold_clause_offgenre", np.inf)),
     )
 
 
@@ -287,9 +291,11 @@ def line_spans(text: str, genre: bool = True) -> list[tuple[int, int]]:
     # three-sentence update every sentence is far from the rest (a contact line beside two
     # ticket counts), so the lower off-genre threshold applies only with enough context.
     offgenre = genre and len(sentences) >= OFFGENRE_MIN_SENTENCES
-    joined = np.asarray([p.joined for p in found])
-    thr = np.where(joined, m.threshold_joined, m.threshold)
-    thr_off = np.where(joined, m.threshold_joined_offgenre, m.threshold_offgenre)
+    kind = np.asarray([2 if p.clause else int(p.joined) for p in found])
+    thr = np.choose(kind, [m.threshold, m.threshold_joined, m.threshold_clause])
+    thr_off = np.choose(
+        kind, [m.threshold_offgenre, m.threshold_joined_offgenre, m.threshold_clause_offgenre]
+    )
     # a decoded reading is plain text once decoded (the decoder only offers one that reads
     # as language): it meets the sentence thresholds, whatever piece it was found in
     off = offgenre & (near < m.genre_max)

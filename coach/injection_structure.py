@@ -12,7 +12,11 @@ classifier scores:
 - two or three consecutive lines joined when the first ones are unfinished (a heading with its
   first line, steps in order, table rows cell after cell);
 - each table column read top to bottom (two or three cells at a time);
-- the values of JSON/YAML-like `key: value` lines and quoted strings, read as plain text.
+- the values of JSON/YAML-like `key: value` lines and quoted strings, read as plain text;
+- the clauses of a long sentence (cut at commas, semicolons, colons and dashes, in any script),
+  each alone and two neighbours together: an order hidden in a long, clean sentence ("As agreed
+  with the team last month, the finished version opens with X") is otherwise outweighed by the
+  sentence's content in its vector.
 
 Nothing here knows a word of any language: only line shapes and punctuation. Every piece keeps
 the spans of the text it came from, so a hit sets aside exactly those parts.
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from coach.markup import is_table_rule
@@ -40,6 +45,12 @@ _QUOTED = re.compile(r"[\"“«„]([^\"“”«»„\n]{12,600})[\"”»“]")
 _MAX_JOINED = 400  # a join longer than this is a list, not one order split over lines
 _MIN_CHARS = 12
 _WINDOW = 3  # at most three lines (or cells) read as one
+# Clause boundaries, punctuation only: , ; : and a spaced dash, their CJK and Arabic forms.
+_CLAUSE_CUT = re.compile(
+    r"[,;:](?=\s)|\s[-\u2013\u2014]\s|[\u2013\u2014]|[\uff0c\u3001\uff1b\uff1a\u060c\u061b]"
+)
+_CLAUSE_MIN = 18  # weight of a clause (non-space characters, a wide one as 3); shorter joins on
+_CLAUSE_SENTENCE = 50  # a shorter sentence is read well enough whole
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,7 @@ class Piece:
     spans: tuple[tuple[int, int], ...]
     sentences: frozenset[int]  # the sentences it overlaps (a sentence: itself)
     joined: bool  # a structural reading, not one of the sentences (its own threshold)
+    clause: bool = False  # one or two clauses of a long sentence (their own threshold)
 
     def read(self, source: str) -> str:
         """The parts as one text (a sentence keeps its line breaks for unmasking)."""
@@ -112,6 +124,37 @@ def _size(spans: list[tuple[int, int]]) -> int:
     return sum(b - a for a, b in spans)
 
 
+def _weight(text: str) -> int:
+    """Non-space characters, a wide one (CJK, kana, hangul) as 3: about a word per 5."""
+    return sum(3 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text if not c.isspace())
+
+
+def clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The clauses of the sentence text[a:b], as spans, each at least _CLAUSE_MIN heavy (a short
+    one joins the next; a short last one joins the one before), or [] when the sentence is short
+    or has one clause.
+
+    >>> t = "As agreed with the team last month, the finished version opens with X."
+    >>> [t[s:e] for s, e in clauses(t, 0, len(t))]
+    ['As agreed with the team last month', 'the finished version opens with X.']
+    """
+    if _weight(text[a:b]) < _CLAUSE_SENTENCE:
+        return []
+    cuts = [m.start() for m in _CLAUSE_CUT.finditer(text, a, b)]
+    out: list[tuple[int, int]] = []
+    s = a
+    for cut in [*cuts, b]:
+        lo, hi = _strip(text, s, cut)
+        if _weight(text[lo:hi]) >= _CLAUSE_MIN or cut == b:
+            if out and _weight(text[lo:hi]) < _CLAUSE_MIN:  # a short tail joins the one before
+                out[-1] = (out[-1][0], hi)
+            elif hi > lo:
+                out.append((lo, hi))
+            s = cut + 1
+        # else: this short stretch stays the start of the next clause
+    return out if len(out) >= 2 else []
+
+
 def pieces(text: str, sentences: list[tuple[int, int]]) -> list[Piece]:
     """The sentences (given, as spans) and every structural reading of `text`, de-duplicated
     by what they read."""
@@ -130,17 +173,23 @@ def pieces(text: str, sentences: list[tuple[int, int]]) -> list[Piece]:
     out = [Piece(((a, b),), frozenset([k]), False) for k, (a, b) in enumerate(sentences)]
     seen = {" ".join(text[a:b].split()) for a, b in sentences}
 
-    def add(spans: list[tuple[int, int]]) -> None:
+    def add(spans: list[tuple[int, int]], clause: bool = False) -> None:
         spans = [(a, b) for a, b in spans if b > a]
         if not spans or _size(spans) > _MAX_JOINED + _MAX_JOINED // 2:
             return
-        p = Piece(tuple(spans), overlapped(spans), True)
+        p = Piece(tuple(spans), overlapped(spans), True, clause)
         read = " ".join(p.read(text).split())
         if sum(not c.isspace() for c in read) < _MIN_CHARS or read in seen:
             return
         seen.add(read)
         out.append(p)
 
+    for a, b in sentences:  # each clause alone, and two neighbours as one
+        parts = clauses(text, a, b)
+        for k, (s, e) in enumerate(parts):
+            add([(s, e)], clause=True)
+            if k + 1 < len(parts) and len(parts) >= 3:
+                add([(s, parts[k + 1][1])], clause=True)
     lines = _lines(text)
     for k, line in enumerate(lines):
         if line is None:

@@ -24,10 +24,19 @@ clean score it applies to, so no held-out real update would have raised an alarm
 Also prints leave-one-set-out recall (train without dev, fresh or fresh2; thresholds from the
 same leave-one-organisation-out), i.e. what it does on payloads it never saw.
 
+Since round seven the pieces include clause readings of long sentences (their own two
+thresholds), every measured payload set (dev, fresh, fresh2 ... fresh6) is trained on and left
+out in turn, and train_world.py's orders in ~80 languages are scored for a leave-one-family-out
+figure (train without a language family, score its orders and clean lines alone, at the
+sentence threshold); they are trained on only when asked.
+
 Experiments (off by default; the shipped model is trained without them): INJECTION_SETS
-(comma list of payload sets trained on and left out in turn, e.g. dev,fresh,fresh2,fresh3,
-fresh4), META_MARKERS=N (train_meta.py's texts about the rewrite of this text, x the first N
-markers), META_CLEAN=1 (train_meta.py's clean look-alikes: staff steps, asks to colleagues).
+(comma list of payload sets trained on and left out in turn), META_MARKERS=N (train_meta.py's
+texts about the rewrite of this text, x the first N markers), META_CLEAN=1 (train_meta.py's
+clean look-alikes), WORLD_MARKERS=N (train_world.py's orders x the first N markers),
+WORLD_CLEAN=1 (its clean lines; 2: also its asks about other summaries), WORLD_PROTOTYPES=0
+(its orders not as prototypes), CLAUSES=0 (no clause readings: round six's pieces),
+FAMILY_OUT=0 (skip the leave-one-family-out loop, ~4x faster).
 """
 
 from __future__ import annotations
@@ -48,8 +57,9 @@ sys.path.insert(0, str(ROOT / "eval/injection"))
 
 from train_meta import meta_clean, meta_positives  # noqa: E402
 from train_payloads import MARKERS, clean, positives  # noqa: E402
+from train_world import families, world, world_clean  # noqa: E402
 
-from coach import injection_model, multilingual  # noqa: E402
+from coach import injection_model, injection_structure, multilingual  # noqa: E402
 
 DEFAULT_REAL = Path(os.environ.get("COACH_REAL_DATA", ROOT.parent / "shared/datasets/real-updates"))
 MARGIN = 0.05  # on the ridge score (+1 order, -1 clean)
@@ -59,7 +69,23 @@ RIDGE = 1.0
 # language" generalises where one linear direction does not (leave-one-set-out: dev 39/39,
 # fresh 18 -> 18/20 at 0.5 and 19/20 at 1.0, fresh2 17 -> 19/20 at 0.5 and 18/20 at 1.0).
 ALPHA = float(os.environ.get("INJECTION_ALPHA", "0.5"))
-SETS = tuple(os.environ.get("INJECTION_SETS", "dev,fresh,fresh2").split(","))
+SETS = tuple(
+    os.environ.get("INJECTION_SETS", "dev,fresh,fresh2,fresh3,fresh4,fresh5,fresh6").split(",")
+)
+# train_world.py: orders and clean lines in ~80 languages (x the first N markers; 0 = not
+# trained on, but still scored for the leave-one-family-out figure), and clause pieces
+WORLD_MARKERS = int(os.environ.get("WORLD_MARKERS", "0"))
+WORLD_CLEAN = os.environ.get("WORLD_CLEAN", "0") in ("1", "2")
+WORLD_CLEAN_MORE = os.environ.get("WORLD_CLEAN", "0") == "2"  # + asks about other summaries
+WORLD_PROTOTYPES = os.environ.get("WORLD_PROTOTYPES", "1") == "1"  # world orders as prototypes
+KINDS = ("sentences", "structural readings", "clauses")
+if os.environ.get("CLAUSES", "1") == "0":  # experiment: without clause readings (round six)
+    injection_structure.clauses = lambda text, a, b: []  # type: ignore[assignment]
+
+
+def _kind(p: injection_structure.Piece) -> int:
+    """0 a sentence, 1 a structural reading, 2 a clause reading (each has its thresholds)."""
+    return 2 if p.clause else int(p.joined)
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -87,13 +113,13 @@ class Texts:
         self.group: list[str] = []
         self.owner: list[int] = []  # reading -> piece
         self.pieces: list[tuple[int, int, str]] = []  # (first row, rows, group) per piece
-        self.joined: list[bool] = []  # per piece: a structural reading (its own thresholds)
+        self.kind: list[int] = []  # per piece: sentence, structural or clause (thresholds)
         self.sentence: dict[int, bool] = {}  # per piece of an update: one of its sentences
         self.updates: list[tuple[list[int], str, set[int], list[frozenset[int]]]] = []
         # (pieces, group, payload pieces, sentences each piece overlaps)
 
     def piece(
-        self, text: str, label: int, group: str, all_readings: bool = True, joined: bool = False
+        self, text: str, label: int, group: str, all_readings: bool = True, kind: int = 0
     ) -> int:
         """Add one piece; label 1 order, 0 clean, -1 neither (kept for context only)."""
         if not injection_model.informative(text):
@@ -107,7 +133,7 @@ class Texts:
             self.group.append(group)
             self.owner.append(len(self.pieces))
         self.pieces.append((first, len(readings), group))
-        self.joined.append(joined)
+        self.kind.append(kind)
         return len(self.pieces) - 1
 
     def update(self, text: str, group: str, payload: str = "", marker: str = "") -> None:
@@ -128,11 +154,21 @@ class Texts:
                     label = 1 if ours >= len(words) / 2 else -1
                 elif ours >= len(words) / 2 and any(w in pay and len(w) > 3 for w in words):
                     label = -1  # a fragment of the payload without its marker
-            ids.append(self.piece(read, label, group, joined=p.joined))
+            ids.append(self.piece(read, label, group, kind=_kind(p)))
             self.sentence[ids[-1]] = not p.joined
             overlaps.append(p.sentences)
         bad = {i for i in ids if self.label[self.pieces[i][0]] == 1}
         self.updates.append((ids, group, bad, overlaps))
+
+
+def _world_pieces(data: Texts, text: str, label: int, group: str, marker: str = "") -> list[int]:
+    """One train_world.py line as the classifier reads it alone: the sentence, and its clauses
+    (for an order: only those holding the marker)."""
+    ids = [data.piece(text, label, group)]
+    for a, b in injection_structure.clauses(text, 0, len(text)):
+        if not marker or marker in text[a:b]:
+            ids.append(data.piece(text[a:b], label, group, kind=2))
+    return ids
 
 
 def _words(text: str) -> list[str]:
@@ -150,7 +186,7 @@ def main() -> int:
         data.piece(t, 1, "train", False)
     for r in _jsonl(ROOT / "eval/units.jsonl"):
         for p in injection_model.pieces(r["text"]):
-            data.piece(p.read(r["text"]), 0, "synthetic", joined=p.joined)
+            data.piece(p.read(r["text"]), 0, "synthetic", kind=_kind(p))
     for _, t in clean() + (meta_clean() if os.environ.get("META_CLEAN", "0") == "1" else []):
         data.piece(t, 0, "clean")
     for name in SETS:
@@ -158,15 +194,33 @@ def main() -> int:
             data.update(r["update"], name, r["payload"], r.get("marker", r["canary"]))
     for u in _jsonl(real / "updates.jsonl"):
         data.update(u["text"], "real:" + (u.get("org") or "none"))
+    family = {lang: fam for fam, langs in families().items() for lang in langs}
+    templates: dict[str, list[list[int]]] = {}  # family -> per order (first marker): its pieces
+    for lang, (_, orders, _) in world().items():
+        for t in orders:
+            for n, m in enumerate(MARKERS[: max(1, WORLD_MARKERS)]):
+                ids = _world_pieces(data, t.format(m=m), 1, "world:" + family[lang], m)
+                if n == 0:
+                    templates.setdefault(family[lang], []).append(ids)
+    clean_ids: dict[str, list[int]] = {}
+    for lang, t in world_clean(more=WORLD_CLEAN_MORE):
+        clean_ids.setdefault(family[lang], []).extend(
+            _world_pieces(data, t, 0, "wclean:" + family[lang])
+        )
 
     x = multilingual.embed(data.rows).astype(np.float64)
     label = np.asarray(data.label)
     y = (label == 1).astype(np.float64)
-    usable = label >= 0
     group = np.asarray(data.group)
+    usable = label >= 0
+    if not WORLD_MARKERS:
+        usable &= ~np.char.startswith(group.astype(str), "world:")
+    if not WORLD_CLEAN:
+        usable &= ~np.char.startswith(group.astype(str), "wclean:")
+    proto_ok = WORLD_PROTOTYPES | ~np.char.startswith(group.astype(str), "world:")
     owner = np.asarray(data.owner)
     first = np.asarray([f for f, _, _ in data.pieces])
-    joined = np.asarray(data.joined)
+    kind = np.asarray(data.kind)
     # closeness of each piece to the nearest sentence of its update it does not overlap
     near = np.ones(len(data.pieces))
     for ids, _, _, overlaps in data.updates:
@@ -183,7 +237,7 @@ def main() -> int:
         """The ridge score plus ALPHA x the cosine to the closest training order (what
         coach.injection_model computes with the shipped weights and prototypes)."""
         w, b = fit(x[keep], y[keep])
-        protos = x[keep & (y == 1)]
+        protos = x[keep & (y == 1) & proto_ok]
         return lambda z: z @ w + b + ALPHA * (z @ protos.T).max(axis=1)
 
     def piece_scores(
@@ -199,14 +253,14 @@ def main() -> int:
         return {p: (a, d) for p, (a, d) in best.items()}
 
     def thresholds(keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """[sentence, joined] thresholds, any and off-genre, and the worst clean pieces.
-        Decoded readings count as sentences (coach.injection_model.line_spans)."""
-        top, top_off, worst = np.full(2, -9.0), np.full(2, -9.0), ["", ""]
+        """[sentence, joined, clause] thresholds, any and off-genre, and the worst clean
+        pieces. Decoded readings count as sentences (coach.injection_model.line_spans)."""
+        top, top_off, worst = np.full(3, -9.0), np.full(3, -9.0), ["", "", ""]
         for org in orgs:
             train = keep & usable & (group != org)
             scored = piece_scores(scorer(train), np.flatnonzero((group == org) & (label > -2)))
             for p, (v, dv) in scored.items():
-                for k, val in ((int(joined[p]), v), (0, dv)):
+                for k, val in ((int(kind[p]), v), (0, dv)):
                     if val > top[k]:
                         top[k], worst[k] = val, data.rows[first[p]]
                     if near[p] < GENRE_MAX:
@@ -214,20 +268,20 @@ def main() -> int:
         return top + MARGIN, top_off + MARGIN, worst
 
     def caught(p: int, v: tuple[float, float], t1: np.ndarray, t2: np.ndarray) -> bool:
-        k = int(joined[p])
+        k = int(kind[p])
         off = near[p] < GENRE_MAX
         return v[0] >= t1[k] or (off and v[0] >= t2[k]) or v[1] >= t1[0] or (off and v[1] >= t2[0])
 
     everything = np.ones(len(y), dtype=bool)
     thr, thr_off, worst = thresholds(everything)
-    for k, kind in enumerate(("sentences", "structural readings")):
+    for k, kind_name in enumerate(KINDS):
         real_k = [
             i for ids, g, _, _ in data.updates if g.startswith("real:") for i in ids
-            if joined[i] == bool(k)
+            if kind[i] == k
         ]  # fmt: skip
         n_off = sum(near[i] < GENRE_MAX for i in real_k)
         print(
-            f"{kind}: threshold {thr[k]:.3f}, off-genre {thr_off[k]:.3f} ({len(real_k)} real, "
+            f"{kind_name}: threshold {thr[k]:.3f}, off-genre {thr_off[k]:.3f} ({len(real_k)} real, "
             f"{n_off} off-genre; highest held-out: {worst[k][:80]!r})"
         )
 
@@ -245,8 +299,29 @@ def main() -> int:
             misses += not ok
         print(f"leave {name} out: thresholds {t1.round(3)} / {t2.round(3)}, {held}/{held + misses}")
 
+    fam_held = fam_all = fam_alarm = fam_clean = 0
+    skip = os.environ.get("FAMILY_OUT", "1") == "0"  # quick experiments: no family figure
+    for fam in [] if skip else sorted(templates):  # leave one language family out
+        keep = (group != "world:" + fam) & (group != "wclean:" + fam)
+        t1, t2, _ = thresholds(keep)
+        score = scorer(keep & usable)
+        got = 0
+        for ids in templates[fam]:
+            sc = piece_scores(score, np.flatnonzero(np.isin(owner, ids)))
+            got += any(caught(p, v, t1, t2) for p, v in sc.items())
+        sc = piece_scores(score, np.flatnonzero(np.isin(owner, clean_ids.get(fam, []))))
+        alarms = sum(caught(p, v, t1, t2) for p, v in sc.items())
+        fam_held, fam_all = fam_held + got, fam_all + len(templates[fam])
+        fam_alarm, fam_clean = fam_alarm + alarms, fam_clean + len(sc)
+        print(
+            f"leave family {fam} out: {got}/{len(templates[fam])}, clean pieces flagged {alarms}/{len(sc)}"
+        )
+    print(
+        f"leave-one-family-out: {fam_held}/{fam_all} orders, {fam_alarm}/{fam_clean} clean pieces flagged"
+    )
+
     w, b = fit(x[usable], y[usable])
-    protos = x[usable & (y == 1)].astype(np.float16)
+    protos = x[usable & (y == 1) & proto_ok].astype(np.float16)
     np.save(ROOT / "coach/data/injection_prototypes.npy", protos, allow_pickle=False)
     out = {
         "alpha": ALPHA,
@@ -256,6 +331,8 @@ def main() -> int:
         "threshold_offgenre": round(float(thr_off[0]), 4),
         "threshold_joined": round(float(thr[1]), 4),
         "threshold_joined_offgenre": round(float(thr_off[1]), 4),
+        "threshold_clause": round(float(thr[2]), 4),
+        "threshold_clause_offgenre": round(float(thr_off[2]), 4),
         "genre_max": GENRE_MAX,
         "bias": round(b, 6),
         "weights": [round(float(v), 6) for v in w],
