@@ -284,9 +284,9 @@ def spans(text: str, classify: bool = False, genre: bool = True) -> list[tuple[i
             found.extend((s, e) for s, e, ms, me in _rule_spans(flat) if "\n" in text[ms:me])
     found.extend((s, e) for s, e, _ in injection_norm.encoded(text))
     if classify:  # the language-independent signal: each sentence's vector, classified
-        # HTML comments are set aside whole by rule (above); the classifier reads the rest, so
-        # a clean sentence beside a comment is judged on its own words
-        found.extend(injection_model.line_spans(_blank(text, _comments(text)), genre))
+        # what the rules set aside (a comment, an "ADMIN:" order, an encoded run) is gone; the
+        # classifier reads the rest, so a clean sentence beside it is judged on its own words
+        found.extend(injection_model.line_spans(_blank(text, found), genre))
     found = [_trim(text, s, e) for s, e in found]
     # an order read across a link: what a set-aside passage points at goes with it
     found.extend(_trim(text, s, e) for s, e in injection_links.linked(text, views[-1], found))
