@@ -31,7 +31,9 @@ MAX_SCORED_UNITS = 200  # as coach.core.MAX_GROUNDED_UNITS: a big paste is score
 _REF_LABEL = re.compile(r"(\])\[[^\]\n]*\]")  # "[text][label]": the label is not content
 _MARKS = re.compile(r"[\[\]*_`]")
 _LABEL = re.compile(r"^(?:\*\*)?[A-Z][A-Za-z ,'&/-]{0,40}?(?:\*\*)?:\s+")  # "What changed: "
-_JOIN = re.compile(r"(?<=[;:])\s+")  # "A; b" and "Heading: b", as the offline engine joins
+# "A; b" and "Heading: b", as the offline engine joins; "A. B." where the segmenter kept
+# sentences together (initials: a 4,000-line paste of "- x" became one unit "X. X. X. ...")
+_JOIN = re.compile(r"(?<=[;:.!?])\s+")
 
 
 def key(text: str) -> str:

@@ -92,3 +92,10 @@ def test_a_big_paste_is_scored_on_its_first_units() -> None:
     assert len(got.texts) == MAX_SCORED_UNITS + 1
     assert got.new == ["A new closing line."]
     assert max(i for i in got.source if i is not None) == MAX_SCORED_UNITS - 1
+
+
+def test_sentences_kept_together_by_the_segmenter_still_reuse_their_units() -> None:
+    from coach.preservation import pieces
+
+    got = pieces(["x", "x", "Shipped it"], ["X. X. Shipped it.", "What changed: shipped it"])
+    assert got.new == [] and set(got.source) == {0, 2}
