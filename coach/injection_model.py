@@ -217,11 +217,15 @@ def scores(
     pieces: list[str],
     sentence: list[bool] | None = None,
     overlaps: list[frozenset[int]] | None = None,
+    *,
+    near: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per piece: the classifier's score of what it says, of its decoded reading (rot13,
     another shift or reversal: -inf when there is none), and its cosine to the closest
     sentence it does not overlap (1.0 when there is none), which says whether it fits the
-    text. Without `sentence`/`overlaps` every piece is a separate sentence."""
+    text. Without `sentence`/`overlaps` every piece is a separate sentence. `near=False` skips
+    that cosine (all 1.0): it costs pieces x sentences, and a caller without the off-genre
+    threshold (ingest: strategy prose is another genre) never reads it."""
     if not pieces:
         empty = np.zeros(0, dtype=np.float32)
         return empty, empty, empty
@@ -242,6 +246,8 @@ def scores(
     np.maximum.at(decoded, np.asarray(owner)[rest], raw[rest])
     dumb = [i for i, p in enumerate(pieces) if not informative(p)]
     plain[dumb] = decoded[dumb] = -np.inf
+    if not near:
+        return plain, decoded, np.ones(len(pieces), dtype=np.float32)
     if sentence is None or overlaps is None:
         sentence = [True] * len(pieces)
         overlaps = [frozenset([i]) for i in range(len(pieces))]
@@ -282,15 +288,16 @@ def line_spans(text: str, genre: bool = True) -> list[tuple[int, int]]:
         return []
     found = injection_structure.pieces(text, sentences)
     m = _model()
-    s, decoded, near = scores(
-        [p.read(text) for p in found],
-        [not p.joined for p in found],
-        [p.sentences for p in found],
-    )
     # "Unlike every other sentence" needs other sentences to be unlike: in a two- or
     # three-sentence update every sentence is far from the rest (a contact line beside two
     # ticket counts), so the lower off-genre threshold applies only with enough context.
     offgenre = genre and len(sentences) >= OFFGENRE_MIN_SENTENCES
+    s, decoded, near = scores(
+        [p.read(text) for p in found],
+        [not p.joined for p in found],
+        [p.sentences for p in found],
+        near=offgenre,
+    )
     kind = np.asarray([2 if p.clause else int(p.joined) for p in found])
     thr = np.choose(kind, [m.threshold, m.threshold_joined, m.threshold_clause])
     thr_off = np.choose(

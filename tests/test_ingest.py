@@ -215,3 +215,15 @@ def test_broken_store_is_rebuilt_from_manifest(
         assert "rebuilt collection 'strategy'" in caplog.text
     assert hits and hits[0].source == "estates.docx"
     assert fresh.store.count("strategy") == count
+
+
+def test_a_document_past_the_text_limit_is_one_sentence() -> None:
+    from coach.ingest import load_bytes
+    from coach.ingest.formats import MAX_DOCUMENT_CHARS
+
+    words = "We will plant trees along every river. "
+    body = words * (MAX_DOCUMENT_CHARS // len(words) + 10)
+    with pytest.raises(IngestError, match=r"huge\.md holds [\d,]+ characters of text") as err:
+        load_bytes(f"# Huge\n\n{body}".encode(), "huge.md")
+    assert "\n" not in str(err.value) and "split it" in str(err.value)
+    assert load_bytes(f"# Fine\n\n{words}".encode(), "fine.md")

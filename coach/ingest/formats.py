@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from coach.errors import IngestError
 from coach.ingest.chunking import Document
 from coach.ingest.docx_loader import load_docx
 from coach.ingest.html_loader import load_html
@@ -90,9 +91,27 @@ def filtered(document: Document, name: str) -> Document:
     return document
 
 
+# Text one document may hold (about 1,000 pages): past it, a document is refused before the
+# injection filter and the embedder, whose time and memory grow with it (a 14 MB Markdown file
+# held 8 GB within three minutes), and a strategy that long is many documents anyway.
+MAX_DOCUMENT_CHARS = 2_000_000
+
+
 def _with_filter(loader: Loader) -> Loader:
     def load(data: bytes, name: str) -> Document:
-        return filtered(loader(data, name), name)
+        document = loader(data, name)
+        size = (
+            len(document.title)
+            + sum(len(h) for sec in document.sections for h, _ in sec.heads)
+            + sum(len(line) + 1 for sec in document.sections for line in sec.lines)
+        )
+        if size > MAX_DOCUMENT_CHARS:
+            raise IngestError(
+                f"{name} holds {size:,} characters of text, more than the "
+                f"{MAX_DOCUMENT_CHARS:,} coach indexes from one document; split it.",
+                name,
+            )
+        return filtered(document, name)
 
     load.__doc__ = loader.__doc__
     load.__name__ = loader.__name__
@@ -107,4 +126,13 @@ def describe() -> str:
     return ", ".join(SUFFIXES[:-1]) + f" or {SUFFIXES[-1]}"
 
 
-__all__ = ["LOADERS", "SUFFIXES", "describe", "filtered", "load_docx", "load_html", "load_markdown"]
+__all__ = [
+    "LOADERS",
+    "MAX_DOCUMENT_CHARS",
+    "SUFFIXES",
+    "describe",
+    "filtered",
+    "load_docx",
+    "load_html",
+    "load_markdown",
+]
