@@ -223,6 +223,12 @@ def test_gold_rows_read_what_a_hidden_set_may_hold_and_say_what_they_set_aside(
         "grounding_updates.jsonl: 1 row(s) set aside (first: line 3 has no 'update_id')"
     ]
     assert gold_rows(tmp_path / "absent.jsonl", notes) == [] and len(notes) == 1
+    # a unit row without its id is named by the id, not by the text it does have
+    units = tmp_path / "grounding.jsonl"
+    units.write_text('{"unit": "Shipped it", "gold": null}\n', "utf-8")
+    notes = []
+    assert gold_rows(units, notes) == []
+    assert notes == ["grounding.jsonl: 1 row(s) set aside (first: line 1 has no 'update_id')"]
 
 
 # ---------------------------------------------------------------- runs on real-data variants

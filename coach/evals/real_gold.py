@@ -92,7 +92,8 @@ def gold_rows(
             row["file"] = str(row["item_id"]).split("#", 1)[0]
         has_text = isinstance(row.get(text), str) and row[text].strip()
         if not row.get(key) or (need_text and not has_text):
-            bad.append(f"line {n} has no {text!r}")
+            missing = text if row.get(key) else key  # name what is missing: the id first
+            bad.append(f"line {n} has no {missing!r}")
             continue
         rows.append(row)
     if bad and notes is not None:
