@@ -99,3 +99,14 @@ def test_sentences_kept_together_by_the_segmenter_still_reuse_their_units() -> N
 
     got = pieces(["x", "x", "Shipped it"], ["X. X. Shipped it.", "What changed: shipped it"])
     assert got.new == [] and set(got.source) == {0, 2}
+
+
+def test_the_matching_key_examples_hold() -> None:
+    """preservation.key's docstring example (a rewrite piece reuses a unit's vector only when
+    their keys match) is run here; nothing else ran it."""
+    import doctest
+
+    import coach.preservation
+
+    run = doctest.testmod(coach.preservation)
+    assert run.attempted >= 1 and run.failed == 0
