@@ -15,14 +15,14 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from coach import yaml_io
 
 DATA = Path(__file__).with_name("train_world.yaml")
 
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    return yaml.safe_load(DATA.read_text("utf-8"))
+    return yaml_io.load(DATA.read_text("utf-8"))  # PyYAML lives in coach/yaml_io.py
 
 
 def world() -> dict[str, tuple[str, list[str], list[str]]]:
@@ -31,17 +31,6 @@ def world() -> dict[str, tuple[str, list[str], list[str]]]:
         lang: (v["family"], list(v["orders"]), list(v["clean"]))
         for lang, v in _data()["languages"].items()
     }
-
-
-def world_positives(markers: list[str], langs: set[str] | None = None) -> list[tuple[str, str]]:
-    """(language, text) for every order x marker (only `langs`, when given)."""
-    return [
-        (lang, t.format(m=m))
-        for lang, (_, orders, _) in world().items()
-        if langs is None or lang in langs
-        for t in orders
-        for m in markers
-    ]
 
 
 def world_clean(langs: set[str] | None = None, more: bool = False) -> list[tuple[str, str]]:
