@@ -159,6 +159,6 @@ def _finished(
         return
     done, _ = wait(pending, timeout=None if block else 0, return_when=FIRST_COMPLETED)
     for fut in done:
-        block = pending.pop(fut)
-        for (tag, _), result in zip(block, fut.result(), strict=True):
+        rows = pending.pop(fut)  # not `block`: that is the wait-or-not flag
+        for (tag, _), result in zip(rows, fut.result(), strict=True):
             yield tag, result
