@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 from coach import Coach
 from coach.app import render
@@ -53,9 +56,10 @@ class Recording:
     def __init__(self) -> None:
         from coach.embeddings import get_embedder
 
-        self.inner, self.asked = get_embedder(), []
+        self.inner = get_embedder()
+        self.asked: list[str] = []
 
-    def embed(self, texts):  # type: ignore[no-untyped-def]
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
         self.asked.extend(texts)
         return self.inner.embed(texts)
 
