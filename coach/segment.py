@@ -52,6 +52,17 @@ def parse(text: str) -> list[Segment]:
             out.extend(_split(text, item[0], item[1], kind))
         item = None
 
+    # The open item's shape, kept as it grows, so a long paragraph of wrapped lines is read in
+    # linear time (slicing and counting the whole item at every line was quadratic).
+    lines = 0  # its lines
+    balance = 0  # "(" minus ")" in it
+    last = 0  # where its last line's text starts
+
+    def begin(start: int, end: int) -> None:
+        nonlocal item, lines, balance, last
+        item, lines, last = [start, end], 1, start
+        balance = text.count("(", start, end) - text.count(")", start, end)
+
     pos = 0
     for line in text.splitlines(keepends=True):
         line_start = pos
@@ -89,31 +100,33 @@ def parse(text: str) -> list[Segment]:
         if m:
             flush()
             kind = "checkbox" if m.group(2) else "bullet"
-            item = [line_start + m.end(), line_end]
+            begin(line_start + m.end(), line_end)
         elif (
             item is None
-            or _new_paragraph(text, item, kind, body)
-            or (kind == "sentence" and _title_line(text[item[0] : item[1]], body))
+            or _new_paragraph(text[last : item[1]], balance, kind, body)
+            or (kind == "sentence" and lines == 1 and _title_line(text[item[0] : item[1]], body))
         ):
             flush()
             kind = "sentence"
-            item = [line_start + len(body) - len(body.lstrip()), line_end]
+            begin(line_start + len(body) - len(body.lstrip()), line_end)
         else:  # a wrapped line: the open paragraph or bullet goes on
             item[1] = line_end
+            lines, last = lines + 1, line_start
+            balance += body.count("(") - body.count(")")
     flush()
     return out
 
 
-def _new_paragraph(text: str, item: list[int], kind: str, line: str) -> bool:
+def _new_paragraph(last_line: str, balance: int, kind: str, line: str) -> bool:
     """After a finished bullet ("... fixed (5%)"), an unindented line that starts a sentence
     (capital, digit, link) starts new prose; so does a bold line. A lower-case line, or one
-    after an open bracket, is the bullet running on."""
+    after an open bracket, is the bullet running on. `last_line` is the bullet's last line,
+    `balance` its count of "(" less ")"."""
     if kind == "sentence" or line[:1].isspace():
         return False
     if line.startswith(("**", "__")):
         return True
-    body = text[item[0] : item[1]]
-    finished = body.rstrip()[-1:] in (".", "!", "?", ")") and body.count("(") == body.count(")")
+    finished = last_line.rstrip()[-1:] in (".", "!", "?", ")") and balance == 0
     return finished and bool(re.match(r"[A-Z0-9\[\"“(]", line))
 
 

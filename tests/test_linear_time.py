@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from coach.analysis import analyze
@@ -54,6 +54,8 @@ def test_injection_filter_is_linear(unit: str) -> None:
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), min_size=3, max_size=30).map("".join))
+@example("\n:assistant, ")  # one paragraph of short wrapped lines: was 30x (quadratic)
+@example("lower wrapped line with (paren\n")  # a bullet's running lines: the same
 def test_segmentation_is_linear(unit: str) -> None:
     assert _ratio(segment, unit, 3000) < 24, repr(unit[:80])
 
