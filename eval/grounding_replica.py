@@ -35,6 +35,7 @@ import numpy as np
 from coach import Coach, multilingual
 from coach.evals import grounding as G
 from coach.evals.gold import item_passages
+from coach.evals.real_gold import gold_rows
 from coach.injection_model import segments, unmasked
 from coach.retrieval import background_texts, embed_text, query_vector, query_windows
 from coach.settings import Settings
@@ -69,10 +70,10 @@ def dump(data_dir: Path, sample: Path | None = None, home: Path | None = None) -
                 "mini": np.asarray([found[i] for i in ids], dtype=np.float32),
                 "use": multilingual.embed([embed_text(h) for h in hits[org]]),
             }
-        items = G._jsonl(data_dir / "strategy" / "ITEMS.jsonl")
+        items = gold_rows(data_dir / "strategy" / "ITEMS.jsonl")
         gold_ids = {it["item_id"]: item_passages(it, hits.get(it["org"], [])) for it in items}
-        gold_updates = {g["update_id"]: g for g in G._jsonl(data_dir / "grounding_updates.jsonl")}
-        for u in G._jsonl(data_dir / "updates.jsonl"):
+        gold_updates = {g["update_id"]: g for g in gold_rows(data_dir / "grounding_updates.jsonl")}
+        for u in gold_rows(data_dir / "updates.jsonl"):
             windows = query_windows(u["text"])
             mini = retriever.embedder.embed([u["text"], *windows])
             sentences = [unmasked(u["text"][s:e]) for s, e in segments(u["text"])]

@@ -44,11 +44,6 @@ NO_FOLD = "n/a: without it no other organisation's updates are left to fit a thr
 BASELINE_FLOOR = 0.34  # main's raw-cosine "unmapped" floor, for the dense-only baseline
 
 
-def _jsonl(path: Path, notes: list[str] | None = None) -> list[dict[str, Any]]:
-    """A gold file's rows; a row it cannot read is set aside and said in `notes`."""
-    return gold_rows(path, notes)
-
-
 def _sample_corpus() -> Path:
     from coach.resources import data_path
 
@@ -105,7 +100,7 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
         folder_of = _folders(cols)  # "NRW" in the updates finds strategy/nrw/, as rewrites do
         items = [
             {**it, "org": folder_of(it.get("org"))}
-            for it in _jsonl(data_dir / "strategy" / "ITEMS.jsonl", set_aside)
+            for it in gold_rows(data_dir / "strategy" / "ITEMS.jsonl", set_aside)
         ]
         gold_ids = {it["item_id"]: item_passages(it, passages.get(it["org"], [])) for it in items}
         holds: dict[str, int] = {}  # passage id -> how many strategic items it holds
@@ -113,12 +108,12 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
             for i in held:
                 holds[i] = holds.get(i, 0) + 1
         gold_updates = {
-            g["update_id"]: g for g in _jsonl(data_dir / "grounding_updates.jsonl", set_aside)
+            g["update_id"]: g for g in gold_rows(data_dir / "grounding_updates.jsonl", set_aside)
         }
         rows = []
         queries: dict[str, np.ndarray] = {}  # update id -> its query vector (units' context)
         skipped: list[str] = []  # updates coach refuses (too long, say): said, not scored
-        for u in _jsonl(data_dir / "updates.jsonl", set_aside):
+        for u in gold_rows(data_dir / "updates.jsonl", set_aside):
             try:
                 analysis = coach.analyze(u["text"])
             except CoachError as exc:
@@ -159,7 +154,7 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
         }
         labelled = [
             {**g, "org": folder_of(g.get("org"))}
-            for g in _jsonl(data_dir / "grounding.jsonl", set_aside)
+            for g in gold_rows(data_dir / "grounding.jsonl", set_aside)
         ]
         labelled = [g for g in labelled if g["org"] in cols]
         units = unit_rows(coach, labelled, cols, counts, gold_ids, queries, cited)
@@ -343,18 +338,23 @@ def evaluate_grounding(
     }
 
 
+def _shown(v: Any) -> Any:
+    """A figure as printed: 4 places (real.json keeps every digit)."""
+    return round(v, 4) if isinstance(v, float) else v
+
+
 def format_report(result: dict[str, Any]) -> str:
     """The grounding section of `coach eval real`, as plain text."""
     lines = [
         f"Grounding (threshold {result['threshold']:+.3f} update, {result['unit threshold']:+.3f} unit; "
         f"passages per collection: {result['chunks']})"
     ]
-    lines += [f"  {k}: {v}" for k, v in result["summary"].items()]
+    lines += [f"  {k}: {_shown(v)}" for k, v in result["summary"].items()]
     lines.append(
         "  leave-one-organisation-out (threshold fitted without the held-out organisation):"
     )
     for f in result["logo"]:
-        lines.append("    " + ", ".join(f"{k} {v}" for k, v in f.items()))
+        lines.append("    " + ", ".join(f"{k} {_shown(v)}" for k, v in f.items()))
     lines.append(f"  fitted on all organisations: {result['fitted on all']}")
     if result.get("updates skipped"):
         lines.append(f"  updates not scored: {result['updates skipped']}")
