@@ -21,7 +21,7 @@ from typing import Any
 
 from coach.errors import CoachError, InputError
 from coach.evals.dataset import json_object
-from coach.evals.real_gold import _id, _org, gold_rows
+from coach.evals.real_gold import as_id, as_org, gold_rows
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "real-updates"
@@ -112,7 +112,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def _update(row: dict[str, Any], where: str) -> RealUpdate:
-    uid = _id(row.get("id"))
+    uid = as_id(row.get("id"))
     if uid is None:
         raise InputError(f"{where}: 'id' must be a non-empty string.")
     if not isinstance(row.get("text"), str) or not row["text"].strip():
@@ -128,7 +128,7 @@ def _update(row: dict[str, Any], where: str) -> RealUpdate:
         raise InputError(f"{where}: 'outcome' must be a string or null.")
     return RealUpdate(
         id=uid,
-        org=_org(row.get("org")),
+        org=as_org(row.get("org")),
         text=row["text"],
         label=label,
         facts=tuple(f for f in facts if f.strip()),
@@ -202,7 +202,7 @@ def load_real(
                     f"units.jsonl line {n}: needs a 'unit' text and a label "
                     f"({', '.join(UNIT_LABELS)})."
                 )
-            uid = _id(r.get("update_id"))
+            uid = as_id(r.get("update_id"))
             if uid not in ids:
                 orphans += 1
                 continue

@@ -14,7 +14,7 @@ from coach.errors import InputError
 from coach.evals.dataset import json_object
 
 
-def _id(value: Any) -> str | None:
+def as_id(value: Any) -> str | None:
     """An id as text: strings (stripped) and integers are ids, anything else is not."""
     if isinstance(value, bool):
         return None
@@ -35,7 +35,7 @@ def _texts(value: Any) -> list[str]:
     return []
 
 
-def _org(value: Any) -> str | None:
+def as_org(value: Any) -> str | None:
     """An organisation as text (a number is a name too); null, true/false or blank: none."""
     if value is None or isinstance(value, bool):
         return None
@@ -79,9 +79,9 @@ def gold_rows(
             bad.append(str(exc).rstrip("."))
             continue
         if key:
-            row[key] = _id(row.get(key))
+            row[key] = as_id(row.get(key))
         if "org" in row:
-            row["org"] = _org(row["org"])
+            row["org"] = as_org(row["org"])
         for name in lists:
             row[name] = _texts(row.get(name))
         if (
@@ -101,4 +101,4 @@ def gold_rows(
     return rows
 
 
-__all__ = ["gold_rows"]
+__all__ = ["as_id", "as_org", "gold_rows"]
