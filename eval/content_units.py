@@ -22,7 +22,7 @@ from coach.core import Coach
 from coach.embeddings import get_embedder
 from coach.evals.content import cosine_pairs, lai_pairs, spearman
 from coach.evals.real import load_real
-from coach.evals.rewrites import _collections
+from coach.evals.rewrites import strategy_collections
 from coach.injection import quarantine
 from coach.preservation import pieces, preservation
 
@@ -68,7 +68,7 @@ def main() -> None:
 
     ds = load_real(args.data)
     coach = Coach(home=Path(tempfile.mkdtemp(prefix="coach-content-")), cache=False)
-    cols = _collections(coach, ds)
+    cols = strategy_collections(coach, ds)
     tok = get_embedder()._tokenizer
     rng = random.Random(7)
     olds, news = [], []

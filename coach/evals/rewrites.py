@@ -210,7 +210,7 @@ def invented_outcome(result: Any, source: str) -> list[str]:
     return out
 
 
-def _collections(coach: Any, ds: RealDataset) -> dict[str | None, str]:
+def strategy_collections(coach: Any, ds: RealDataset) -> dict[str | None, str]:
     """One collection per organisation with readable strategy documents; the rest share an
     empty one. A document that fails to ingest is skipped (grounding names it)."""
     names: dict[str | None, str] = {}
@@ -242,7 +242,7 @@ def rewrite_all(
         tmp = tempfile.TemporaryDirectory(prefix="coach-eval-real-")
         home = tmp.name
     coach = Coach(home=Path(home), cache=False)
-    cols = _collections(coach, ds)
+    cols = strategy_collections(coach, ds)
 
     def embed(texts: list[str]) -> np.ndarray:
         return unit_vectors(texts, cache=None)
@@ -344,4 +344,11 @@ def _mean(xs: Sequence[float]) -> float | None:
     return round(float(np.mean(xs)), 4) if xs else None
 
 
-__all__ = ["content_sentences", "leads_with", "rewrite_all", "score_rewrite", "summarise"]
+__all__ = [
+    "content_sentences",
+    "leads_with",
+    "rewrite_all",
+    "score_rewrite",
+    "strategy_collections",
+    "summarise",
+]

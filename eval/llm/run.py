@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     from coach.engines.base import Request
     from coach.evals.eye import unit_vectors
     from coach.evals.real import load_real
-    from coach.evals.rewrites import _collections, score_rewrite, summarise
+    from coach.evals.rewrites import score_rewrite, strategy_collections, summarise
     from tests.real_llm import llama_server
 
     ds = load_real(None)
@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     with server as srv:
         coach = Coach(home=home, cache=False, **srv.settings(max_retries=1))
-        cols = _collections(coach, ds)
+        cols = strategy_collections(coach, ds)
         llm: Any = _primary(coach.engine("llm"))
         answers = _record(llm)
         for n, upd in enumerate(updates, 1):
