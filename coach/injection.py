@@ -283,6 +283,7 @@ def spans(text: str, classify: bool = False, genre: bool = True) -> list[tuple[i
         if flat != v:  # keep what only the joined lines reveal: a match that crosses a break
             found.extend((s, e) for s, e, ms, me in _rule_spans(flat) if "\n" in text[ms:me])
     found.extend((s, e) for s, e, _ in injection_norm.encoded(text))
+    found.extend(_joined_spans(text))
     if classify:  # the language-independent signal: each sentence's vector, classified
         # what the rules set aside (a comment, an "ADMIN:" order, an encoded run) is gone; the
         # classifier reads the rest, so a clean sentence beside it is judged on its own words
@@ -298,6 +299,19 @@ def spans(text: str, classify: bool = False, genre: bool = True) -> list[tuple[i
         else:
             merged.append((s, e))
     return merged
+
+
+def _joined_spans(text: str) -> list[tuple[int, int]]:
+    """An order split across table cells or image alt texts (coach.injection_links.joined):
+    the rules read each run joined, and a hit that crosses pieces sets aside every piece from
+    its trigger to its end. A hit inside one piece is left to the ordinary reading."""
+    found: list[tuple[int, int]] = []
+    for run, pieces in injection_links.joined(text):
+        for _s, e, ms, _me in _rule_spans(injection_norm.latin(run)):
+            hit = [(a, b) for a, b, at in pieces if at < e and at + (b - a) > ms]
+            if len(hit) > 1:
+                found.extend(hit)
+    return found
 
 
 def _blank(text: str, found: list[tuple[int, int]]) -> str:

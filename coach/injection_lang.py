@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from coach import yaml_io
 from coach.injection_norm import vocabulary
 
 Rule = tuple[re.Pattern[str], str]
@@ -40,7 +41,20 @@ def rules() -> tuple[Rule, ...]:
     for a, b in ((ig, no), (no, ig), (ai, order), (where, order)):
         out.append((re.compile(rf"(?:{a}){_CJK_GAP}(?:{b})"), "sentence"))
     out.extend(_english())
+    out.extend(_about_rewrite())
     return tuple(out)
+
+
+def _about_rewrite() -> list[Rule]:
+    """Text about this text's future rewrite (coach/data/injection_address.yaml): it addresses
+    the automated writer or prescribes what a derived version of it will say. Either is about
+    the rewrite, not the work, in any phrasing that spells no "instruction"."""
+    data = yaml_io.data("injection_address.yaml")
+    writer = data["writer"]
+    return [
+        (re.compile(p.replace("{writer}", writer), re.I | re.M), "sentence")
+        for p in (*data["address"], *data["derived"])
+    ]
 
 
 _ARTEFACT = (

@@ -71,3 +71,50 @@ def linked(text: str, folded: str, found: list[tuple[int, int]]) -> list[tuple[i
                     end = text.find("\n", d.start())
                     extra.append((d.start(), len(text) if end < 0 else end))
     return extra
+
+
+_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)
+_RULE_ROW = re.compile(r"^[\s|:-]*$")
+_ALT = re.compile(r"!\[([^\]\n]{1,300})\]\([^)\n]{0,300}\)")
+
+Piece = tuple[int, int, int]  # (start in the text, end in the text, start in the joined string)
+
+
+def _join(parts: list[tuple[int, int]], text: str) -> tuple[str, list[Piece]]:
+    out, pieces, pos = [], [], 0
+    for a, b in parts:
+        pieces.append((a, b, pos))
+        out.append(text[a:b])
+        pos += b - a + 1
+    return " ".join(out), pieces
+
+
+def joined(text: str) -> list[tuple[str, list[Piece]]]:
+    """Parts of `text` that a reader takes as one run although lines apart, each run joined
+    into one string with where each piece came from: a table column's cells, top to bottom
+    (one table at a time), and every image's alt text in order. An order split one piece per
+    cell or per image reads whole only here."""
+    runs: list[list[tuple[int, int]]] = []
+    columns: dict[int, list[tuple[int, int]]] = {}
+    for a, b in [*_lines(text), (len(text) + 1, len(text) + 1)]:
+        row = _ROW.match(text, a, b) if a <= len(text) else None
+        if row is None:
+            runs.extend(c for c in columns.values() if len(c) > 1)
+            columns = {}
+            continue
+        if _RULE_ROW.match(row.group(1)):
+            continue
+        pos = row.start(1)
+        for k, cell in enumerate(row.group(1).split("|")):
+            s, e = pos, pos + len(cell)
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                columns.setdefault(k, []).append((s, e))
+            pos += len(cell) + 1
+    alts = [m.span(1) for m in _ALT.finditer(text)]
+    if len(alts) > 1:
+        runs.append(alts)
+    return [_join(r, text) for r in runs]
