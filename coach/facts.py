@@ -104,6 +104,49 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(rf"\b(?:{_DAYS}|{_MONTHS.replace('|may', '')})\b", re.I)),
 ]
 
+# What every match of a pattern contains (a literal, and whether a digit: `\d` as the patterns
+# read it), so a text without it skips that pattern's scan: most units have no digit, no "@",
+# no "<". The same facts either way (tests/test_facts_prefilter.py holds each pattern to it).
+_DIGIT = re.compile(r"\d")
+_NEEDS: dict[str, tuple[str, bool]] = {
+    p.pattern: need
+    for p, need in zip(
+        (p for _, p in _PATTERNS),
+        (
+            ("[", True),  # cite
+            ("![", False),  # image
+            ("://", False),  # url
+            ("<", False),  # markup
+            ("@", False),  # email
+            ("", True),  # id: KEY-12, INC0001234
+            ("#", True),  # id: #12
+            ("", True),  # version
+            ("`", False),  # code span
+            ("@", False),  # handle
+            ("_", False),  # snake_case
+            (".", False),  # file name
+            ("", True),  # ISO and slashed dates
+            ("", True),  # day and month
+            ("", True),  # month and year
+            ("", True),  # quarters, halves, financial years
+            ("", True),  # sprint 3, week 2
+            None,  # durations in number words
+            ("", True),  # list markers
+            ("", True),  # money
+            ("", True),  # percent
+            ("", True),  # number
+            None,  # day and month names
+        ),
+        strict=True,
+    )
+    if need is not None
+}
+
+
+def _may_match(text: str, digits: bool, literal: str, digit: bool) -> bool:
+    return (digits or not digit) and (not literal or literal in text)
+
+
 _NAME_STOP, _VERBS = _vocab()
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’&]*(?:[.-][A-Za-z0-9]+)*")
 # A sentence, line or list item starts here, after any run of markers ("## 1) Infrastructure")
@@ -196,9 +239,9 @@ def _starts_sentence(text: str, pos: int) -> bool:
     return bool(_SENTENCE_START.search(text, max(0, pos - 40), pos))
 
 
-def _names(text: str, masked: list[bool]) -> list[tuple[int, Fact]]:
+def _names(text: str, masked: bytearray) -> list[tuple[int, Fact]]:
     """Proper names: CamelCase, ACRONYMS, and capitalised words not at a sentence start."""
-    words = [m for m in _WORD.finditer(text) if not any(masked[m.start() : m.end()])]
+    words = [m for m in _WORD.finditer(text) if masked.find(1, m.start(), m.end()) < 0]
     capitalised_inside = {
         m.group(0).lower()
         for m in words
@@ -263,9 +306,13 @@ def extract_facts(text: str) -> list[Fact]:
 def _extract(text: str) -> tuple[Fact, ...]:
     """extract_facts, once per distinct text: a rewrite reads the same unit's and the same
     source's facts many times over (sections, questions, the final check, the scores)."""
-    masked = [False] * len(text)
+    masked = bytearray(len(text))  # 1 where an earlier pattern claimed the character
     found: list[tuple[int, Fact]] = []
+    digits = _DIGIT.search(text) is not None
     for kind, pattern in _PATTERNS:
+        needs = _NEEDS.get(pattern.pattern)
+        if needs is not None and not _may_match(text, digits, *needs):
+            continue  # no match is possible: the scan would find nothing
         group = 1 if pattern.groups else 0  # a pattern with a group reports only that group
         for m in pattern.finditer(text):
             s, e = m.span(group)
@@ -274,12 +321,11 @@ def _extract(text: str) -> tuple[Fact, ...]:
             s += len(raw) - len(raw.lstrip())
             e = s + len(stripped)
             if kind == "markup":  # claims what is left of the tag around its URLs
-                masked[s:e] = [True] * (e - s)
+                masked[s:e] = b"\x01" * (e - s)
                 continue
-            if not stripped or any(masked[s:e]):
+            if not stripped or masked.find(1, s, e) >= 0:
                 continue
-            for k in range(s, e):
-                masked[k] = True
+            masked[s:e] = b"\x01" * (e - s)
             found.append((s, Fact(kind, stripped, _key(kind, stripped))))
     found.extend(_names(text, masked))
     found.sort(key=lambda p: p[0])

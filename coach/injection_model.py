@@ -117,8 +117,10 @@ def _mixed(word: str) -> bool:
     return "LATIN" in scripts and bool(scripts & {"CYRILLIC", "GREEK"})
 
 
+@lru_cache(maxsize=8192)
 def unmasked(piece: str) -> str:
-    """What a model reads in `piece`: NFKC, line breaks and bullets as spaces, look-alike
+    """What a model reads in `piece` (cached per text: a rewrite reads each piece twice, for
+    its readings and for whether it is informative): NFKC, line breaks and bullets as spaces, look-alike
     letters in mixed-script words as Latin, leet digits inside words as letters, each URL as
     the word "link" (an address says nothing about who is addressed, and costs tokens), each
     base64 or hex run that decodes to bytes, not text, as the word "code"."""
@@ -159,7 +161,11 @@ def _better(words: list[str], undo: Callable[[str], str]) -> set[str]:
     """The words that `undo` turns into language: fewer encoder pieces after than before. A
     word of a language the encoder knows is a few SentencePiece pieces, gibberish many
     ("Jevgr" 5, "Write" 3): no word list is involved, so any Latin-script language works."""
-    return {w for w in words if multilingual.pieces(undo(w)) < multilingual.pieces(w)}
+    # A count includes the two boundary tokens, so no text counts under 3: a word that is one
+    # piece already (two thirds of real words) cannot read better, and is not tokenized again.
+    return {
+        w for w in words if (n := multilingual.pieces(w)) > 3 and multilingual.pieces(undo(w)) < n
+    }
 
 
 def _hidden_reading(text: str) -> str:
