@@ -3,14 +3,47 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from coach import yaml_io
 from coach.errors import ConfigError
+
+V = TypeVar("V")
+
+
+class Compiled(Mapping[str, V]):
+    """name -> its regex (a source string) or its regexes (a tuple of them), compiled on first
+    read: a process reads few of them (a `coach rewrite` 12 of the 169 pattern alternatives,
+    none of the category and signal alternations, which the lexicons replaced), and compiling
+    them all cost about 25 ms of its start-up. Sources, not closures, so it pickles (batch
+    workers get the rules)."""
+
+    def __init__(self, sources: dict[str, str | tuple[str, ...]], flags: int = 0) -> None:
+        self._sources = sources
+        self._flags = flags
+        self._done: dict[str, V] = {}
+
+    def __getitem__(self, name: str) -> V:
+        if name not in self._done:
+            src = self._sources[name]
+            value: Any = (
+                re.compile(src, self._flags)
+                if isinstance(src, str)
+                else tuple(re.compile(a, self._flags) for a in src)
+            )
+            self._done[name] = value
+        return self._done[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
 
 
 @dataclass(frozen=True)
@@ -19,7 +52,13 @@ class Category:
     explanation: str
     question: str
     terms: tuple[str, ...]
-    pattern: re.Pattern[str] | None
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """The terms as one regex, built on first use (the analyzer reads the lexicon)."""
+        if "_pattern" not in self.__dict__:
+            object.__setattr__(self, "_pattern", _compile(list(self.terms)))
+        return self.__dict__["_pattern"]  # type: ignore[no-any-return]
 
 
 # Words as the lexicons see them: letters/digits joined by inner punctuation, so "monday.com",
@@ -80,7 +119,7 @@ class Lexicon:
 @dataclass(frozen=True)
 class Rules:
     categories: tuple[Category, ...]
-    signals: dict[str, re.Pattern[str]]
+    signals: Mapping[str, re.Pattern[str]]
     preferred: dict[str, str] = field(default_factory=dict)
     # Term -> why it is process talk, where the category's sentence would be wrong for it.
     explain: dict[str, str] = field(default_factory=dict)
@@ -89,7 +128,7 @@ class Rules:
     patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
     triggers: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     # Each pattern's alternatives compiled on their own: the learned layer's features.
-    parts: dict[str, tuple[re.Pattern[str], ...]] = field(
+    parts: Mapping[str, tuple[re.Pattern[str], ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
     source: str = "default"
@@ -112,12 +151,14 @@ class Rules:
         raise KeyError(name)
 
 
-def _compile(terms: list[str]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
+def _alternation(terms: list[str]) -> str:
     ordered = sorted({t.strip().lower() for t in terms if t.strip()}, key=len, reverse=True)
     alts = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in ordered)
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.I)
+    return rf"(?<![\w-])(?:{alts})(?![\w-])"  # compiled with re.I
+
+
+def _compile(terms: list[str]) -> re.Pattern[str] | None:
+    return re.compile(_alternation(terms), re.I) if terms else None
 
 
 def _read_yaml(path: Path | None) -> dict[str, Any]:
@@ -189,12 +230,12 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _parts(data: dict[str, Any]) -> dict[str, tuple[re.Pattern[str], ...]]:
-    out = {}
+def _parts(data: dict[str, Any]) -> Compiled[tuple[re.Pattern[str], ...]]:
+    sources: dict[str, str | tuple[str, ...]] = {}
     for name, spec in (data.get("patterns") or {}).items():
         wrap = str(spec.get("wrap", "{}"))
-        out[name] = tuple(re.compile(wrap.replace("{}", str(a))) for a in spec.get("any", []))
-    return out
+        sources[name] = tuple(wrap.replace("{}", str(a)) for a in spec.get("any", []))
+    return Compiled(sources)
 
 
 def _patterns(data: dict[str, Any], where: str) -> dict[str, re.Pattern[str]]:
@@ -233,15 +274,14 @@ def _load_rules(path: str | None) -> Rules:
                 explanation=spec.get("explanation", ""),
                 question=spec.get("question", "What changed, and for whom?"),
                 terms=tuple(str(t) for t in terms),
-                pattern=_compile(terms),
             )
         )
     signal_terms = {
         name: [str(t) for t in terms] for name, terms in (data.get("signals") or {}).items()
     }
-    signals = {
-        name: p for name, terms in signal_terms.items() if (p := _compile(terms)) is not None
-    }
+    signals: Compiled[re.Pattern[str]] = Compiled(
+        {name: _alternation(terms) for name, terms in signal_terms.items() if terms}, re.I
+    )
     # An organisation's banned terms win over the default category of the same term.
     ordered = sorted(cats, key=lambda c: c.name != "banned")
     return Rules(
