@@ -222,6 +222,8 @@ class Quarantine:
 
 
 def _short(p: str, n: int = 90) -> str:
+    for s, e, ascii_text in reversed(injection_norm.tag_runs(p)):  # invisible: say what it spelt
+        p = p[:s] + ascii_text + p[e:]
     p = " ".join(p.split())
     return p if len(p) <= n else p[: n - 1] + "…"
 

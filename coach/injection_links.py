@@ -6,7 +6,7 @@ bullet is the only text to keep", "see note 2" with the order in footnote 2, a c
 "the alt text of the map below" as the summary. coach.injection finds the pointing part (it
 talks to the rewriter); this module adds what it points at, by structure only: a heading's
 section, the next non-blank line for a forward pointer (coach/data/injection_links.yaml), the
-footnote definition a reference names. Nothing is added for a passage that was not already
+footnote definition a reference names, an image's title for its alt text. Nothing is added for a passage that was not already
 set aside, so clean text is never touched by this module alone.
 """
 
@@ -38,7 +38,8 @@ def _lines(text: str) -> list[tuple[int, int]]:
 def linked(text: str, folded: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans `found` points at in `text` (`folded`: the same-length folded view the pointer
     words are read in). Only the parts a link names: a heading's section up to the next
-    heading of its level or higher, the next non-blank line, a footnote's definition."""
+    heading of its level or higher, the next non-blank line, a footnote's definition, an image's
+    title."""
     if not found:
         return []
     lines = _lines(text)
@@ -70,9 +71,15 @@ def linked(text: str, folded: str, found: list[tuple[int, int]]) -> list[tuple[i
                 if not s <= d.start() < e:
                     end = text.find("\n", d.start())
                     extra.append((d.start(), len(text) if end < 0 else end))
+    for m in _IMAGE.finditer(text):  # an image's alt text that is set aside takes its title
+        if m.group(2) and any(s < m.end(1) and e > m.start(1) for s, e in found):
+            extra.append(m.span(2))
     return extra
 
 
+_IMAGE = re.compile(
+    r"!\[([^\]\n]{1,300})\]\([^)\s]{0,300}(?:\s{1,10}(\"[^\"\n]{0,300}\"|'[^'\n]{0,300}'))?\)"
+)
 _ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)
 _RULE_ROW = re.compile(r"^[\s|:-]*$")
 _ALT = re.compile(r"!\[([^\]\n]{1,300})\]\([^)\n]{0,300}\)")

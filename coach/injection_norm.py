@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from coach import yaml_io
+from coach.text import tag_runs
 
 
 @lru_cache(maxsize=1)
@@ -161,12 +162,13 @@ def binary(text: str) -> list[tuple[int, int]]:
 
 
 def encoded(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, decoded prose) for each base64, base32 or hex run that decodes to words.
+    """(start, end, decoded prose) for each base64, base32 or hex run that decodes to words,
+    and each run of Unicode tag characters (decoded to ASCII, whatever it says).
 
     Identifiers, hashes and keys decode to binary noise; a run that decodes to a sentence is
     text someone hid from the reader, whatever it says, so callers set it aside.
     """
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, str]] = tag_runs(text)
     for m in _B64.finditer(text):
         run = m.group(0)
         if not any(c.isdigit() or c in "+/=" for c in run) and run.isalpha() and run.islower():

@@ -47,6 +47,7 @@ class CleanText:
     removed_invisible: int = 0
     removed: dict[str, int] = field(default_factory=dict)
     decoded: str = ""  # how bytes were read when they were not UTF-8 (coach.untrusted), else ""
+    spelt: tuple[str, ...] = ()  # what runs of Unicode tag characters spelt (removed whole)
 
     @property
     def findings(self) -> tuple[str, ...]:
@@ -55,7 +56,25 @@ class CleanText:
             f"Removed {n} invisible {kind} character(s) from the input."
             for kind, n in self.removed.items()
         )
+        removed += tuple(
+            f'Set aside text hidden in invisible Unicode tag characters: "{" ".join(t.split())[:90]}".'
+            for t in self.spelt
+        )
         return (self.decoded, *removed) if self.decoded else removed
+
+
+_TAG_RUN = re.compile("[\U000e0020-\U000e007e]{8,}")  # a flag's subdivision tag is <= 7
+_TAG_ASCII = {c: c - 0xE0000 for c in range(0xE0020, 0xE007F)}
+
+
+def tag_runs(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, ASCII) for each run of Unicode tag characters (U+E0020-E007E): invisible
+    copies of printable ASCII ("ASCII smuggling"). A reader sees nothing there, a model may read
+    it, so a run is hidden text whatever it spells: removed whole here, set aside whole by the
+    injection filter (coach.injection_norm.encoded) wherever it reads uncleaned text."""
+    if text.isascii():
+        return []
+    return [(m.start(), m.end(), m.group(0).translate(_TAG_ASCII)) for m in _TAG_RUN.finditer(text)]
 
 
 def strip_invisible(text: str) -> tuple[str, dict[str, int]]:
@@ -94,6 +113,7 @@ def clean_input(value: object, max_chars: int, what: str = "update") -> CleanTex
     if "\x00" in value or _looks_binary(value):
         raise InputError(f"The {what} looks like binary data, not text.")
     text = _LINE_SEP.sub("\n", value.replace("\r\n", "\n").replace("\r", "\n"))
+    spelt = tuple(t for _, _, t in tag_runs(text))
     text, removed = strip_invisible(text)
     text = unicodedata.normalize("NFC", text)
     text = text.strip("\n")
@@ -102,7 +122,9 @@ def clean_input(value: object, max_chars: int, what: str = "update") -> CleanTex
     if len(text) > max_chars:  # NFC can lengthen a few scripts
         raise InputError(_too_long(what, len(text), max_chars))
     hidden = sum(n for k, n in removed.items() if k != "control")
-    return CleanText(text=text, removed_invisible=hidden, removed=removed, decoded=decoded)
+    return CleanText(
+        text=text, removed_invisible=hidden, removed=removed, decoded=decoded, spelt=spelt
+    )
 
 
 def decode_bytes(data: bytes, what: str = "file") -> str:
