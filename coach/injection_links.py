@@ -6,7 +6,8 @@ bullet is the only text to keep", "see note 2" with the order in footnote 2, a c
 "the alt text of the map below" as the summary. coach.injection finds the pointing part (it
 talks to the rewriter); this module adds what it points at, by structure only: a heading's
 section, the next non-blank line for a forward pointer (coach/data/injection_links.yaml), the
-footnote definition a reference names, an image's title for its alt text. Nothing is added for a passage that was not already
+footnote definition a reference names, the other parts of a numbered series ("(1 of 2)",
+"part 2 of 3"), an image's title for its alt text. Nothing is added for a passage that was not already
 set aside, so clean text is never touched by this module alone.
 """
 
@@ -18,6 +19,12 @@ from functools import lru_cache
 from coach import yaml_io
 
 _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]", re.M)
+# A numbered part of a series: "(1 of 2)", "[2/3]", "part 1 of 2" (n from 2 to 9).
+_PART = re.compile(
+    r"[(\[][ \t]{0,3}(?:part[ \t]{1,3})?([1-9])[ \t]{0,3}(?:of|/)[ \t]{0,3}([2-9])[ \t]{0,3}[)\]]"
+    r"|\bpart[ \t]{1,3}([1-9])[ \t]{1,3}of[ \t]{1,3}([2-9])\b",
+    re.I,
+)
 _NOTE_REF = re.compile(r"\[\^([^\]\s]{1,20})\]|\b(?:foot)?notes?\s+(\d{1,3}|[a-z])\b", re.I)
 
 
@@ -71,6 +78,13 @@ def linked(text: str, folded: str, found: list[tuple[int, int]]) -> list[tuple[i
                 if not s <= d.start() < e:
                     end = text.find("\n", d.start())
                     extra.append((d.start(), len(text) if end < 0 else end))
+        for m in _PART.finditer(text, s, e):  # "(1 of 2)": the other parts of its series
+            k, n = m.group(1) or m.group(3), m.group(2) or m.group(4)
+            for o in _PART.finditer(text):
+                ok, on = o.group(1) or o.group(3), o.group(2) or o.group(4)
+                if on == n and ok != k and not s <= o.start() < e:
+                    line = next((a, b) for a, b in lines if a <= o.start() <= b)
+                    extra.append(line)
     for m in _IMAGE.finditer(text):  # an image's alt text that is set aside takes its title
         if m.group(2) and any(s < m.end(1) and e > m.start(1) for s, e in found):
             extra.append(m.span(2))

@@ -23,6 +23,36 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("variation selector", re.compile("[\U000e0100-\U000e01ef]")),
     ("lone surrogate", re.compile("[\ud800-\udfff]")),
 )
+_SPACE_LIKE = re.compile("[\u200b\u2060\ufeff]+")
+_SPACED_RUN = re.compile("\\S*[\u200b\u2060\ufeff]\\S*")
+
+
+def _visible(piece: str) -> int:
+    return sum(1 for c in piece if c.isascii() or unicodedata.category(c) != "Cf")
+
+
+def _spaced_words(text: str) -> tuple[str, int]:
+    """Zero-width spaces used AS spaces ("Tool\u200bnote\u200b-\u200bignore\u200bthe..."):
+    deleting them would glue the words, hiding what they say from every reader, so inside a run
+    with no ordinary space, two or more of them between pieces of 3+ visible characters on
+    average become spaces. One inside a word ("sum\u200bmary") or one between every letter
+    ("S\u200bu\u200bm...") hides letters, not words: deleted as before."""
+    if text.isascii():
+        return text, 0
+    count = 0
+
+    def space(m: re.Match[str]) -> str:
+        nonlocal count
+        pieces = [p for p in _SPACE_LIKE.split(m.group(0)) if p]
+        if len(pieces) < 3 or sum(map(_visible, pieces)) / len(pieces) < 3:
+            return m.group(0)
+        spaced, k = _SPACE_LIKE.subn(" ", m.group(0).strip("\u200b\u2060\ufeff"))
+        count += k
+        return spaced
+
+    return _SPACED_RUN.sub(space, text), count
+
+
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
 # Any other format character (Unicode category Cf: invisible joiners, marks, shorthand-format
 # controls) renders as nothing, yet splits a word for a filter while a model reads through it.
@@ -80,10 +110,13 @@ def tag_runs(text: str) -> list[tuple[int, int, str]]:
 def strip_invisible(text: str) -> tuple[str, dict[str, int]]:
     """Text without invisible characters, and how many of each kind were removed."""
     removed: dict[str, int] = {}
+    text, n = _spaced_words(text)
+    if n:
+        removed["zero-width"] = n
     for kind, pattern in _KINDS:
         text, n = pattern.subn("", text)
         if n:
-            removed[kind] = n
+            removed[kind] = removed.get(kind, 0) + n
     text, n = _strip_format(text)
     if n:
         removed["format"] = n
