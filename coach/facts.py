@@ -33,12 +33,41 @@ _NUMBER_WORDS = (
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|ninety|hundred"
 )
 
+# Text of the source a reader is never asked to repeat, so not a fact a rewrite must keep. One
+# rule for the code check (claimed and dropped by _extract) and the eval's curated-facts metric
+# (coach/evals/rewrites.py _reader_text calls `unread`), so the two read a source alike:
+# - a reference link's label, "[Friday, February 10th][feb-10-zulip-archive]": never rendered;
+# - a heading's section number, "### 1.1) Codeorigin", "### 1.2 Blog sites": numbering the
+#   cleaner takes off with the heading marks (as a list's "1." is, "listmark" below), not a
+#   figure. Only at a heading's start and only as an outline number: "## 2024 in review" keeps
+#   its year. (A version opening a heading, "### 4.2 release", would be read as numbering.)
+REF_LABEL = re.compile(r"(?<=\])\[[^\]\n]*\]")
+SECTION_NUMBER = re.compile(
+    r"(?m)^[ \t]*#{1,6}[ \t]+(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+)(?=[ \t])"
+)
+UNREAD: tuple[re.Pattern[str], ...] = (REF_LABEL, SECTION_NUMBER)
+
+
+def unread(text: str) -> str:
+    """`text` without what a reader never reads as a fact (UNREAD above)."""
+    for pattern in UNREAD:
+        text = pattern.sub("", text)
+    return text
+
+
 # Order matters: earlier patterns claim their text so later ones do not count it again.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cite", re.compile(r"\[p?\d{1,2}\]")),  # citation markers [1], [p2]: not facts
+    # What a reader never reads (UNREAD: reference labels, heading numbers), claimed, dropped.
+    ("unread", REF_LABEL),
+    ("unread", SECTION_NUMBER),
+    # A link definition's own label ("[feb-10-zulip-archive]: https://...") is no more read
+    # than its use; the definition's target stays a fact (claimed by "url").
+    ("unread", re.compile(r"(?m)^[ \t]{0,3}\[[^\]\n]+\]:(?=[ \t]*\S)")),
     # An image (alt text and address) is page furniture, not a claim: a rewrite that leaves the
     # picture out has lost no fact ("![Dark Mode Screenshot](...)", "![Photo](...)").
-    ("image", re.compile(r"!\[[^\]]*\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")),
+    # Markdown allows space inside the parentheses ("![Photo of trees]( https://...)").
+    ("image", re.compile(r"!\[[^\]]*\]\([ \t]*[^)\s]*(?:\s+\"[^\"]*\")?[ \t]*\)")),
     # Trailing punctuation is the sentence's, not the address's ("see https://x.org/a;").
     ("url", re.compile(r"\bhttps?://[^\s<>\"')\]]+(?<![.,;:!?])", re.I)),
     # An HTML tag is layout: its attributes (style="flex: 1", <progress value="0" max="2">,
@@ -114,6 +143,9 @@ _NEEDS: dict[str, tuple[str, bool]] = {
         (p for _, p in _PATTERNS),
         (
             ("[", True),  # cite
+            ("[", False),  # reference label
+            ("#", True),  # heading number
+            ("]:", False),  # link definition's label
             ("![", False),  # image
             ("://", False),  # url
             ("<", False),  # markup
@@ -333,7 +365,7 @@ def _extract(text: str) -> tuple[Fact, ...]:
     out = []
     for _, f in found:
         ident = (_family(f.kind), f.key)
-        if f.kind not in ("cite", "listmark", "image") and ident not in seen:
+        if f.kind not in ("cite", "unread", "listmark", "image") and ident not in seen:
             seen.add(ident)
             out.append(f)
     return tuple(out)

@@ -93,17 +93,25 @@ _ANCHOR = re.compile(
 )
 
 
+# An autolink ("<https://github.com/Homebrew/brew/pull/17049>") is a link the reader sees as
+# its address: the brackets are markup, the address is a fact and stays.
+AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>", re.I)
+
+
 def strip_html(s: str) -> str:
     """Tags go (a line break becomes a space); the words between them stay. A link keeps its
-    target as a Markdown link, like any other: the URL is a fact.
+    target as a Markdown link, like any other: the URL is a fact. An autolink
+    becomes its bare address.
 
     >>> strip_html("<p>Stable support <strong>landed</strong> on nightly.</p>")
     'Stable support landed on nightly. '
     >>> strip_html("<a href='https://x.org/106'><strong>Const traits</strong></a>")
     '[Const traits](https://x.org/106)'
+    >>> strip_html("followed by all users: <https://x.org/pull/1>.")
+    'followed by all users: https://x.org/pull/1.'
     """
     s = _ANCHOR.sub(lambda m: f"[{_TAG.sub('', m.group(3)).strip()}]({m.group(2)})", s)
-    return _TAG.sub("", _BR.sub(" ", s))
+    return _TAG.sub("", _BR.sub(" ", AUTOLINK.sub(r"\1", s)))
 
 
 def unescape_entities(s: str) -> str:
@@ -368,6 +376,7 @@ def plain(text: str) -> str:
 
 
 __all__ = [
+    "AUTOLINK",
     "MD_BULLET",
     "PASSES",
     "clean_unit",

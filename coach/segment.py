@@ -18,7 +18,8 @@ from coach.resources import word_list
 _BULLET = re.compile(r"^(\s*)(?:[-*+•▪◦‣]|\d{1,3}[.)]|[a-z][.)])[ \t]+(\[[ xX]\][ \t]+)?")
 # Bounded: an unclosed "<li" or "<" must not make every later position rescan the line.
 _HTML_LI = re.compile(r"<li[^>]{0,200}>(.{0,4000}?)</li>", re.I | re.S)
-_TAG = re.compile(r"<[^>\n]{1,200}>")
+# An autolink ("<https://...>") is no tag: a line of them is links the reader sees, not layout.
+_TAG = re.compile(r"<(?!https?://)[^>\n]{1,200}>", re.I)
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit, quote or the start
 # of a link or emphasis; not after common abbreviations or single initials.
 _SENT_END = re.compile(r"(?<=[.!?])[\"'’”)\]*_]*\s+(?=[A-Z0-9\"'(£$€“‘\[*`])")

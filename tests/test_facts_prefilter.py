@@ -20,6 +20,7 @@ EXAMPLES = [
     "March 2026, Q3 FY25, H1, FY 2024, sprint 12, week #3, three weeks, six-month windows",
     "1. First\n## 2) Second\n£2.5m, $300k, USD 40, EUR5 million, 40%, 12.5 percent, 3 pp",
     "-1,200 users, 3x faster, 4bn, Monday and Tuesday in September, Sept and Dec",
+    "On [Friday, February 10th][feb-10-zulip] we met\n### 1.1) Codeorigin\n### 1.2 Blogs\n[feb-10-zulip]: https://z.org",
     "٣ ١٢ Unicode digits: week ٣, ٤٠٪ and v٢",  # \d reads any decimal digit, not only ASCII
 ]
 

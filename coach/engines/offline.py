@@ -17,6 +17,7 @@ from coach.engines.arrange import changes, compose, render_item
 from coach.engines.base import Draft, Request
 from coach.engines.questions import questions
 from coach.engines.sections import Item, headings_with_facts, items, template, template_digest
+from coach.facts import check_facts
 
 
 def _version() -> str:
@@ -58,6 +59,12 @@ class OfflineEngine:
         text, cited, fates = compose(
             found, request.citations, request.audience, request.length, context, request.text
         )
+        more = _unplaced(request.text, text, context)
+        if more:  # said once more, with what the first arrangement could not place
+            context = [*context, *more]
+            text, cited, fates = compose(
+                found, request.citations, request.audience, request.length, context, request.text
+            )
         if not text.strip():
             text, fates = _own_words(found, request.text)
         asked = questions(found, bool(cited), len(request.text.split()), request.length)
@@ -69,6 +76,17 @@ class OfflineEngine:
             engine=self.name,
             changes=changes(found, fates),
         )
+
+
+def _unplaced(source: str, text: str, context: list[str]) -> list[str]:
+    """What the composed `text` leaves out that the reader of `source` sees, for the context
+    line: a heading whose fact only a condensed unit said (a brief rewrite set aside the unit
+    under "### Tabletop Exercises"), then any fact no unit holds at all, as written (a link
+    in a fenced code sample, which the segmenter leaves out as not prose). Facts in = facts
+    out: the arrangement's own net, before the core's check would have to report a loss."""
+    heads = [h for h in headings_with_facts(source, text) if h not in context]
+    said = "\n".join((text, *heads))
+    return heads + list(check_facts(source, said).missing)
 
 
 def _own_words(found: list[Item], source: str) -> tuple[str, list[tuple[int, str, str]]]:

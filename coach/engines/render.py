@@ -20,15 +20,18 @@ BARE_URL_END = re.compile(r"https?://\S+$")
 def sentence(text: str) -> str:
     """The author's text as a sentence: a full stop added when it has none ("..." when the
     author's text trails off on "of the"); a plain lower-case first word capitalised ("our
-    ideal way to learn" -> "Our ideal way to learn.")."""
+    ideal way to learn" -> "Our ideal way to learn."), never an address."""
     text = text.strip().rstrip(",;")
     if not text:
         return text
     m = _FIRST_WORD.match(text)
-    if m and (m.end() >= len(text) or text[m.end()] in " ,;:"):
+    # An address is written as it is: "https://x.org" never becomes "Https://x.org".
+    if m and (m.end() >= len(text) or text[m.end()] in " ,;:") and text[m.end() :][:3] != "://":
         text = text[0].upper() + text[1:]
     if _END.search(text):
         return text
+    if BARE_URL_END.search(text):  # an address ending in "/a" does not trail off
+        return text + "."
     last = re.findall(r"[A-Za-z]+", text[-12:])
     return text + ("..." if last and last[-1].lower() in vocab("trails_off_after") else ".")
 

@@ -26,6 +26,7 @@ from coach.evals.real import (
     index_strategy,
     strategy_folder,
 )
+from coach.facts import unread
 
 # A fixed section label a template puts before content ("What changed: ..."), not content.
 _LABEL = re.compile(r"^(?:\*\*)?[A-Z][A-Za-z ,'&/-]{0,40}?(?:\*\*)?:\s+")
@@ -153,14 +154,14 @@ def _norm_fact(s: str) -> str:
     return " ".join(s.lower().split())
 
 
-_REF_LABEL = re.compile(r"(\])\[[^\]\n]*\]")  # "[text][label]": the label is not read
 _REF_DEF = re.compile(r"(?m)^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$")  # "[label]: url" lines
 
 
 def _reader_text(source: str) -> str:
-    """What a reader of the rendered update sees: link targets, reference labels and link
-    definitions dropped (the eval's view of a rewrite, applied to the source)."""
-    return _norm_fact(_REF_LABEL.sub(r"\1", _REF_DEF.sub(" ", source)))
+    """What a reader of the rendered update sees: link targets and link definitions dropped,
+    and what coach.facts.unread drops (reference labels, heading numbers): the same rule the
+    code fact check reads a source by (the eval's view of a rewrite, applied to the source)."""
+    return _norm_fact(unread(_REF_DEF.sub(" ", source)))
 
 
 def _raw(s: str) -> str:
