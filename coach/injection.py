@@ -244,12 +244,16 @@ def _rule_spans(text: str) -> list[tuple[int, int, int, int]]:
             continue
         for m in pattern.finditer(work):
             s, e = m.start(), m.end()
+            if injection_lang.is_person_role(work, s):  # "the programme assistant, ..."
+                continue
             if reach in ("forward", "sentence"):
                 e = max(e, _sentence_end(work, e))
             if reach == "sentence":
                 s = _sentence_start(work, s)
             found.append((s, e, *m.span()))
     for m in _ADDRESS.finditer(work):
+        if injection_lang.is_person_role(work, m.start()):
+            continue
         end = _sentence_end(work, m.end())
         if _ORDER.search(work, m.end(), end):
             found.append((_sentence_start(work, m.start()), end, *m.span()))

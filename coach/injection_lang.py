@@ -57,6 +57,26 @@ def _about_rewrite() -> list[Rule]:
     ]
 
 
+@lru_cache(maxsize=1)
+def _person_roles() -> tuple[frozenset[str], re.Pattern[str]]:
+    data = yaml_io.data("injection_address.yaml")
+    writer = re.compile(rf"(?:{data['writer']}|assistant|bot)\b", re.I)
+    return frozenset(w.lower() for w in data["person_roles"]), writer
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]{1,10}$")
+
+
+def is_person_role(text: str, start: int) -> bool:
+    """A writer noun at `start` after a job word ("the programme assistant", "our teaching
+    assistant"): a person's job title, not the automated writer addressed."""
+    roles, writer = _person_roles()
+    if not writer.match(text, start):
+        return False
+    m = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    return bool(m) and m.group(1).lower() in roles
+
+
 _ARTEFACT = (
     r"(?:the|your|this|each|every|any)\s{1,10}(?:final\s{1,10}|rewritten\s{1,10})?(?:rewrite|summary|reply|"
     r"response|answer|output)"
