@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from coach import yaml_io
+from coach.reader_text import REF_LABEL, SECTION_NUMBER
 from coach.types import FactCheck
 
 
@@ -32,28 +33,6 @@ _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|ninety|hundred"
 )
-
-# Text of the source a reader is never asked to repeat, so not a fact a rewrite must keep. One
-# rule for the code check (claimed and dropped by _extract) and the eval's curated-facts metric
-# (coach/evals/rewrites.py _reader_text calls `unread`), so the two read a source alike:
-# - a reference link's label, "[Friday, February 10th][feb-10-zulip-archive]": never rendered;
-# - a heading's section number, "### 1.1) Codeorigin", "### 1.2 Blog sites": numbering the
-#   cleaner takes off with the heading marks (as a list's "1." is, "listmark" below), not a
-#   figure. Only at a heading's start and only as an outline number: "## 2024 in review" keeps
-#   its year. (A version opening a heading, "### 4.2 release", would be read as numbering.)
-REF_LABEL = re.compile(r"(?<=\])\[[^\]\n]*\]")
-SECTION_NUMBER = re.compile(
-    r"(?m)^[ \t]*#{1,6}[ \t]+(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+)(?=[ \t])"
-)
-UNREAD: tuple[re.Pattern[str], ...] = (REF_LABEL, SECTION_NUMBER)
-
-
-def unread(text: str) -> str:
-    """`text` without what a reader never reads as a fact (UNREAD above)."""
-    for pattern in UNREAD:
-        text = pattern.sub("", text)
-    return text
-
 
 # Order matters: earlier patterns claim their text so later ones do not count it again.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [

@@ -12,7 +12,8 @@ from coach.analysis import analyze
 from coach.engines.base import AUDIENCES, LENGTHS, Request
 from coach.engines.offline import OfflineEngine
 from coach.evals.rewrites import _reader_text
-from coach.facts import check_facts, extract_facts, unread
+from coach.facts import check_facts, extract_facts
+from coach.reader_text import unread
 
 CASES = {
     # rust-compiler-steering-2023-02: the label's "10" is never shown

@@ -26,7 +26,7 @@ from coach.evals.real import (
     index_strategy,
     strategy_folder,
 )
-from coach.facts import unread
+from coach.reader_text import unread
 
 # A fixed section label a template puts before content ("What changed: ..."), not content.
 _LABEL = re.compile(r"^(?:\*\*)?[A-Z][A-Za-z ,'&/-]{0,40}?(?:\*\*)?:\s+")
@@ -159,7 +159,7 @@ _REF_DEF = re.compile(r"(?m)^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$")  # "[label]: url"
 
 def _reader_text(source: str) -> str:
     """What a reader of the rendered update sees: link targets and link definitions dropped,
-    and what coach.facts.unread drops (reference labels, heading numbers): the same rule the
+    and what coach.reader_text.unread drops (reference labels, heading numbers): the same rule the
     code fact check reads a source by (the eval's view of a rewrite, applied to the source)."""
     return _norm_fact(unread(_REF_DEF.sub(" ", source)))
 
