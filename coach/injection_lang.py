@@ -60,7 +60,7 @@ def _about_rewrite() -> list[Rule]:
 @lru_cache(maxsize=1)
 def _person_roles() -> tuple[frozenset[str], re.Pattern[str]]:
     data = yaml_io.data("injection_address.yaml")
-    writer = re.compile(rf"(?:{data['writer']}|assistant|bot)\b", re.I)
+    writer = re.compile(rf"(?:{data['writer']})\b", re.I)
     return frozenset(w.lower() for w in data["person_roles"]), writer
 
 

@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 
 from coach.markup import plain
+from coach.reader_text import REF_LABEL
 
 MAX_SCORED_UNITS = 200  # as coach.core.MAX_GROUNDED_UNITS: a big paste is scored on its opening
 
-_REF_LABEL = re.compile(r"(\])\[[^\]\n]*\]")  # "[text][label]": the label is not content
 _MARKS = re.compile(r"[\[\]*_`]")
 _LABEL = re.compile(r"^(?:\*\*)?[A-Z][A-Za-z ,'&/-]{0,40}?(?:\*\*)?:\s+")  # "What changed: "
 # "A; b" and "Heading: b", as the offline engine joins; "A. B." where the segmenter kept
@@ -42,7 +42,7 @@ def key(text: str) -> str:
     >>> key("Cut invoices to **2 days**.") == key("cut invoices to 2 days")
     True
     """
-    s = _MARKS.sub("", plain(_REF_LABEL.sub(r"\1", text)).lower())
+    s = _MARKS.sub("", plain(REF_LABEL.sub("", text)).lower())
     return " ".join(s.split()).rstrip(" .;:!?")
 
 

@@ -23,12 +23,18 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("variation selector", re.compile("[\U000e0100-\U000e01ef]")),
     ("lone surrogate", re.compile("[\ud800-\udfff]")),
 )
-_SPACE_LIKE = re.compile("[\u200b\u2060\ufeff]+")
-_SPACED_RUN = re.compile("\\S*[\u200b\u2060\ufeff]\\S*")
+_ZW_SPACES = "\u200b\u2060\ufeff"  # zero-width characters a writer may use AS spaces
+_SPACE_LIKE = re.compile(f"[{_ZW_SPACES}]+")
+_SPACED_RUN = re.compile(f"\\S*[{_ZW_SPACES}]\\S*")
+
+
+def _shown(c: str) -> bool:
+    """A character a reader sees: not a format character (Unicode category Cf)."""
+    return c.isascii() or unicodedata.category(c) != "Cf"
 
 
 def _visible(piece: str) -> int:
-    return sum(1 for c in piece if c.isascii() or unicodedata.category(c) != "Cf")
+    return sum(map(_shown, piece))
 
 
 def _spaced_words(text: str) -> tuple[str, int]:
@@ -46,7 +52,7 @@ def _spaced_words(text: str) -> tuple[str, int]:
         pieces = [p for p in _SPACE_LIKE.split(m.group(0)) if p]
         if len(pieces) < 3 or sum(map(_visible, pieces)) / len(pieces) < 3:
             return m.group(0)
-        spaced, k = _SPACE_LIKE.subn(" ", m.group(0).strip("\u200b\u2060\ufeff"))
+        spaced, k = _SPACE_LIKE.subn(" ", m.group(0).strip(_ZW_SPACES))
         count += k
         return spaced
 
@@ -62,7 +68,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
 def _strip_format(text: str) -> tuple[str, int]:
     if text.isascii():
         return text, 0
-    kept = "".join(c for c in text if c.isascii() or unicodedata.category(c) != "Cf")
+    kept = "".join(filter(_shown, text))
     return kept, len(text) - len(kept)
 
 

@@ -4,6 +4,9 @@ a short excerpt of a real update of the real-updates dataset (its id in the comm
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import product
+
 import pytest
 
 from coach.analysis import analyze
@@ -15,6 +18,12 @@ from coach.evals.garble import find_garbles
 
 def draft(text: str, **kw: str):  # type: ignore[no-untyped-def]
     return OfflineEngine().rewrite(Request(text, analyze(text), (), **kw))  # type: ignore[arg-type]
+
+
+def every_draft(text: str) -> Iterator[tuple[str, str, str]]:
+    """(audience, length, rewrite text) for every audience x length of the offline engine."""
+    for audience, length in product(AUDIENCES, LENGTHS):
+        yield audience, length, draft(text, audience=audience, length=length).text
 
 
 @pytest.mark.parametrize(
@@ -65,12 +74,10 @@ SIGNING = (
 
 
 def test_the_heading_is_kept_as_its_items_lead_in_in_every_audience_and_length() -> None:
-    for audience in AUDIENCES:
-        for length in LENGTHS:
-            d = draft(SIGNING, audience=audience, length=length)
-            if length != "brief":
-                assert "Signing RFC: Walter" in d.text, (audience, length, d.text)
-            assert not find_garbles(d.text, SIGNING), (audience, length, d.text)
+    for audience, length, out in every_draft(SIGNING):
+        if length != "brief":
+            assert "Signing RFC: Walter" in out, (audience, length, out)
+        assert not find_garbles(out, SIGNING), (audience, length, out)
 
 
 def test_a_heading_keeps_its_reference_link() -> None:
@@ -190,12 +197,10 @@ def test_an_invitation_that_stays_closes_the_rewrite_and_opens_no_section() -> N
         "## What we are tracking for the Edition\n\n"
         "- Reserve the `gen` keyword. This is waiting for final approval.\n"
     )
-    for audience in AUDIENCES:
-        for length in LENGTHS:
-            out = draft(text, audience=audience, length=length).text
-            last = out.split("\n\n")[-1]
-            assert last.startswith("If you have any questions") and "#edition" in last, out
-            assert find_garbles(out, text) == [], out
+    for _audience, _length, out in every_draft(text):
+        last = out.split("\n\n")[-1]
+        assert last.startswith("If you have any questions") and "#edition" in last, out
+        assert find_garbles(out, text) == [], out
 
 
 def test_a_lead_in_whose_list_is_an_image_ends_as_a_sentence() -> None:
@@ -207,12 +212,10 @@ def test_a_lead_in_whose_list_is_an_image_ends_as_a_sentence() -> None:
         "delete the crate:\n\n![Delete Page Screenshot](delete-page.png)\n\n"
         "These requirements were put in place to prevent abuse of the deletion feature.\n"
     )
-    for audience in AUDIENCES:
-        for length in LENGTHS:
-            out = draft(text, audience=audience, length=length).text
-            assert "crate:" not in out and find_garbles(out, text) == [], out
-            # brief keeps only what carries a fact: this sentence has none
-            assert ("delete the crate." in out) is (length == "standard"), out
+    for _audience, length, out in every_draft(text):
+        assert "crate:" not in out and find_garbles(out, text) == [], out
+        # brief keeps only what carries a fact: this sentence has none
+        assert ("delete the crate." in out) is (length == "standard"), out
 
 
 def test_a_heading_lead_in_and_a_lead_in_make_no_double_label() -> None:
@@ -224,11 +227,9 @@ def test_a_heading_lead_in_and_a_lead_in_make_no_double_label() -> None:
         "  2) 1632921 (To be defined)\n\n"
         "OpenSSL released a security update (July 5th).\n"
     )
-    for audience in AUDIENCES:
-        for length in LENGTHS:
-            out = draft(text, audience=audience, length=length).text
-            assert find_garbles(out, text) == [], out
-            assert "1646638" in out and "GHSA-8qr4-xgw6-wmr3" in out, out
+    for _audience, _length, out in every_draft(text):
+        assert find_garbles(out, text) == [], out
+        assert "1646638" in out and "GHSA-8qr4-xgw6-wmr3" in out, out
 
 
 def test_brief_keeps_an_item_that_opens_on_a_persons_name() -> None:
