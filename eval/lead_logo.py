@@ -6,7 +6,8 @@ For each organisation (openssf, rust-lang, nrw; the small ones pooled as "other"
 ranker's recipe (eval/train_lead.py: feature selection and fit on the replay, with the shipped
 settings `min_p` and `l2`) runs on the OTHER organisations' updates only, and the real offline
 rewrite of the held-out organisation's updates (coach.evals.rewrites.rewrite_all, each against
-its own strategy, as `make eval-real` runs it) is scored with that ranker. Prints each fold's
+its own strategy, as `make eval-real` runs it) is scored with that ranker and with the joined
+opening's setting chosen without that organisation (eval/train_join.py). Prints each fold's
 features and figure and the held-out total, the headline figure of docs/quality.md (~3 minutes
 on 2 cores).
 """
@@ -16,10 +17,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from coach.engines import lead
+from coach.engines import lead, lead_join
 from coach.evals.real import assign_folds, load_real
 from coach.evals.rewrites import rewrite_all, summarise
-from eval.train_lead import fold_rankers
+from eval.train_join import nested_choice
 
 
 def main() -> None:
@@ -31,20 +32,28 @@ def main() -> None:
     folds = assign_folds(ds.updates)
     held, n = 0, 0
     try:
-        for fold, ranker in sorted(fold_rankers(ds, args.cache).items()):
+        _, chosen = nested_choice(ds, args.cache)
+        chosen.pop("plain")
+        for fold, v in sorted(chosen.items()):
+            ranker = v["ranker"]
             lead.use(ranker)
+            lead_join.use(v["setting"])  # chosen on the other organisations (eval.train_join)
             sub = [u for u in ds.updates if folds[u.id] == fold]
             rows = rewrite_all(dataclasses.replace(ds, updates=tuple(sub)))
             s = summarise(rows)
             k = sum(1 for r in rows if r.get("lead", {}).get("leads"))
             held, n = held + k, n + s["outcome_updates"]
             weights = dict(zip(ranker.names, [round(float(w), 3) for w in ranker.w], strict=True))
-            print(f"held out {fold}: ranker {weights}, leads {k}/{s['outcome_updates']}")
+            print(
+                f"held out {fold}: ranker {weights}, join {v['setting']}, "
+                f"leads {k}/{s['outcome_updates']}"
+            )
             for r in rows:
                 if "lead" in r and not r["lead"]["leads"]:
                     print(f"    miss {r['id']}: {r['lead']['first'][:90]!r}")
     finally:
         lead.use(None)
+        lead_join.use(None, active=False)
     print(f"leave-one-organisation-out, real rewrites: {held}/{n} = {100 * held / max(n, 1):.1f}%")
 
 

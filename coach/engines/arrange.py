@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from coach.engines import lead
+from coach.engines import lead, lead_join
 from coach.engines.lead_form import as_lead as as_lead
 from coach.engines.render import (
     BARE_URL_END,
@@ -40,7 +40,7 @@ _TITLE_WORD = re.compile(r"([A-Z][a-z]+)\b")
 _VERB_FORM = re.compile(r"[A-Z][a-z]{2,}(?:ed|ing)")  # "Created", "Reviewing": verbs, not names
 
 
-def fold(items: list[Item], lower_ok: set[str]) -> str:
+def fold(items: list[Item], lower_ok: set[str], budget: int | None = None) -> str:
     """Whole units joined with semicolons, in lines of at most `fold_words` words (a line
     that long stays readable). Mid-line, a first word loses its capital only when it is a common
     word or the update also writes it in lower case (so names keep theirs)."""
@@ -50,7 +50,7 @@ def fold(items: list[Item], lower_ok: set[str]) -> str:
         if it.members:
             parts[-1] = join_lead(parts[-1], ", ".join(bare(m) for m in it.members))
         pieces.extend(bare(p) for p in parts if bare(p))
-    budget = int(template()["fold_words"])
+    budget = int(template()["fold_words"]) if budget is None else budget
     lines: list[list[str]] = []
     size = budget
     for p in pieces:
@@ -110,9 +110,12 @@ def compose(
     context: list[str],
     source: str,
     lead: int | None = None,
+    join: Sequence[tuple[int, tuple[str, int]]] | None = None,
 ) -> tuple[str, tuple[str, ...], list[tuple[int, str, str]]]:
     """(text, cited ids, [(item index, how, became)]) for one update. `lead` forces which
-    item leads (eval/train_lead.py replays every candidate through this); None = the ranker's."""
+    item leads (eval/train_lead.py replays every candidate through this); None = the ranker's.
+    `join` forces the pieces of a joined opening sentence ((item, where) as lead_join.Piece
+    has them; eval/train_join.py); None = lead_join's choice when `lead` is None, else none."""
     labels = template()["labels"]
     lower_ok = lower_case_words(source)
     by_role: dict[str, list[int]] = {}
@@ -174,21 +177,22 @@ def compose(
         order.extend(fold_idx + whole)
 
     ranked = lead_first(items, outcomes, activity, lead)
-    second = paired(items, ranked, outcomes, activity) if lead is None else None
-    if second is not None:
-        ranked = [ranked[0], second, *[i for i in ranked[1:] if i != second]]
-    activity = [i for i in activity if i not in ranked]  # a result filed as activity leads
-    if second is None:
+    pieces = _pieces(items, ranked, outcomes, activity, lead, join)
+    activity = [i for i in activity if i not in ranked[:1]]  # a result filed as activity leads
+    if not pieces:
         prose(labels["outcomes"], ranked)
-    else:  # two results as strong as each other open the rewrite, as one sentence
-        line = fold([items[i] for i in ranked[:2]], lower_ok)
-        rest = rendered(items, ranked[2:])
+    else:  # two or three results open the rewrite as one sentence, each whole
+        items, line, took = _joined(items, pieces, lower_ok)
+        gone = {i for i in took if items[i] is None}
+        rest_idx = [i for i in ranked if i not in gone]
+        activity = [i for i in activity if i not in gone]
+        rest = rendered(items, rest_idx)
         blocks.append(f"{labels['outcomes']} " + " ".join([line, *rest]))
-        fates[ranked[0]] = ("kept", line)
-        fates[ranked[1]] = ("folded", line)
-        for i, text in zip(ranked[2:], rest, strict=True):
-            fates[i] = ("kept", text)
-        order.extend(ranked)
+        for i in gone:
+            fates[i] = ("folded", line)
+        for i, text in zip(rest_idx, rest, strict=True):
+            fates[i] = ("kept", f"{line} {text}" if i in took else text)
+        order.extend([*sorted(gone), *rest_idx])
     link = _earned(citations)
     routine = {i for i in activity if items[i].routine}
     if length == "brief":
@@ -250,30 +254,57 @@ def lead_first(
     return [pick, *[i for i in idx if i != pick]]
 
 
-def paired(
-    items: list[Item], ranked: list[int], outcomes: list[int], activity: list[int]
-) -> int | None:
-    """The second result that opens the rewrite with the lead, or None: as strong as the lead
-    by the ranker (lead.runner_up), and both one plain sentence short enough to join with a
-    semicolon ("The project is awarded £150,000 for its beta phase; 11 councils signed the
-    MoU ..."). Whole sentences, in the author's words; only the stop between them changes."""
-    if not ranked or ranked[0] not in outcomes + activity:
-        return None
-    k = lead.runner_up(items, outcomes, activity, weak_lead, ranked[0])
-    if k is None or not all(_pairable(items[i]) for i in (ranked[0], k)):
-        return None
-    words = sum(len(items[i].text.split()) for i in (ranked[0], k))
-    return k if words <= int(template()["fold_words"]) else None
+def _pieces(
+    items: list[Item],
+    ranked: list[int],
+    outcomes: list[int],
+    activity: list[int],
+    lead: int | None,
+    join: Sequence[tuple[int, tuple[str, int]]] | None,
+) -> list[lead_join.Piece]:
+    """The pieces of the joined opening sentence (lead_join.pick), or those `join` forces."""
+    if not ranked:
+        return []
+    if join is None:
+        if lead is not None:
+            return []
+        return lead_join.pick(items, ranked[0], outcomes, activity, weak_lead)
+    offered = {
+        (p.item, p.where): p
+        for i in {i for i, _ in join}
+        for p in lead_join.pieces_of(items[i], i, weak_lead)
+    }
+    return [offered[k] for k in join if k in offered]
 
 
-def _pairable(it: Item) -> bool:
-    parts = it.parts or (it.text,)
-    return (
-        len(parts) == 1
-        and not it.members
-        and _foldable(it)
-        and not re.search(r"[!?]\s*$", parts[0])
-    )
+def _lowered(text: str, lower_ok: set[str]) -> str:
+    """A piece after a semicolon: its first word loses the capital when it is a common word, or
+    a word the update writes in lower case followed by a lower-case word ("Like the trac
+    sites"); "Project Director Ryan Levick" keeps it (a title, not a sentence opening)."""
+    m = re.match(r"([A-Z][a-z’']+)(\s+\S)?", text)
+    if not m:
+        return text
+    common = {str(w) for w in template()["sections"]["lower_mid_line"]}
+    word, nxt = re.split(r"[’']", m.group(1).lower())[0], (m.group(2) or "").strip()
+    verb = _VERB_FORM.fullmatch(m.group(1)) is not None  # "Approved RFC 2872", "Completed ..."
+    if word in common or ((verb or word in lower_ok) and (nxt[:1].islower() or verb)):
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _joined(
+    items: list[Item], pieces: list[lead_join.Piece], lower_ok: set[str]
+) -> tuple[list[Item | None], str, set[int]]:
+    """(the items with what the pieces took removed (None: nothing left), the joined sentence,
+    the items that gave a piece). Only the stops between the pieces change (as in `fold`)."""
+    texts = [bare(p.text) for p in pieces]
+    line = "; ".join(texts[:1] + [_lowered(t, lower_ok) for t in texts[1:]])
+    line = sentence(line)
+    view: list[Item | None] = list(items)
+    took = {p.item for p in pieces}
+    for i in took:
+        view[i] = lead_join.without(items[i], [p.where for p in pieces if p.item == i])
+    return view, line, took
 
 
 def lead_strength(it: Item, position: int) -> float:

@@ -226,27 +226,3 @@ def choose(
     score = rk.scores(features(items, cands, rk.names))
     by = dict(zip(cands, score.tolist(), strict=True))
     return max(pool, key=lambda i: (by[i], -i))
-
-
-def runner_up(
-    items: Sequence[Item],
-    outcomes: Sequence[int],
-    activity: Sequence[int],
-    is_weak: Callable[[Item], bool],
-    first: int,
-    ranker: Ranker | None = None,
-) -> int | None:
-    """A second result as strong as the lead: a sound candidate whose score ties the lead's
-    (the same evidence: a figure, a result), or None. A curated outcome often sums two
-    results ("... awarded £150,000 ...; 11 councils signed the MoU ..."); the offline engine
-    then opens on both (arrange.py)."""
-    cands = candidates(items, outcomes, activity)
-    if first not in cands or len(cands) < 2:
-        return None
-    rk = ranker or shipped()
-    score = rk.scores(features(items, cands, rk.names))
-    by = dict(zip(cands, score.tolist(), strict=True))
-    if by[first] <= 0:
-        return None  # the lead itself is no stronger than the usual candidate
-    ties = [i for i in cands if i != first and by[i] == by[first] and not is_weak(items[i])]
-    return ties[0] if ties else None

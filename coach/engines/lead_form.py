@@ -46,7 +46,8 @@ def result_sentence_first(it: Item) -> Item:
     if order is None:
         return it
     parts = tuple(it.parts[j] for j in order)
-    return replace(it, parts=parts, text=" ".join(parts))
+    units = (*(lead_units[j] for j in order), *it.units[len(lead_units) :])
+    return replace(it, parts=parts, text=" ".join(parts), units=units)
 
 
 def _standalone_result_first(parts: tuple[str, ...], units: tuple[Unit, ...]) -> list[int] | None:
@@ -98,14 +99,19 @@ def result_member_first(it: Item) -> Item:
         return it
     order = [k, *[j for j in range(len(it.members)) if j != k]]
     members = [it.members[j] for j in order]
+    member_units = [it.member_units[j] for j in order]
+    member_parts = [it.member_parts[j] for j in order] if it.member_parts else []
     if len(it.member_parts) == len(it.members):  # the bullet's own result sentence first, too
         parts = it.member_parts[k]
         inner = _standalone_result_first(parts, it.member_units[k])
         if inner is not None:
             members[0] = " ".join(parts[j] for j in inner)
+            member_parts[0] = tuple(parts[j] for j in inner)
+            member_units[0] = tuple(it.member_units[k][j] for j in inner)
     return replace(
         it,
         members=tuple(members),
-        member_units=tuple(it.member_units[j] for j in order),
-        member_parts=tuple(it.member_parts[j] for j in order) if it.member_parts else (),
+        member_units=tuple(member_units),
+        member_parts=tuple(member_parts),
+        units=(*lead_in, *(u for us in member_units for u in us)),
     )
