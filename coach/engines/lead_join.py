@@ -104,7 +104,8 @@ def pieces_of(
     it: Item, i: int, is_weak: Callable[[Item], bool], strict: bool = False
 ) -> list[Piece]:
     """The result sentences item `i` offers, in the order it would show them as the lead:
-    its result heading; or its first sentence; or, for a lead-in that states no result
+    its result heading (not over a list: that heading leads the list in); or its first
+    sentence; or, for a lead-in that states no result
     itself, the first sentence of each result bullet (keeping at least one bullet)."""
     it = as_lead(it)
     parts = it.parts or (it.text,)
@@ -112,6 +113,8 @@ def pieces_of(
         from coach.analysis import states_result
 
         head = parts[0].split(": ", 1)[0]
+        if it.kind == "bullet":  # "The following items have been approved:" leads in a list
+            return []
         return [Piece(i, ("heading", 0), head)] if states_result(head) else []
     n_lead = len(it.units) - sum(len(us) for us in it.member_units)
     lead_units = it.units[:n_lead]
