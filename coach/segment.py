@@ -188,16 +188,23 @@ def _is_heading(line: str) -> bool:
 def _sentences(s: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
+    # A stop inside a link text or parenthesis does not end the sentence ("[v1.2. Notes](u)").
+    # The pending piece's "[" less "]" and "(" less ")" are kept as it grows: slicing and
+    # counting the whole piece at every stop was quadratic while a bracket stayed open.
+    counted, square, round_ = 0, 0, 0
     for m in _SENT_END.finditer(s):
         stop = m.start() + _closing(s, m.start())
-        piece = s[start:stop]
+        square += s.count("[", counted, stop) - s.count("]", counted, stop)
+        round_ += s.count("(", counted, stop) - s.count(")", counted, stop)
+        counted = stop
         # Only the tail can hold an abbreviation: searching the whole pending piece made a run
         # of initials ("X. X. X. ...", a 4,000-line paste) quadratic.
-        if _ABBREV.search(s, max(start, stop - 40), stop) or _open_bracket(piece):
+        if _ABBREV.search(s, max(start, stop - 40), stop) or square > 0 or round_ > 0:
             continue
-        if piece.strip():
+        if s[start:stop].strip():
             spans.append((start, stop))
-        start = m.end()
+        start = counted = m.end()
+        square = round_ = 0
     if s[start:].strip():
         spans.append((start, len(s)))
     return spans
@@ -209,8 +216,3 @@ def _closing(s: str, pos: int) -> int:
     while pos + n < len(s) and s[pos + n] in "\"'’”)]*_":
         n += 1
     return n
-
-
-def _open_bracket(piece: str) -> bool:
-    """A stop inside a link text or parenthesis does not end the sentence: "[v1.2. Notes](u)"."""
-    return piece.count("[") > piece.count("]") or piece.count("(") > piece.count(")")

@@ -1,24 +1,18 @@
 """Slow inputs (issue 18): analysis, segmentation and the injection filter stay linear.
 
-Hypothesis builds pathological inputs from the pieces that make regexes backtrack (unclosed
-comments and brackets, runs of digits, bullets, base64-looking runs, look-alike letters,
-repeated trigger words) and each function is timed on the input repeated n and 8n times.
-Linear means about 8x; the assertion allows 24x (noise on a shared machine), which still
-catches quadratic growth (64x). Ratios, never absolute speeds; CPU time of this process, so
-other work on the machine does not count.
+Texts built from the pieces that make regexes backtrack (unclosed comments and brackets, runs
+of digits, bullets, base64-looking runs, look-alike letters, repeated trigger words) are run at
+n and 8n characters, and the work is COUNTED: machine instructions under valgrind
+(tests/work_count.py), the same on a loaded machine as on an idle one. The cost of one
+repetition is taken off both, so a fixed start-up cost cannot hide growth. Linear is 8x; the
+bound is 16x, and quadratic is 64x. Speed itself is measured in `make bench`, not here.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+import random
 
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
-
-from coach.analysis import analyze
-from coach.injection import quarantine
-from coach.segment import segment
+from tests.work_count import instructions
 
 PIECES = [
     "<!--", "-->", "[[", "]]", "{{", "}}", "####", "SYSTEM:", "ignore ", "instructions ",
@@ -27,40 +21,45 @@ PIECES = [
     "the summary should ", "finish with ", ". ", ", ", "(", ")", "http://x.example/",
     "Closed 40 tickets. ", "忽略", "指令", " ", " " * 30, "\t", "é", "#", "*", ":", "[", "<",
 ]  # fmt: skip
-ROUNDS = 3
+BOUND = 16  # 8x the text: linear ~8x, quadratic ~64x
 
 
-def _best(f: Callable[[str], object], text: str) -> float:
-    best = float("inf")
-    for _ in range(ROUNDS):
-        started = time.process_time()
-        f(text)
-        best = min(best, time.process_time() - started)
-    return best
+def units(seed: int, count: int) -> list[str]:
+    """`count` pathological units drawn from PIECES with a fixed seed: the same every run."""
+    rng = random.Random(seed)
+    return ["".join(rng.choices(PIECES, k=rng.randint(3, 30))) for _ in range(count)]
 
 
-def _ratio(f: Callable[[str], object], unit: str, chars: int) -> float:
-    small = unit * max(1, chars // len(unit))
-    f(small)  # warm caches (compiled patterns, folded characters)
-    t_small = max(_best(f, small), 2e-3)  # below this the clock, not the code, is measured
-    return _best(f, small * 8) / t_small
+def growth(target: str, cases: list[str], chars: int, times: int = 8) -> dict[str, float]:
+    """For each unit: (work on `times` x n chars - work on one unit) / (work on n - one unit)."""
+    texts = []
+    for unit in cases:
+        small = unit * max(2, chars // len(unit))
+        texts += [unit, small, small * times]
+    counts = instructions(target, texts)
+    out = {}
+    for i, unit in enumerate(cases):
+        one, small, big = counts[3 * i : 3 * i + 3]
+        out[unit] = (big - one) / max(small - one, 1)
+    return out
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(PIECES), min_size=3, max_size=30).map("".join))
-def test_injection_filter_is_linear(unit: str) -> None:
-    assert _ratio(quarantine, unit, 3000) < 24, repr(unit[:80])
+def _check(ratios: dict[str, float]) -> None:
+    slow = {repr(u[:60]): round(r, 1) for u, r in ratios.items() if r > BOUND}
+    assert not slow, f"8x the text took more than {BOUND}x the work: {slow}"
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(PIECES), min_size=3, max_size=30).map("".join))
-@example("\n:assistant, ")  # one paragraph of short wrapped lines: was 30x (quadratic)
-@example("lower wrapped line with (paren\n")  # a bullet's running lines: the same
-def test_segmentation_is_linear(unit: str) -> None:
-    assert _ratio(segment, unit, 3000) < 24, repr(unit[:80])
+def test_injection_filter_is_linear() -> None:
+    _check(growth("coach.injection:quarantine", units(1, 5), 1200))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(PIECES), min_size=3, max_size=30).map("".join))
-def test_analysis_is_linear(unit: str) -> None:
-    assert _ratio(analyze, unit, 2000) < 24, repr(unit[:80])
+def test_segmentation_is_linear() -> None:
+    wrapped = [
+        "\n:assistant, ",  # one paragraph of short wrapped lines: was 30x (quadratic)
+        "lower wrapped line with (paren\n",  # a bullet's running lines: the same
+    ]
+    _check(growth("coach.segment:segment", wrapped + units(2, 8), 3000))
+
+
+def test_analysis_is_linear() -> None:
+    _check(growth("coach.analysis:analyze", units(3, 5), 1500))
