@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from coach import yaml_io
-from coach.reader_text import REF_LABEL, SECTION_NUMBER
+from coach.reader_text import REF_LABEL, section_numbers
 from coach.types import FactCheck
 
 
@@ -37,9 +37,9 @@ _NUMBER_WORDS = (
 # Order matters: earlier patterns claim their text so later ones do not count it again.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cite", re.compile(r"\[p?\d{1,2}\]")),  # citation markers [1], [p2]: not facts
-    # What a reader never reads (UNREAD: reference labels, heading numbers), claimed, dropped.
+    # What a reader never reads (coach.reader_text: reference labels; heading outline numbers
+    # are claimed before these patterns run, by section_numbers), claimed, dropped.
     ("unread", REF_LABEL),
-    ("unread", SECTION_NUMBER),
     # A link definition's own label ("[feb-10-zulip-archive]: https://...") is no more read
     # than its use; the definition's target stays a fact (claimed by "url").
     ("unread", re.compile(r"(?m)^[ \t]{0,3}\[[^\]\n]+\]:(?=[ \t]*\S)")),
@@ -123,7 +123,6 @@ _NEEDS: dict[str, tuple[str, bool]] = {
         (
             ("[", True),  # cite
             ("[", False),  # reference label
-            ("#", True),  # heading number
             ("]:", False),  # link definition's label
             ("![", False),  # image
             ("://", False),  # url
@@ -318,6 +317,8 @@ def _extract(text: str) -> tuple[Fact, ...]:
     """extract_facts, once per distinct text: a rewrite reads the same unit's and the same
     source's facts many times over (sections, questions, the final check, the scores)."""
     masked = bytearray(len(text))  # 1 where an earlier pattern claimed the character
+    for s, e in section_numbers(text):  # a heading's outline number: read by no reader
+        masked[s:e] = b"\x01" * (e - s)
     found: list[tuple[int, Fact]] = []
     digits = _DIGIT.search(text) is not None
     for kind, pattern in _PATTERNS:

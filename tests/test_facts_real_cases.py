@@ -98,7 +98,7 @@ def test_the_check_and_the_curated_metric_read_a_source_by_one_rule() -> None:
     seen = _reader_text(src)
     assert "feb-10-zulip-archive" not in seen and "1.1)" not in seen and "1.2 blog" not in seen
     assert unread("On [Friday][feb-10-zulip-archive], we met.") == "On [Friday], we met."
-    assert unread("### 1.2 Blog sites") == " Blog sites"
+    assert unread("### 1.1) Origin\n### 1.2 Blog sites") == " Origin\n Blog sites"
 
 
 def test_links_a_reader_sees_are_kept_as_addresses() -> None:
