@@ -35,6 +35,7 @@ from bench.real import ModelClock, cycled, fresh_home, load, score_texts, units_
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS, DISTINCT = 30, 26  # 26 distinct real updates, 4 of them twice (a repeat is reused)
+THROUGHPUT_ROWS = 96  # distinct real updates: several blocks per worker, so rows/s means something
 
 
 def _cpu() -> float:
@@ -152,13 +153,35 @@ def _worker_startup() -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def _offline(rows: int = ROWS, distinct: int = DISTINCT) -> list[dict]:
-    tmp = Path(tempfile.mkdtemp(prefix="coach-bench-batch-"))
-    src = tmp / "updates.csv"
-    with src.open("w", newline="") as fh:
+def _csv(path: Path, texts: list[str]) -> Path:
+    with path.open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "update"])
-        w.writerows([str(i), t] for i, t in enumerate(cycled(rows, distinct)))
+        w.writerows([str(i), t] for i, t in enumerate(texts))
+    return path
+
+
+def _throughput(tmp: Path, rows: int = THROUGHPUT_ROWS) -> list[dict]:
+    """rows/s of 1 and 2 workers on `rows` distinct real updates (wall time, default options),
+    beside the 1-worker figure: the 30-row batch is two blocks, too few to share."""
+    src = _csv(tmp / "throughput.csv", cycled(rows, rows))
+    got = {w: _measure(f"batch:{w}", src, tmp, out=tmp / f"throughput-{w}.csv") for w in (1, 2)}
+    note = (
+        f"1 / 2 workers: {got[1]['seconds']:.1f} / {got[2]['seconds']:.1f} s wall, "
+        f"{got[1]['cpu']:.1f} / {got[2]['cpu']:.1f} s CPU, {load()}"
+    )
+    return [
+        dict(metric=f"offline batch, {rows} distinct real rows, {w} worker{'s' * (w > 1)}: "
+             "throughput", value=rows / got[w]["seconds"], unit="rows/s",
+             reference="1 worker, same rows", reference_value=rows / got[1]["seconds"],
+             higher_is_better=True, note=note)
+        for w in (1, 2)
+    ]  # fmt: skip
+
+
+def _offline(rows: int = ROWS, distinct: int = DISTINCT) -> list[dict]:
+    tmp = Path(tempfile.mkdtemp(prefix="coach-bench-batch-"))
+    src = _csv(tmp / "updates.csv", cycled(rows, distinct))
     first = _measure("floor:1", src, tmp)
     runs = {m: _measure(m, src, tmp) for m in ("batch:1", "batch:2", "nometrics:1")}
     design = _measure("design:1", src, tmp, out=tmp / "batch-1.csv")
@@ -229,7 +252,7 @@ def _offline(rows: int = ROWS, distinct: int = DISTINCT) -> list[dict]:
              unit="MB", reference="the floor process", reference_value=last["rss_mb"],
              higher_is_better=False)
     )  # fmt: skip
-    return out
+    return out + _throughput(tmp)
 
 
 def _llm(rows: int, latency: float, concurrency: int, rpm: float) -> float:

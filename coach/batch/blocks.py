@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 
 from coach.errors import CoachError
 
-BLOCK = 16  # rows per embedding call: big enough to fill buckets, small enough to stream
+BLOCK = 8  # rows per embedding call: enough texts (~130) to fill buckets; small enough that two
+# workers share a 96-row batch in 12 blocks, not 6, so the last one waited on is short
 T = TypeVar("T")
 
 
@@ -102,6 +103,16 @@ def _run(work: Callable[[Any, list[str]], list[Any]], texts: list[str]) -> list[
     return work(_COACH, texts)
 
 
+def _ready() -> list[Any]:
+    """A worker's start-up before its first block: both models loaded (the rest is the
+    initializer's), so no block waits on a process that is still starting."""
+    from coach import multilingual
+
+    _COACH.retriever.embedder  # noqa: B018 - loads the MiniLM session
+    multilingual._encoder()
+    return []
+
+
 def run_blocks(
     coach: Any,
     work: Callable[[Any, list[str]], list[Any]],
@@ -111,37 +122,54 @@ def run_blocks(
     """(tag, result) for every job, block by block; `work(coach, texts)` returns one result per
     text. This process is always one of the workers (its models are loaded already); the others
     are spawned processes (never forked: the ONNX session's threads and SQLite handles do not
-    survive a fork), each kept two blocks ahead, so a spawned worker's start-up (about 1 s of
-    CPU: docs/benchmarks.md) is paid workers - 1 times, not `workers` times."""
+    survive a fork), so a spawned worker's start-up (about 0.7 s of CPU: docs/benchmarks.md) is
+    paid workers - 1 times, not `workers` times.
+
+    With helpers, each worker takes its next block only when it is free (this process's
+    blocks run on a thread, so the caller writes results meanwhile), and a helper only once
+    its models are loaded: blocks queued to a helper still starting or still busy are what
+    made two workers slower than one (the parent finished its own and waited, docs/benchmarks.md)."""
     if workers <= 1:
         for block in jobs:
             yield from _here(coach, work, block)
         return
     import multiprocessing
+    from concurrent.futures import ThreadPoolExecutor
 
     from coach.embeddings import cores
 
     helpers = workers - 1
     threads = max(1, cores() // workers)
-    with ProcessPoolExecutor(
-        max_workers=helpers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start,
-        initargs=(coach.settings, coach.rules, threads, os.getpid()),
-    ) as pool:
-        pending: dict[Future[list[Any]], list[tuple[T, str]]] = {}
+    with (
+        ProcessPoolExecutor(
+            max_workers=helpers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start,
+            initargs=(coach.settings, coach.rules, threads, os.getpid()),
+        ) as pool,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-block") as local,
+    ):
+        pending: dict[Future[list[Any]], tuple[list[tuple[T, str]], bool]] = {}
         it = iter(jobs)
-        upcoming = next(it, None)
-        while upcoming is not None:
-            block, upcoming = upcoming, next(it, None)
-            # the last block is this process's: no helper start-up to wait for at the end
-            if upcoming is not None and len(pending) < 2 * helpers:
-                pending[pool.submit(_run, work, [t for _, t in block])] = block
-                continue
-            yield from _here(coach, work, block)  # the helpers are busy: this process takes it
-            yield from _finished(pending, block=False)
+        for _ in range(helpers):  # each helper starts; it is given a block once it is ready
+            pending[pool.submit(_ready)] = ([], False)
+
+        def give(here: bool) -> None:
+            block = next(it, None)
+            if block is None:
+                return
+            texts = [t for _, t in block]
+            fut = local.submit(work, coach, texts) if here else pool.submit(_run, work, texts)
+            pending[fut] = (block, here)
+
+        give(True)
         while pending:
-            yield from _finished(pending)
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                block, here = pending.pop(fut)
+                give(here)  # the worker that is free takes the next block before we write
+                for (tag, _), result in zip(block, fut.result(), strict=True):
+                    yield tag, result
 
 
 def _here(
@@ -149,16 +177,3 @@ def _here(
 ) -> Iterator[tuple[T, Any]]:
     for (tag, _), result in zip(block, work(coach, [t for _, t in block]), strict=True):
         yield tag, result
-
-
-def _finished(
-    pending: dict[Future[list[Any]], list[tuple[T, str]]], block: bool = True
-) -> Iterator[tuple[T, Any]]:
-    """The results of the blocks done so far: waiting for at least one, or (block=False) none."""
-    if not pending:
-        return
-    done, _ = wait(pending, timeout=None if block else 0, return_when=FIRST_COMPLETED)
-    for fut in done:
-        rows = pending.pop(fut)  # not `block`: that is the wait-or-not flag
-        for (tag, _), result in zip(rows, fut.result(), strict=True):
-            yield tag, result
