@@ -167,3 +167,28 @@ def test_candidates_with_the_same_features_tie_exactly() -> None:
     x[[0, 1, 2, 4], lead.FEATURES.index("sig_result")] = 1.0
     scores = rk.scores(x)
     assert scores[0] == scores[4] and int(np.argmax(scores)) == 0
+
+
+# nrw-weeknotes-2025-09-04 (shortened): the year in a report's title is no figure; the system
+# that went live leads (before: the title's "2024–2025" counted as a figure and led).
+TITLE_YEAR = """\
+## New recruitment system
+
+NRW's new e-recruitment system went live this week. The new system has replaced the manual time-consuming processes for recruiting managers.
+
+## Other work we've been doing:
+
++ finished bug checking our digital forms, woohoo!
++ the [Annual diversity and inclusion report 2024–2025](https://naturalresources.wales/about-us/how-we-are-performing/annual-diversity-and-inclusion-report-2024-2025/?lang=en) has been published this week
+"""
+
+
+def test_a_year_a_version_or_a_title_is_no_figure_an_amount_is() -> None:
+    assert not lead._amount("the [Annual diversity and inclusion report 2024–2025](https://x.org)")
+    assert not lead._amount("James has been making stylistic changes to SoNaRR 2025.")
+    assert not lead._amount("We released [version 0.23.0](https://github.com/rustls/rustls).")
+    assert lead._amount("the Foundation has awarded around 30 travel grants")
+    assert lead._amount("In 2022 there are 978 open accepted tickets")
+    assert lead._amount("cut the latency from ~1h 20m to ~40m")
+    first = draft(TITLE_YEAR).split("\n\n")[0]
+    assert first.startswith("What changed: NRW's new e-recruitment system went live"), first

@@ -37,7 +37,7 @@ FEATURES = (
     "sig_change",
     "sig_beneficiary",
     "facts",  # checkable facts, capped at 5, / 5
-    "figure",  # a percentage, money or a number other than a list mark
+    "figure",  # an amount: a percentage, money or a number that is no year, version or title
     "date",
     "rank",  # its place among the candidates, 0 = first, 1 = last
     "first_candidate",
@@ -154,6 +154,25 @@ def _stated(it: Item) -> bool:
 
 
 _NEEDS_P = ("p_result", "p_first")
+_LINK_LABEL = re.compile(r"\[[^\]]*\]\([^)]*\)|https?://\S+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_VERSION = re.compile(r"(?:version|v|release)\s*$", re.I)
+
+
+def _amount(text: str) -> bool:
+    """A figure that counts or measures something: a percentage, money, or a number that is
+    not a year, not a version and not inside a link or its label (a title's "2024-2025")."""
+    shown = _LINK_LABEL.sub(" ", text)
+    for f in extract_facts(shown):
+        if f.kind in ("percent", "money"):
+            return True
+        if f.kind != "number" or len(f.text) < 2 or _YEAR.fullmatch(f.text):
+            continue
+        at = shown.find(f.text)
+        if at >= 0 and _VERSION.search(shown[max(0, at - 10) : at]):
+            continue
+        return True
+    return False
 
 
 def features(
@@ -173,9 +192,7 @@ def features(
         best, first = result_probability(it) if need_p else (0.0, 0.0)
         facts = extract_facts(" ".join((it.text, *it.members)))
         kinds = {f.kind for f in facts}
-        figure = bool(kinds & {"percent", "money"}) or any(
-            f.kind == "number" and len(f.text) > 1 for f in facts
-        )
+        figure = _amount(" ".join((it.text, *it.members)))
         words = len(it.text.split()) + sum(len(x.split()) for x in it.members)
         rows.append(
             [
