@@ -9,8 +9,10 @@ from __future__ import annotations
 import pytest
 
 from coach.analysis import analyze
+from coach.engines.arrange import context_lines
 from coach.engines.base import AUDIENCES, LENGTHS, Request
 from coach.engines.offline import OfflineEngine
+from coach.engines.sections import template
 from coach.evals.rewrites import _reader_text
 from coach.facts import check_facts, extract_facts
 from coach.reader_text import unread
@@ -118,3 +120,25 @@ def test_an_address_is_written_as_the_author_wrote_it(audience: str) -> None:
     text = draft(CASES["autolink-paragraph"], audience=audience).text
     assert "https://blog.rust-lang.org/2025/08/05/july-project-goals-update/" in text
     assert "Https://" not in text
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_addresses_with_no_words_read_as_links_not_as_context(audience: str) -> None:
+    """A code sample's links are facts no unit holds: kept, on a "Links:" line a reader can
+    use, not a "Context:" sentence of bare addresses with a full stop glued to the last."""
+    source = CASES["code-sample"]
+    text = draft(source, audience=audience).text
+    lines = text.split("\n\n")
+    assert "Links: https://test.crates.io/logo_dark.svg, https://test.crates.io/logo.svg" in lines
+    assert not any(x.startswith("Context:") for x in lines), text
+    assert check_facts(source, text).ok
+
+
+def test_a_heading_and_a_bare_address_each_get_their_line() -> None:
+    labels = template()["labels"]
+    context = ["Update 2024-10", "<https://x.org/a.svg>", "[Notes](https://x.org/n)"]
+    assert context_lines(context, labels) == [
+        "Context: Update 2024-10; [Notes](https://x.org/n).",  # a link with words is read
+        "Links: https://x.org/a.svg",
+    ]
+    assert context_lines([], labels) == []

@@ -19,7 +19,7 @@ word that the update also writes in lower case; nothing inside a unit is cut.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from coach.engines import lead, lead_join
 from coach.engines.lead_form import as_lead as as_lead
@@ -100,6 +100,28 @@ def lower_case_words(source: str) -> set[str]:
     and words the update itself writes in lower case somewhere (so they are not names)."""
     common = {str(w) for w in template()["sections"]["lower_mid_line"]}
     return common | set(re.findall(r"(?<![\w.'’-])([a-z]+)\b", source))
+
+
+_BARE_ADDRESS = re.compile(r"<?https?://[^\s<>]+>?")
+
+
+def context_lines(context: list[str], labels: Mapping[str, object]) -> list[str]:
+    """The context line: headings and facts no kept unit carries, as a sentence. Bare
+    addresses (a link in a code sample: no words to read) go on a line of their own,
+    "Links: a, b", with no full stop glued to the last address; nothing is dropped.
+
+    >>> labels = {"context": "Context:", "links": "Links:"}
+    >>> context_lines(["Update 2024-10", "https://x.org/a.svg"], labels)
+    ['Context: Update 2024-10.', 'Links: https://x.org/a.svg']
+    """
+    words = [c for c in context if _BARE_ADDRESS.sub("", c).strip(" ;,.")]
+    links = [c.strip().strip("<>") for c in context if c not in words]
+    out = []
+    if words:
+        out.append(f"{labels['context']} " + sentence("; ".join(words)))
+    if links:
+        out.append(f"{labels['links']} " + ", ".join(links))
+    return out
 
 
 def compose(
@@ -214,8 +236,7 @@ def compose(
         prose(labels["thanks"], thanks)
     if link is not None:  # after the outcomes; never the first thing a reader sees
         blocks.insert(1 if blocks else 0, f"{labels['link']} {_link_line(link)}")
-    if context:
-        blocks.append(f"{labels['context']} " + sentence("; ".join(context)))
+    blocks.extend(context_lines(context, labels))
     if closing:
         texts = rendered(items, closing)
         blocks.append(" ".join(texts))
