@@ -211,3 +211,21 @@ def test_the_replica_scores_as_the_pipeline_does(tmp_path: Path, models_dir: Pat
         scorers = family(d)
         assert figures(rows(d, scorers["shipped"])) == f
         assert all(0.0 <= figures(rows(d, s))["hit@1"] <= 1.0 for s in scorers.values())
+    # the sixth round (eval/grounding_round6.py): a second encoder attached to the same dump.
+    # With MiniLM itself as the "second" encoder every mpnet variant must be the shipped one.
+    import doctest
+
+    import eval.grounding_round6 as r6
+    from coach.embeddings import get_embedder
+
+    assert doctest.testmod(r6).failed == 0
+    r6.attach(d, {}, get_embedder(str(models_dir)).embed, tmp_path / "second.pkl")
+    for u in d["updates"]:
+        assert np.allclose(u["mp_query"], u["query"], atol=1e-5)
+    same = r6.reranker_variants(d)
+    for name in ("mpnet alone, windowed query", "shipped ranking, decided 0.5 mpnet"):
+        assert figures(rows(d, same[name])) == f
+    picks = r6.loco_pick(
+        r6.top_hits(rows(d, same["shipped"])), {1.0: r6.top_hits(rows(d, same["shipped"]))}
+    )
+    assert {org: change for org, (_, _, change, _) in picks.items()} == {"bakery": 0, "harbour": 0}
