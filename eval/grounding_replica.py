@@ -34,6 +34,7 @@ import numpy as np
 
 from coach import Coach, multilingual
 from coach.evals import grounding as G
+from coach.evals import grounding_rows as R
 from coach.evals.gold import item_passages
 from coach.evals.real_gold import gold_rows
 from coach.injection_model import segments, unmasked
@@ -58,7 +59,7 @@ def dump(data_dir: Path, sample: Path | None = None, home: Path | None = None) -
         if home is None and models.is_dir():
             (Path(tmp) / "models").symlink_to(models, target_is_directory=True)
         coach = Coach(home=str(home or tmp))
-        cols = G._index(coach, data_dir, sample or G._sample_corpus())
+        cols = R.index_collections(coach, data_dir, sample or R.sample_corpus())
         store, retriever = coach.store, coach.retriever
         hits = {org: store.all(col) for org, col in cols.items()}
         for org, col in cols.items():
@@ -168,15 +169,15 @@ def figures(rs: Rows, fpr: float = G.FPR) -> dict[str, Any]:
         tp = [r for r in pos if r["org"] == org]
         tn = [r for r in neg if org in (r["org"], r["collection"])]
         folds[org] = (
-            G._mean([h(r, 1) for r in tp]),
-            G._mean([G._cites_gold(r, tt) for r in tp]),
-            G._mean([G._best(r) >= tt for r in tn]),
+            R.mean([h(r, 1) for r in tp]),
+            R.mean([R.cites_gold(r, tt) for r in tp]),
+            R.mean([R.best(r) >= tt for r in tn]),
         )
     return {
-        "hit@1": G._mean([h(r, 1) for r in pos]),
-        "hit@3": G._mean([h(r, 3) for r in pos]),
-        "cites gold": G._mean([G._cites_gold(r, t) for r in pos]),
-        "unrelated": G._mean([G._best(r) >= t for r in neg]),
+        "hit@1": R.mean([h(r, 1) for r in pos]),
+        "hit@3": R.mean([h(r, 3) for r in pos]),
+        "cites gold": R.mean([R.cites_gold(r, t) for r in pos]),
+        "unrelated": R.mean([R.best(r) >= t for r in neg]),
         "folds": folds,
     }
 
@@ -332,8 +333,8 @@ def calibrator(d: Dump) -> dict[str, Any]:
         pos = [r for r in test if r["has_gold"]]
         out["folds"][org] = (
             out["folds"][org][0],  # the ranking is MiniLM's: hit@1 does not move
-            G._mean([G._cites_gold(r, t) for r in pos]),
-            G._mean([G._best(r) >= t for r in test if not r["own"]]),
+            R.mean([R.cites_gold(r, t) for r in pos]),
+            R.mean([R.best(r) >= t for r in test if not r["own"]]),
         )
     return out
 

@@ -28,6 +28,14 @@ import numpy as np
 
 from coach.errors import CoachError
 from coach.evals.gold import item_passages
+from coach.evals.grounding_rows import (
+    SAMPLE,
+    best,
+    cites_gold,
+    index_collections,
+    mean,
+    sample_corpus,
+)
 from coach.evals.grounding_units import (
     FPR,
     best_accuracy,
@@ -36,43 +44,17 @@ from coach.evals.grounding_units import (
     unit_acc,
     unit_rows,
 )
-from coach.evals.real import collection_name, index_strategy, org_key
+from coach.evals.real import org_key
 from coach.evals.real_gold import gold_rows
 
-SAMPLE = "sample"
 NO_FOLD = "n/a: without it no other organisation's updates are left to fit a threshold on"
 BASELINE_FLOOR = 0.34  # main's raw-cosine "unmapped" floor, for the dense-only baseline
-
-
-def _sample_corpus() -> Path:
-    from coach.resources import data_path
-
-    return data_path("corpus")
 
 
 def _folders(cols: dict[str, str]) -> Any:
     """An organisation's name as its strategy folder spells it (case, unicode form), else as is."""
     by_key = {org_key(name): name for name in cols if name != SAMPLE}
     return lambda org: by_key.get(org_key(org), org) if org else org
-
-
-def _index(
-    coach: Any, data_dir: Path, sample: Path | None, skipped: list[str] | None = None
-) -> dict[str, str]:
-    """Collection per organisation with a readable document (and the sample corpus): {org:
-    collection name}. A document that fails to ingest is named in `skipped`, not fatal."""
-    out: dict[str, str] = {}
-    for folder in sorted(p for p in (data_dir / "strategy").iterdir() if p.is_dir()):
-        name = collection_name(folder.name)  # any org name: safe, distinct
-        said = index_strategy(coach, folder, name)
-        if skipped is not None:
-            skipped += said
-        if coach.store.count(name):
-            out[folder.name] = name
-    if sample is not None:
-        out[SAMPLE] = "strategy-sample-corpus"
-        coach.ingest([sample], collection=out[SAMPLE])
-    return out
 
 
 def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) -> dict[str, Any]:
@@ -91,8 +73,8 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
                 (Path(tmp) / "models").symlink_to(models, target_is_directory=True)
         coach = Coach(home=str(home or tmp))
         documents_skipped: list[str] = []
-        cols = _index(
-            coach, data_dir, sample if sample is not None else _sample_corpus(), documents_skipped
+        cols = index_collections(
+            coach, data_dir, sample if sample is not None else sample_corpus(), documents_skipped
         )
         store, retriever = coach.store, coach.retriever
         passages = {org: store.all(c) for org, c in cols.items()}
@@ -168,19 +150,9 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
     }
 
 
-def _best(row: dict[str, Any]) -> float:
-    return max(row["scores"], default=-9.0)
-
-
-def _cites_gold(row: dict[str, Any], t: float) -> bool:
-    return any(
-        s >= t and i in row["gold"] for i, s in zip(row["ranked"], row["scores"], strict=True)
-    )
-
-
 def fit(rows: Sequence[dict[str, Any]], fpr: float = FPR) -> float:
     """Precision first: the (1 - fpr) quantile of the unrelated pairs' best normalised score."""
-    neg = [_best(r) for r in rows if not r["own"]]
+    neg = [best(r) for r in rows if not r["own"]]
     return float(np.quantile(neg, 1 - fpr)) if neg else 0.0
 
 
@@ -195,28 +167,28 @@ def summarise(raw: dict[str, Any], t: float, tu: float) -> dict[str, Any]:
 
     out: dict[str, Any] = {
         "updates_with_gold": len(pos),
-        "hit@1": _mean([hit(r, 1) for r in pos]),
-        "hit@3": _mean([hit(r, 3) for r in pos]),
-        "items held by the top passage (specificity; 1 is one priority)": _mean(
+        "hit@1": mean([hit(r, 1) for r in pos]),
+        "hit@3": mean([hit(r, 3) for r in pos]),
+        "items held by the top passage (specificity; 1 is one priority)": mean(
             [r["top_items"] for r in pos]
         ),
-        "hybrid hit@1": _mean([hit(r, 1, "hybrid") for r in pos]),
-        "hybrid hit@3": _mean([hit(r, 3, "hybrid") for r in pos]),
-        "own cites gold": _mean([_cites_gold(r, t) for r in pos]),
-        "own cites anything": _mean([_best(r) >= t for r in pos]),
+        "hybrid hit@1": mean([hit(r, 1, "hybrid") for r in pos]),
+        "hybrid hit@3": mean([hit(r, 3, "hybrid") for r in pos]),
+        "own cites gold": mean([cites_gold(r, t) for r in pos]),
+        "own cites anything": mean([best(r) >= t for r in pos]),
         "unrelated pairs": len(neg),
-        "unrelated cite anything": _mean([_best(r) >= t for r in neg]),
+        "unrelated cite anything": mean([best(r) >= t for r in neg]),
         "unit accuracy (none a class)": unit_acc(units, tu, t),
         "unit accuracy, dense cosine >= 0.34 baseline": unit_acc(
             units, BASELINE_FLOOR, None, "cosine", "baseline_hit"
         ),
-        "unit accuracy, all none": _mean([not u["gold"] for u in units if u["own"]]),
-        "unit top passage is gold (units with gold)": _mean([u["hit"] for u in units if u["gold"]]),
-        "unit top passage is gold, unit read alone": _mean(
+        "unit accuracy, all none": mean([not u["gold"] for u in units if u["own"]]),
+        "unit top passage is gold (units with gold)": mean([u["hit"] for u in units if u["gold"]]),
+        "unit top passage is gold, unit read alone": mean(
             [u["baseline_hit"] for u in units if u["gold"]]
         ),
-        "units mapped, own / unrelated": f"{_mean([maps(u, tu, t) for u in units if u['own']])}"
-        f" / {_mean([maps(u, tu, t) for u in units if not u['own']])}",
+        "units mapped, own / unrelated": f"{mean([maps(u, tu, t) for u in units if u['own']])}"
+        f" / {mean([maps(u, tu, t) for u in units if not u['own']])}",
         "unit accuracy at its best threshold (in-sample)": unit_acc(
             units, best_accuracy(units, t), t
         ),
@@ -224,12 +196,12 @@ def summarise(raw: dict[str, Any], t: float, tu: float) -> dict[str, Any]:
     for org in sorted({r["org"] for r in pos}):
         mine = [r for r in pos if r["org"] == org]
         out[f"{org}: hit@1 / hit@3 / cites gold (n)"] = (
-            f"{_mean([hit(r, 1) for r in mine]):.2f} / {_mean([hit(r, 3) for r in mine]):.2f}"
-            f" / {_mean([_cites_gold(r, t) for r in mine]):.2f} ({len(mine)})"
+            f"{mean([hit(r, 1) for r in mine]):.2f} / {mean([hit(r, 3) for r in mine]):.2f}"
+            f" / {mean([cites_gold(r, t) for r in mine]):.2f} ({len(mine)})"
         )
     for col in sorted({r["collection"] for r in neg}):
-        out[f"unrelated vs {col}: cite anything"] = _mean(
-            [_best(r) >= t for r in neg if r["collection"] == col]
+        out[f"unrelated vs {col}: cite anything"] = mean(
+            [best(r) >= t for r in neg if r["collection"] == col]
         )
     return out
 
@@ -252,11 +224,11 @@ def logo(raw: dict[str, Any], fpr: float = FPR) -> list[dict[str, Any]]:
                 "held out": org,
                 "threshold": round(t, 4),
                 "unit threshold": round(tu, 4),
-                "hit@1": _mean(
+                "hit@1": mean(
                     [r["ranked"][:1] != [] and r["ranked"][0] in r["gold"] for r in test_pos]
                 ),
-                "own cites gold": _mean([_cites_gold(r, t) for r in test_pos]),
-                "unrelated cite anything": _mean([_best(r) >= t for r in test_neg]),
+                "own cites gold": mean([cites_gold(r, t) for r in test_pos]),
+                "unrelated cite anything": mean([best(r) >= t for r in test_neg]),
                 "unit accuracy": unit_acc([u for u in units if u["org"] == org], tu, t),
                 "unit accuracy, dense baseline": unit_acc(
                     [u for u in units if u["org"] == org],
@@ -265,7 +237,7 @@ def logo(raw: dict[str, Any], fpr: float = FPR) -> list[dict[str, Any]]:
                     "cosine",
                     "baseline_hit",
                 ),
-                "held-out units mapped, unrelated": _mean(
+                "held-out units mapped, unrelated": mean(
                     [
                         maps(u, tu, t)
                         for u in units
@@ -275,10 +247,6 @@ def logo(raw: dict[str, Any], fpr: float = FPR) -> list[dict[str, Any]]:
             }
         )
     return folds
-
-
-def _mean(xs: Sequence[bool | float]) -> float:
-    return round(float(np.mean(xs)), 3) if len(xs) else 0.0
 
 
 def failures(raw: dict[str, Any], t: float, n: int = 4) -> list[str]:
@@ -291,14 +259,14 @@ def failures(raw: dict[str, Any], t: float, n: int = 4) -> list[str]:
         if r["own"] and r["has_gold"] and r["ranked"][:1] != [] and r["ranked"][0] not in r["gold"]
     ]
     out += [f"wrong top passage: {r['update']} -> {r['top']!r}" for r in wrong[:n]]
-    false = sorted((r for r in rows if not r["own"] and _best(r) >= t), key=_best, reverse=True)
+    false = sorted((r for r in rows if not r["own"] and best(r) >= t), key=best, reverse=True)
     out += [
-        f"cited an unrelated strategy: {r['update']} vs {r['collection']} ({_best(r):+.3f}) -> {r['top']!r}"
+        f"cited an unrelated strategy: {r['update']} vs {r['collection']} ({best(r):+.3f}) -> {r['top']!r}"
         for r in false[:n]
     ]
-    silent = [r for r in rows if r["own"] and r["has_gold"] and not _cites_gold(r, t)]
+    silent = [r for r in rows if r["own"] and r["has_gold"] and not cites_gold(r, t)]
     out += [
-        f"no earned gold citation from its own strategy: {r['update']} (best {_best(r):+.3f})"
+        f"no earned gold citation from its own strategy: {r['update']} (best {best(r):+.3f})"
         for r in silent[:n]
     ]
     return out
