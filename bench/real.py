@@ -130,7 +130,7 @@ def units_of(texts: list[str]) -> list[list[str]]:
     out = []
     for t in texts:
         data = quarantine(clean_input(t, MAX_INPUT_CHARS).text).text
-        out.append([u.text for u in analyze(data).units] or [data])
+        out.append(analyze(data).unit_texts)
     return out
 
 
@@ -140,7 +140,7 @@ def score_texts(units: list[str], rewrite: str) -> list[str]:
     from coach.analysis import analyze
     from coach.preservation import pieces
 
-    return pieces(units, [u.text for u in analyze(rewrite).units] or [rewrite]).new
+    return pieces(units, analyze(rewrite).unit_texts).new
 
 
 def load() -> str:

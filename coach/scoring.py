@@ -90,8 +90,8 @@ def _embedded(
 
         embedder = get_embedder()
     content = preservation(
-        [u.text for u in before.units] or [before.text],
-        [u.text for u in after.units] or [after.text],
+        before.unit_texts,
+        after.unit_texts,
         embedder,
     )
     if not (links and passages):

@@ -64,6 +64,12 @@ class Analysis(_Serialisable):
         return tuple(s for u in self.units for s in u.spans)
 
     @property
+    def unit_texts(self) -> list[str]:
+        """Its units' texts, or the whole text when it has no unit (one long word, only
+        punctuation): what content preservation embeds, so a text is never nothing."""
+        return [u.text for u in self.units] or [self.text]
+
+    @property
     def process_density(self) -> float:
         """Share of labelled units that are pure process talk, in [0, 1]."""
         scored = [u for u in self.units if u.label != "other"]

@@ -32,7 +32,7 @@ CAP = 256  # MiniLM's word pieces
 
 
 def units(text: str) -> list[str]:
-    return [u.text for u in analyze(text).units] or [text]
+    return analyze(text).unit_texts
 
 
 def old(source: str, rewrite: str) -> float:

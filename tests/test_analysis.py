@@ -103,3 +103,12 @@ def test_semantic_layer_is_deterministic_and_offline() -> None:
     b = label_unit("Held 4 standups and a retro with the booking squad.", semantic=True)
     assert a.label in LABELS and a == b
     assert a.spans == label_unit(a.text).spans  # spans come from the lexical layer unchanged
+
+
+def test_unit_texts_are_the_units_or_the_whole_text() -> None:
+    """What content preservation embeds (scoring, evals, bench): never an empty list."""
+    assert analyze("Closed 40 tickets. We met the board.").unit_texts == [
+        "Closed 40 tickets.",
+        "We met the board.",
+    ]
+    assert analyze("<div></div>").unit_texts == ["<div></div>"]  # no unit: the text itself

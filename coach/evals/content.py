@@ -84,7 +84,7 @@ def content_preservation(source: str, rewrite: str) -> float:
     from coach.embeddings import get_embedder
     from coach.preservation import preservation
 
-    units = [[u.text for u in analyze(t).units] or [t] for t in (source, rewrite)]
+    units = [analyze(t).unit_texts for t in (source, rewrite)]
     return preservation(units[0], units[1], get_embedder())
 
 
