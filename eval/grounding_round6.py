@@ -1,6 +1,6 @@
 """The sixth round's grounding measurements (docs/grounding.md), over the replica's dump.
 
-    OMP_WAIT_POLICY=passive .venv/bin/python -m eval.grounding_round6            # near miss
+    OMP_WAIT_POLICY=passive .venv/bin/python -m eval.grounding_round6      # near miss, blocks
     OMP_WAIT_POLICY=passive .venv/bin/python -m eval.grounding_round6 --mpnet DIR [--cost]
 
 Two questions. (1) Does a stronger packaged encoder, all-mpnet-base-v2 (the only model with
@@ -29,7 +29,7 @@ import numpy as np
 
 from coach.ingest.chunking import passage_context
 from coach.retrieval import background_texts, query_vector, query_windows
-from eval.grounding_queries import windows_query
+from eval.grounding_queries import _windows, windows_query
 from eval.grounding_replica import Dump, Normaliser, Scorer, dump, figures, rows, sample_hits
 from eval.grounding_round5 import line
 
@@ -187,6 +187,51 @@ def window_one(
     return out
 
 
+def block_variants(d: Dump, embed: Callable[[list[str]], np.ndarray]) -> dict[str, Scorer]:
+    """Rank by cosine + w x late interaction (each window's best block of the passage, blocks
+    = paragraphs, bullets, rows with the heading path; mean or max over windows), or + w x the
+    cosine to the passage's heading path alone. Decided on the shipped score."""
+    from coach.ingest.chunking import blocks
+
+    mini = Normaliser(d, "mini")
+    owners, vecs, heads = {}, {}, {}
+    for org, p in d["passages"].items():
+        owner, texts = [], []
+        for j, m in enumerate(p["meta"]):
+            for b in blocks(str(m["text"])) or [str(m["text"])]:
+                owner.append(j)
+                texts.append(passage_context(m, b))
+        owners[org], vecs[org] = np.asarray(owner), np.asarray(embed(texts), np.float32)
+        heads[org] = np.asarray(
+            embed([passage_context(m, "").strip() or str(m["text"])[:80] for m in p["meta"]]),
+            np.float32,
+        )
+
+    def late(w: float, agg: str) -> Scorer:
+        def f(u: dict[str, Any], org: str) -> tuple[np.ndarray, np.ndarray]:
+            cos = mini.cos(u["query"], org)
+            sim = _windows(u) @ vecs[org].T
+            best = np.stack([sim[:, owners[org] == j].max(axis=1) for j in range(len(cos))], 1)
+            li = best.mean(axis=0) if agg == "mean" else best.max(axis=0)
+            return cos + w * li, mini.score(u["query"], org)
+
+        return f
+
+    def head(w: float) -> Scorer:
+        return lambda u, org: (
+            mini.cos(u["query"], org) + w * (heads[org] @ u["query"]),
+            mini.score(u["query"], org),
+        )
+
+    out: dict[str, Scorer] = {}
+    for w in (0.25, 0.5, 1.0, 4.0):
+        for agg in ("mean", "max"):
+            out[f"rank + {w:g} x late interaction ({agg} over windows)"] = late(w, agg)
+    for w in (0.1, 0.25, 0.5):
+        out[f"rank + {w:g} x cosine to the heading path alone"] = head(w)
+    return out
+
+
 def near_miss(d: Dump) -> None:
     mini = Normaliser(d, "mini")
     grid = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
@@ -241,16 +286,21 @@ def main(argv: list[str] | None = None) -> int:
     data = Path(args.data)
     d = dump(data)
     near_miss(d)
-    if not args.mpnet:
-        return 0
     from coach.embeddings import get_embedder
     from coach.settings import Settings
-    from eval.grounding_mpnet import MPNet, reference_check
     from eval.grounding_replica import sample_sets
+
+    mini = get_embedder(str(Settings.load().models_dir))
+    sets = sample_sets(d, mini.embed)
+    for name, scorer in block_variants(d, mini.embed).items():
+        sample = " ".join(f"{a:.3f}/{b:.3f}" for a, b in sample_hits(d, sets, scorer).values())
+        print(f"{line(name, figures(rows(d, scorer)))} | sample {sample}", flush=True)
+    if not args.mpnet:
+        return 0
+    from eval.grounding_mpnet import MPNet, reference_check
 
     model = MPNet(args.mpnet)
     reference_check(model)
-    sets = sample_sets(d, get_embedder(str(Settings.load().models_dir)).embed)
     attach(d, sets, model.embed, args.cache)
     for name, scorer in reranker_variants(d).items():
         sample = " ".join(f"{a:.3f}/{b:.3f}" for a, b in sample_hits(d, sets, scorer).values())
