@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 
-from tests.work_count import instructions
+from tests.work_count import growth, instructions
 
 # Pieces that stress each pattern: digit runs, separators inside numbers, dates, ids, money,
 # versions, names, list markers; repeated without spaces they make one long token.
@@ -20,17 +20,8 @@ def test_work_per_character_is_flat() -> None:
     rng = random.Random(7)
     cases = ["1.", "1"]  # "1.1.1.": the email pattern once scanned from every boundary
     cases += ["".join(rng.choices(PIECES, k=rng.randint(1, 6))) for _ in range(8)]
-    texts = []
-    for unit in cases:
-        small = unit * max(2, 1500 // len(unit))
-        texts += [unit, small, small * TIMES]
-    counts = instructions("coach.facts:extract_facts", texts)
-    slow = {}
-    for i, unit in enumerate(cases):
-        one, small, big = counts[3 * i : 3 * i + 3]
-        ratio = (big - one) / max(small - one, 1)
-        if ratio > BOUND:
-            slow[unit] = round(ratio, 1)
+    ratios = growth("coach.facts:extract_facts", cases, 1500, TIMES)
+    slow = {u: round(r, 1) for u, r in ratios.items() if r > BOUND}
     assert not slow, f"{TIMES}x the text took more than {BOUND}x the work: {slow}"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 
-from tests.work_count import instructions
+from tests.work_count import growth
 
 PIECES = [
     "<!--", "-->", "[[", "]]", "{{", "}}", "####", "SYSTEM:", "ignore ", "instructions ",
@@ -28,20 +28,6 @@ def units(seed: int, count: int) -> list[str]:
     """`count` pathological units drawn from PIECES with a fixed seed: the same every run."""
     rng = random.Random(seed)
     return ["".join(rng.choices(PIECES, k=rng.randint(3, 30))) for _ in range(count)]
-
-
-def growth(target: str, cases: list[str], chars: int, times: int = 8) -> dict[str, float]:
-    """For each unit: (work on `times` x n chars - work on one unit) / (work on n - one unit)."""
-    texts = []
-    for unit in cases:
-        small = unit * max(2, chars // len(unit))
-        texts += [unit, small, small * times]
-    counts = instructions(target, texts)
-    out = {}
-    for i, unit in enumerate(cases):
-        one, small, big = counts[3 * i : 3 * i + 3]
-        out[unit] = (big - one) / max(small - one, 1)
-    return out
 
 
 def _check(ratios: dict[str, float]) -> None:

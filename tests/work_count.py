@@ -64,6 +64,20 @@ def instructions(target: str, texts: list[str], *, timeout: float = 600) -> list
     return [totals[2 * (i + 1)] for i in range(len(texts))]
 
 
+def growth(target: str, cases: list[str], chars: int, times: int = 8) -> dict[str, float]:
+    """For each unit: (work on `times` x n chars - work on one unit) / (work on n - one unit)."""
+    texts = []
+    for unit in cases:
+        small = unit * max(2, chars // len(unit))
+        texts += [unit, small, small * times]
+    counts = instructions(target, texts)
+    out = {}
+    for i, unit in enumerate(cases):
+        one, small, big = counts[3 * i : 3 * i + 3]
+        out[unit] = (big - one) / max(small - one, 1)
+    return out
+
+
 def _total(dump: Path) -> int:
     for line in dump.read_text(encoding="utf-8").splitlines():
         if line.startswith("totals:"):
