@@ -232,6 +232,25 @@ def block_variants(d: Dump, embed: Callable[[list[str]], np.ndarray]) -> dict[st
     return out
 
 
+def length_effect(d: Dump) -> None:
+    """Does an unrelated pair's best score grow with the update's length (log 1 + windows)? If it
+    did, a slope fitted on unrelated pairs alone (no positive) could come off the score."""
+    mini = Normaliser(d, "mini")
+    size = {u["id"]: float(np.log1p(len(u["windows"]))) for u in d["updates"]}
+    base = rows(d, lambda u, org: (mini.cos(u["query"], org), mini.score(u["query"], org)))
+    for own in (False, True):
+        rs = [r for r in base if r["own"] == own and (r["has_gold"] or not own)]
+        x, y = np.array([size[r["update"]] for r in rs]), np.array([max(r["scores"]) for r in rs])
+        kind = "own with gold" if own else "unrelated"
+        print(f"  {kind}: corr(best score, log windows) {np.corrcoef(x, y)[0, 1]:.3f}")
+    for b in (0.01, 0.02, 0.04):
+        scorer: Scorer = lambda u, org, b=b: (  # noqa: E731
+            mini.cos(u["query"], org),
+            mini.score(u["query"], org) - b * size[u["id"]],
+        )
+        print(line(f"score - {b:g} x log(1 + windows)", figures(rows(d, scorer))), flush=True)
+
+
 def near_miss(d: Dump) -> None:
     mini = Normaliser(d, "mini")
     grid = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
@@ -286,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     data = Path(args.data)
     d = dump(data)
     near_miss(d)
+    length_effect(d)
     from coach.embeddings import get_embedder
     from coach.settings import Settings
     from eval.grounding_replica import sample_sets
