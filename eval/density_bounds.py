@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 
 import numpy as np
 
 from coach.analysis import analyze
+from coach.errors import CoachError
 from coach.evals.real import load_real, resolve_path
 from coach.evals.rewrites import _norm_fact
 from coach.facts import extract_facts
@@ -65,12 +67,18 @@ def bounds(data: str | None = None) -> dict[str, float]:
     }
 
 
-def main() -> None:
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=None)
-    for k, v in bounds(ap.parse_args().data).items():
+    try:
+        figures = bounds(ap.parse_args().data)
+    except CoachError as e:  # no dataset, a bad row: one sentence, as the CLI says it
+        print(f"density_bounds: {e}", file=sys.stderr)
+        return 2
+    for k, v in figures.items():
         print(f"{k}: {v}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -46,3 +46,23 @@ def test_readme_python_example_runs_from_any_directory(tmp_path) -> None:  # typ
     )
     assert p.returncode == 0, p.stderr[-2000:]
     assert "18%" in p.stdout and "Questions for you" not in p.stdout
+
+
+def test_readme_eval_scripts_say_one_sentence_without_a_dataset(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A fresh clone has no dataset beside it: the `python -m eval.X` commands the README
+    shows name what is missing in one sentence (exit 2), never a traceback."""
+    import re
+
+    text = (ROOT / "README.md").read_text()
+    modules = sorted(set(re.findall(r"python -m (eval\.[\w.]+)", text)))
+    assert modules, "the README shows no eval script: drop this test"
+    for module in modules:
+        p = subprocess.run(
+            [sys.executable, "-m", module, "--data", str(tmp_path / "none")],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert p.returncode == 2 and "Traceback" not in p.stderr, (module, p.stderr[-1500:])
+        assert len(p.stderr.strip().splitlines()) == 1, (module, p.stderr)
