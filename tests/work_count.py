@@ -61,6 +61,10 @@ def instructions(target: str, texts: list[str], *, timeout: float = 600) -> list
         assert proc.returncode == 0, err[-3000:]
         totals = {int(p.suffix[1:]): _total(p) for p in Path(tmp).glob("cg.out.*")}
     # Dump k holds the work since dump k-1: marks 2, 4, 6, ... close the measured calls.
+    assert len(totals) >= 2 * len(texts), (
+        f"callgrind wrote {len(totals)} dumps for {len(texts)} calls: this Python's os.getppid "
+        f"is not the C function {MARK}, or the target called it"
+    )
     return [totals[2 * (i + 1)] for i in range(len(texts))]
 
 
