@@ -166,9 +166,11 @@ def _throughput(tmp: Path, rows: int = THROUGHPUT_ROWS) -> list[dict]:
     beside the 1-worker figure: the 30-row batch is two blocks, too few to share."""
     src = _csv(tmp / "throughput.csv", cycled(rows, rows))
     got = {w: _measure(f"batch:{w}", src, tmp, out=tmp / f"throughput-{w}.csv") for w in (1, 2)}
+    same = (tmp / "throughput-1.csv").read_bytes() == (tmp / "throughput-2.csv").read_bytes()
     note = (
         f"1 / 2 workers: {got[1]['seconds']:.1f} / {got[2]['seconds']:.1f} s wall, "
-        f"{got[1]['cpu']:.1f} / {got[2]['cpu']:.1f} s CPU, {load()}"
+        f"{got[1]['cpu']:.1f} / {got[2]['cpu']:.1f} s CPU, outputs "
+        f"{'byte-identical' if same else 'DIFFER'}, {load()}"
     )
     return [
         dict(metric=f"offline batch, {rows} distinct real rows, {w} worker{'s' * (w > 1)}: "

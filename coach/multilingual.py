@@ -282,6 +282,30 @@ def _build(threads: int, tokenizer: Any = None) -> Any:
 
 
 _tokenizer: Any = None
+_SPACE = "\u2581"  # SentencePiece's word boundary, in the normalized text
+
+
+def _by_word(tok: Any) -> Any:
+    """`tok` with its Viterbi run once per distinct word, not once per text. No piece of this
+    vocabulary holds the boundary mark past its first character (checked here; otherwise the
+    tokenizer is left as it is), so every word starts a piece and the best split of a text is
+    the best split of each of its words: the same ids. The classifier reads each word several
+    times (a sentence, its clauses, its lines joined), and the pure-Python Viterbi was ~15% of
+    its time (docs/benchmarks.md)."""
+    if any(_SPACE in p[1:] for p in tok._pieces):
+        return tok
+    viterbi = tok._viterbi
+    word = lru_cache(maxsize=131072)(lambda w: tuple(viterbi(w)))
+
+    def by_word(normalized: str) -> list[int]:
+        head, *words = normalized.split(_SPACE)
+        ids: list[int] = list(word(head)) if head else []
+        for w in words:
+            ids.extend(word(_SPACE + w))
+        return ids or list(word(normalized))
+
+    tok._viterbi = by_word
+    return tok
 
 
 def _shared_tokenizer() -> Any:
@@ -293,7 +317,7 @@ def _shared_tokenizer() -> Any:
                 _tokenizer = _model._sp
             else:
                 use = os.environ.get("COACH_MODEL_CACHE", "on") != "off"
-                _tokenizer = _load_tokenizer(_model_cache_dir() if use else None)
+                _tokenizer = _by_word(_load_tokenizer(_model_cache_dir() if use else None))
         return _tokenizer
 
 
