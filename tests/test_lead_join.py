@@ -116,3 +116,19 @@ def test_the_shipped_settings_record_their_held_out_figure() -> None:
     data = json.loads(resources.files("coach").joinpath("data/lead_ranker.json").read_text())
     nested, n = data["join_logo"]["nested"]
     assert n == 66 and nested >= data["join_logo"]["none"]
+
+
+def test_a_lead_in_left_with_one_sentence_bullet_keeps_its_colon() -> None:
+    """What the pieces leave of a lead-in ("Highlights ... include:" and one bullet) reads as
+    a lead-in and a sentence, not "include It was ..." (render.join_lead runs on only into a
+    bullet that opens in lower case: "We used it to create ...")."""
+    text = draft(
+        "Highlights from the February meeting include:\n\n"
+        "* It was Eli Gild’s first meeting; he’s the new Member Director for Google.\n"
+        "* The board approved the budget.\n"
+        "* Project Director Ryan Levick was elected Vice Chair of the Board.\n"
+    )
+    assert text.startswith(
+        "What changed: The board approved the budget; Project Director Ryan Levick was elected "
+        "Vice Chair of the Board. Highlights from the February meeting include: It was Eli"
+    ), text

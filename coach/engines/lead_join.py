@@ -205,7 +205,8 @@ def pick(
     if not own:
         return []
     order = sorted(
-        (i for i in cands if i != first and not is_weak(items[i])), key=lambda i: (-score[i], i)
+        (i for i in cands if i != first and not is_weak(items[i]) and not items[i].awaited),
+        key=lambda i: (-score[i], i),
     )
     offered = own + [
         p

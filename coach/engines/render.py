@@ -45,7 +45,9 @@ def join_lead(lead: str, body: str) -> str:
     to create bios, ...'); 'Three documents were published:' keeps it."""
     lead = bare(lead) if lead.rstrip().endswith(":") else lead.rstrip()
     words = re.findall(r"[A-Za-z]+", lead)
-    if words and words[-1].lower() in vocab("runs_on_after"):
+    # a bullet that opens on a capital is its own sentence: "include: The board approved ..."
+    # keeps the colon ("include The board" reads as a broken sentence)
+    if words and words[-1].lower() in vocab("runs_on_after") and not body[:1].isupper():
         return f"{lead} {body}"
     return f"{lead}: {body}"
 
