@@ -163,3 +163,11 @@ def test_an_outcome_only_the_model_reads_still_gets_the_outcome_question() -> No
     out = compose(Request(text, analyze(text), ()), Extraction(outcomes=((1, ""),)))
     assert out.text.startswith("What changed: Migrated the board")
     assert any(q.startswith("What changed for users") for q in out.questions)
+
+
+def test_an_address_that_opens_a_unit_is_not_capitalised() -> None:
+    """Facts in = facts out, case and all (as the offline engine's render.sentence has it)."""
+    text = "## Update 2024-10\n\nWe shipped it.\n\nhttps://x.org/a.svg\n"
+    out = _compose(text)
+    assert "https://x.org/a.svg" in out and "Https://" not in out, out
+    assert sentence("- closed 40 tickets;") == "Closed 40 tickets."

@@ -23,6 +23,7 @@ from coach.markup import clean_unit, is_link_definition, link_definitions
 from coach.types import Citation, Unit
 
 _END = re.compile(r"[\s.;,:]+$")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://")  # a unit that opens on an address
 _LABEL = {
     "risk": re.compile(r"^\W*(?:risks?|issues?|blockers?)\s*[:–-]\s*", re.I),
     "ask": re.compile(r"^\W*(?:asks?|next steps?|requests?)\s*[:–-]\s*", re.I),
@@ -70,9 +71,11 @@ def sentence(text: str, refs: Mapping[str, str] | None = None) -> str:
         return ""
     # A unit ending in a link or an aside, "... (#1588)", still needs its full stop: without
     # it the next unit's first word reads as a name inside a sentence.
+    # An address is written as the author wrote it: "https://x.org" never "Https://x.org".
+    first = s if _SCHEME.match(s) else s[0].upper() + s[1:]
     if s[-1] in "!?\"'”" or s.endswith((".)", "!)", "?)")):
-        return s[0].upper() + s[1:]
-    return s[0].upper() + s[1:] + "."
+        return first
+    return first + "."
 
 
 def _link(c: Citation, index: int) -> str:
