@@ -10,6 +10,7 @@ which keeps it exact and kill -9 safe.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -129,10 +130,13 @@ def run_blocks(
     blocks run on a thread, so the caller writes results meanwhile), and a helper only once
     its models are loaded: blocks queued to a helper still starting or still busy are what
     made two workers slower than one (the parent finished its own and waited, docs/benchmarks.md)."""
-    if workers <= 1:
-        for block in jobs:
+    it = iter(jobs)
+    ahead = list(itertools.islice(it, 2 if workers > 1 else 0))
+    if len(ahead) < 2:  # one worker, or a single block: no helper to start
+        for block in itertools.chain(ahead, it):
             yield from _here(coach, work, block)
         return
+    it = itertools.chain(ahead, it)
     import multiprocessing
     from concurrent.futures import ThreadPoolExecutor
 
@@ -150,7 +154,6 @@ def run_blocks(
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-block") as local,
     ):
         pending: dict[Future[list[Any]], tuple[list[tuple[T, str]], bool]] = {}
-        it = iter(jobs)
         for _ in range(helpers):  # each helper starts; it is given a block once it is ready
             pending[pool.submit(_ready)] = ([], False)
 
