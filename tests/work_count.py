@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,17 +47,27 @@ def instructions(target: str, texts: list[str], *, timeout: float = 600) -> list
             cmd, cwd=ROOT, env=env, text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
+        # the warm-up runs under valgrind too: a hang there ends at `timeout`, not never
+        watchdog = threading.Timer(timeout, proc.kill)
+        watchdog.start()
         try:
             assert proc.stdout and proc.stdin
             for line in proc.stdout:  # imports and warm-up done: instrument from here on
                 if line.strip() == READY:
                     break
+            else:  # the driver died (or was killed) before it was ready: say why
+                proc.wait()
+                err = proc.stderr.read() if proc.stderr else ""
+                raise AssertionError(
+                    f"{target} failed under valgrind before measuring: {err[-3000:]}"
+                )
             on = subprocess.run(
                 [control, "-i", "on", str(proc.pid)], capture_output=True, timeout=60
             )
             assert on.returncode == 0, on.stderr
             _, err = proc.communicate("go\n", timeout=timeout)
         finally:
+            watchdog.cancel()
             proc.kill()
         assert proc.returncode == 0, err[-3000:]
         totals = {int(p.suffix[1:]): _total(p) for p in Path(tmp).glob("cg.out.*")}
