@@ -32,6 +32,22 @@ REFERENCE = (
 )
 
 
+FILES = ("config.json", "tokenizer.json", "model.safetensors")
+
+
+def missing(folder: Path | None) -> str:
+    """One sentence when `folder` does not hold the weights (the project never installs them)."""
+    if folder is None:
+        return ""
+    absent = [f for f in FILES if not (folder / f).is_file()]
+    if not absent:
+        return ""
+    return (
+        f"{folder} does not hold all-mpnet-base-v2 (no {', '.join(absent)}): fetch it as "
+        "the docstring of eval/grounding_mpnet.py says, or run without --mpnet."
+    )
+
+
 def buckets(rel: np.ndarray, num: int = 32, max_distance: int = 128) -> np.ndarray:
     """MPNet's relative-position bucket (bidirectional; exact below 8, log-spaced to 128)."""
     half = num // 2

@@ -302,6 +302,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache", type=Path, default=Path("/tmp/coach-round6-mpnet.pkl"))
     p.add_argument("--cost", action="store_true", help="time mpnet against MiniLM per update")
     args = p.parse_args(argv)
+    from eval.grounding_mpnet import missing
+
+    if problem := missing(args.mpnet):  # before the two minutes the first part takes
+        p.error(problem)
     data = Path(args.data)
     d = dump(data)
     near_miss(d)
