@@ -132,3 +132,21 @@ def test_a_lead_in_left_with_one_sentence_bullet_keeps_its_colon() -> None:
         "What changed: The board approved the budget; Project Director Ryan Levick was elected "
         "Vice Chair of the Board. Highlights from the February meeting include: It was Eli"
     ), text
+
+
+@pytest.mark.parametrize(
+    "piece,after",
+    [
+        # ao-jquery-2024-01 read "...after review); Like the trac sites, static search ..."
+        ("Like the trac sites, search is static.", "like the trac sites, search is static."),
+        ("The board approved the budget.", "the board approved the budget."),
+        ("Project Director Ryan Levick was elected.", "Project Director Ryan Levick was elected."),
+        ("Sophie has published the registers.", "Sophie has published the registers."),
+    ],
+)
+def test_a_piece_after_a_semicolon_loses_its_capital_only_when_it_is_no_name(
+    piece: str, after: str
+) -> None:
+    from coach.engines.arrange import _lowered
+
+    assert _lowered(piece, set()) == after
