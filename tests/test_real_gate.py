@@ -1,6 +1,6 @@
 """The CI gate on real updates: offline rewrites of the whole real-updates dataset stay within
-eval/real/gate.yaml (garbled fragments, leaked markup, curated facts kept, invented facts, leads
-with the outcome, asks for a missing outcome).
+eval/real/gate.yaml (garbled fragments, leaked markup, orphaned leaning sentences, curated facts
+kept, invented facts, leads with the outcome, asks for a missing outcome).
 
 Skipped when the dataset is not beside the repo (../shared/datasets/real-updates or
 COACH_REAL_DATA); its texts are not copied into the repo."""
@@ -58,6 +58,20 @@ def test_garbled_fragments_within_the_gate(run, gate) -> None:
 def test_leaked_markup_within_the_gate(run, gate) -> None:
     rows, s = run
     assert s["leaked_markup"] <= gate["leaked_markup"], _examples(rows, "markup")
+
+
+def test_no_leaning_sentence_orphaned_in_any_audience_or_length(run, gate) -> None:
+    """coach/evals/orphans.py: "That's the majority of adults" shown after anything but the
+    sentence it followed in the update (the default rewrite and all 6 audience x length)."""
+    rows, s = run
+    found = [
+        f"{r['id']} {o['audience']}/{o['length']}: {o['sentence'][:80]!r} after {o['shown_after']!r}"
+        for r in rows
+        for o in r.get("orphans_every_choice", [])
+    ]
+    default = [f"{r['id']}: {o['sentence'][:80]!r}" for r in rows for o in r.get("orphans", [])]
+    assert s["orphaned_sentences"] <= gate["orphaned_sentences"], "\n".join(default[:8])
+    assert s["orphaned_every_choice"] <= gate["orphaned_every_choice"], "\n".join(found[:8])
 
 
 def test_curated_facts_kept_and_none_invented(run, gate) -> None:

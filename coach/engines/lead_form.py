@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from coach.engines.leaning import leans_on_previous
 from coach.engines.render import vocab
 from coach.engines.sections import Item
 from coach.types import Unit
@@ -59,9 +60,14 @@ def _standalone_result_first(parts: tuple[str, ...], units: tuple[Unit, ...]) ->
     if units[0].label in ("outcome", "mixed"):
         return None
     for k in range(1, len(parts)):
-        opening = [w.lower() for w in re.findall(r"[A-Za-z’']+", parts[k])[:6]]
+        opening = [w.lower() for w in re.findall(r"[A-Za-z]+", parts[k])[:6]]  # "That's": that
         if units[k].label in ("outcome", "mixed") and opening and not _leans(opening):
-            return [k, *[j for j in range(len(parts)) if j != k]]
+            # the sentences that point back at it ("That's 46 million people") go with it
+            end = k + 1
+            while end < len(parts) and leans_on_previous(parts[end]):
+                end += 1
+            block = list(range(k, end))
+            return [*block, *[j for j in range(len(parts)) if j not in block]]
     return None
 
 

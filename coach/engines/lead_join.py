@@ -11,7 +11,8 @@ ranker score is within `margin` of the lead's, at most `most` pieces and `words`
 eval/train_join.py; they ship in coach/data/lead_ranker.json under "join"). A piece is one
 sentence labelled outcome or mixed (or a result stated in a form of its own), standing on its
 own (no plan, no pointer to a sentence before it), ending on no "!", "?", ":" or bare URL, and
-holding no semicolon of its own. Taken from a longer item, it leaves the rest of the item
+holding no semicolon of its own, with the sentences after it that lean on it ("Sophie
+published the registers. She also ..."): they travel as one piece. Taken from a longer item, it leaves the rest of the item
 whole, where it was: a bullet's other sentences stay that bullet, a lead-in keeps its other
 bullets (a piece that would leave a lead-in with none is not taken).
 """
@@ -27,6 +28,7 @@ from importlib import resources
 
 from coach.engines import lead
 from coach.engines.lead_form import _leans, as_lead
+from coach.engines.leaning import leans_on_previous
 from coach.engines.render import BARE_URL_END, bare
 from coach.engines.sections import Item
 from coach.facts import extract_facts
@@ -88,7 +90,7 @@ def _result_unit(u: Unit, strict: bool = False) -> bool:
 def _sound(text: str, is_weak: Callable[[Item], bool], it: Item) -> bool:
     """One plain clause that can sit in a semicolon list and stands on its own."""
     t = text.strip()
-    opening = [w.lower() for w in re.findall(r"[A-Za-z’']+", t)[:6]]
+    opening = [w.lower() for w in re.findall(r"[A-Za-z]+", t)[:6]]  # "They've": they
     return (
         len(t.split()) >= 3
         and ";" not in t
@@ -128,7 +130,8 @@ def pieces_of(
     lead_units = it.units[:n_lead]
     if not it.members:
         ok = len(lead_units) == len(parts) and _result_unit(lead_units[0], strict)
-        return [Piece(i, ("part", 0), parts[0])] if ok and _sound(parts[0], is_weak, it) else []
+        text = " ".join(parts[: _block(parts)])
+        return [Piece(i, ("part", 0), text)] if ok and _sound(text, is_weak, it) else []
     if any(_result_unit(u) and "result" in u.signals for u in lead_units):
         return []  # "The following items have been approved:": the lead-in is the result
     if len(it.member_parts) != len(it.members) or len(it.member_units) != len(it.members):
@@ -136,12 +139,27 @@ def pieces_of(
     out = []
     for m, (ps, us) in enumerate(zip(it.member_parts, it.member_units, strict=True)):
         result = ps and len(ps) == len(us) and _result_unit(us[0]) and "result" in us[0].signals
-        if result and _sound(ps[0], is_weak, it):
-            out.append(Piece(i, ("member", m), ps[0]))
-    whole = {p.where[1] for p in out if len(it.member_parts[p.where[1]]) == 1}
+        text = " ".join(ps[: _block(ps)]) if ps else ""
+        if result and _sound(text, is_weak, it):
+            out.append(Piece(i, ("member", m), text))
+    whole = {
+        m
+        for m in (p.where[1] for p in out)
+        if _block(it.member_parts[m]) == len(it.member_parts[m])
+    }
     if len(whole) == len(it.members):
         out = out[:-1]  # a lead-in keeps at least one bullet
     return out
+
+
+def _block(parts: Sequence[str]) -> int:
+    """How many sentences from the first travel as one piece: the first and those after it that
+    lean on it ("Sophie published the registers. She also ..."); taking the first alone would
+    leave "She" pointing at nothing (coach/evals/orphans.py)."""
+    n = 1
+    while n < len(parts) and leans_on_previous(parts[n]):
+        n += 1
+    return n
 
 
 def without(it: Item, wheres: Sequence[Where]) -> Item | None:
@@ -158,10 +176,12 @@ def without(it: Item, wheres: Sequence[Where]) -> Item | None:
             parts[0] = parts[0].split(": ", 1)[1] if ": " in parts[0] else parts[0]
             headed = False
         elif kind == "part":
-            del parts[k]
-            del lead_units[k]
+            n = _block(parts[k:])
+            del parts[k : k + n]
+            del lead_units[k : k + n]
         else:
-            rest_p, rest_u = m_parts[k][1:], m_units[k][1:]
+            n = _block(m_parts[k])
+            rest_p, rest_u = m_parts[k][n:], m_units[k][n:]
             if rest_p:
                 members[k], m_parts[k], m_units[k] = " ".join(rest_p), rest_p, rest_u
             else:

@@ -28,6 +28,11 @@ def _version() -> str:
     for path in (
         here / "offline.py",
         here / "sections.py",
+        here / "vocab.py",
+        here / "leaning.py",
+        here / "lead_form.py",
+        here / "lead_join.py",
+        here / "render.py",
         here / "arrange.py",
         here / "lead.py",
         here.parent / "data" / "lead_ranker.json",

@@ -57,6 +57,9 @@ def render_item(item: Item, as_list: bool = False) -> str:
     as one sentence ("We used it to: create pages; publish notes."); longer ones follow it as
     their own sentences, or as a nested list in a list section."""
     parts = [sentence(p) for p in (item.parts or (item.text,))]
+    # a lead-in inside the item whose list is not what follows it (an image) ends as a
+    # sentence: "... to delete the crate. These requirements ..." (a leaning sentence came along)
+    parts = [*(_closed(p) for p in parts[:-1]), *parts[-1:]]
     if not item.members:
         return " ".join(parts)
     lead = " ".join(parts).rstrip()

@@ -9,37 +9,25 @@ Units are also grouped: a lead-in sentence that ends with a colon owns the bulle
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
-from typing import Any
+from functools import cache
 
-from coach import yaml_io
 from coach.analysis import states_result
+from coach.engines.leaning import continues as _continues
+from coach.engines.leaning import leans_on_previous as leans_on_previous
+from coach.engines.leaning import no_antecedent as no_antecedent
+from coach.engines.vocab import starts as _starts
+from coach.engines.vocab import template as template
+from coach.engines.vocab import template_digest as template_digest
+from coach.engines.vocab import template_text as template_text
+from coach.engines.vocab import words as _words
 from coach.facts import extract_facts
 from coach.markup import clean_unit, link_definitions, plain
-from coach.resources import data_path
 from coach.segment import parse
 from coach.types import Unit
 
 ROLES = ("outcome", "activity", "plan", "risk", "ask", "greeting", "thanks", "chatter")
-
-
-@lru_cache(maxsize=1)
-def template() -> dict[str, Any]:
-    """The offline engine's wording and vocabulary (prompts/offline.yaml), loaded once."""
-    data: dict[str, Any] = yaml_io.load(template_text())
-    return data
-
-
-@lru_cache(maxsize=1)
-def template_text() -> str:
-    return (data_path("prompts") / "offline.yaml").read_text("utf-8")
-
-
-def template_digest() -> str:
-    return hashlib.sha256(template_text().encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -61,11 +49,6 @@ class Item:
     awaited: bool = False  # the result the eye read in it is still to come: it never leads
 
 
-@cache
-def _words(key: str) -> tuple[str, ...]:
-    return tuple(w.lower() for w in template()["sections"][key])
-
-
 _FORMS = {
     "has": r"(?<![\w])(?:{})",
     "word": r"(?<!\w)(?:{})(?!\w)",
@@ -83,15 +66,6 @@ def _pattern(key: str, form: str) -> re.Pattern[str]:
     if not words:
         return re.compile(r"(?!)")  # no word: nothing matches, as any() over none
     return re.compile(_FORMS[form].format("|".join(re.escape(w) for w in words)))
-
-
-def _starts(text: str, key: str) -> bool:
-    low = text.lower().lstrip("\"'“‘([ ")
-    return any(low.startswith(w) and _boundary(low, len(w)) for w in _words(key))
-
-
-def _boundary(low: str, n: int) -> bool:
-    return n >= len(low) or not low[n].isalnum() or low[n - 1] in " :"
 
 
 def _has(text: str, key: str) -> bool:
@@ -172,21 +146,6 @@ def pending(text: str) -> bool:
 # A lead-in whose list did not come with it ("Over the last six months, we..."): with no fact
 # of its own it says nothing, and in a fold it would read as a dangling clause.
 _LEAD_IN_END = re.compile(r"(?:\.\.\.|…|:)\s*$")
-_NEW_BULLET = re.compile(r"\n[ \t]*(?:[-*+•▪◦‣]|\d{1,3}[.)]|[a-z][.)])[ \t]|<li|\n[ \t]*\n|\|")
-_BLANK = re.compile(r"\n[ \t]*\n")
-
-
-def _continues(source: str, a: Unit, b: Unit, refs: dict[str, str]) -> bool:
-    """b goes with a: the next sentence of the same bullet, or a sentence of the same paragraph
-    that leans on the one before ("She also ...", "This means ..."). Moving it away from its
-    antecedent would garble it."""
-    gap = source[a.end : b.start]
-    if a.kind in ("bullet", "checkbox") and b.kind == a.kind:
-        return not _NEW_BULLET.search(gap)
-    if a.kind == b.kind == "sentence" and not _BLANK.search(gap):
-        first = re.match(r"[\w’']+", plain(clean_unit(b.text, refs)))
-        return first is not None and first.group(0).lower() in _words("leans_on_previous")
-    return False
 
 
 def _is_chatter(text: str) -> bool:
@@ -210,7 +169,7 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
     led: set[int] = set()  # headings already leading an item in
     chunks: list[list[Unit]] = []
     for u in units:
-        if chunks and _continues(source, chunks[-1][-1], u, refs):
+        if chunks and _continues(source, chunks[-1][-1], u, refs, starts):
             chunks[-1].append(u)
         else:
             chunks.append([u])

@@ -25,6 +25,8 @@ TARGETS = {
     "leads_with_outcome": 90.0,
     "garbled_fragments": 0,
     "leaked_markup": 0,
+    "orphaned_sentences": 0,
+    "orphaned_every_choice": 0,
     "facts_kept": 100.0,
     "invented_facts": 0,
     "process_density_ratio": 0.5,
@@ -235,12 +237,14 @@ def _worst(rows: list[dict[str, Any]], n: int = 5) -> dict[str, list[dict[str, A
         (r for r in ok if "lead" in r and not r["lead"]["leads"]),
         key=lambda r: r["lead"]["sim_first"],
     )
+    orphaned = [{"id": r["id"], **o} for r in ok for o in r.get("orphans_every_choice", [])]
     return {
         "not_leading": [
             {"id": r["id"], "outcome": r["outcome"], "first": r["lead"]["first"][:200]}
             for r in not_led[:n]
         ],
         "garbles": [{"id": r["id"], **g} for r in ok for g in r["garbles"]][: 3 * n],
+        "orphaned": orphaned[:n],
         "facts_missing": [
             {"id": r["id"], "missing": r["facts_missing"][:5]} for r in ok if r["facts_missing"]
         ][:n],
@@ -294,6 +298,11 @@ def headline(report: dict[str, Any]) -> list[tuple[str, Any, Any]]:
             ("updates_with_fragments", "updates with a fragment"),
             ("leaked_markup", "leaked markup"),
             ("updates_with_markup", "updates with markup"),
+            ("orphaned_sentences", "orphaned leaning sentences"),
+            (
+                "orphaned_every_choice",
+                f"  same, offline x every audience/length ({s['rewrites_every_choice']} rewrites)",
+            ),
             ("facts_kept", f"curated facts kept, % of {s['facts_total']}"),
             ("invented_facts", "invented facts"),
             (

@@ -19,6 +19,7 @@ import numpy as np
 
 from coach import engines
 from coach.evals.garble import find_garbles, sentences
+from coach.evals.orphans import CHOICES, every_choice, orphans
 from coach.evals.real import (
     RealDataset,
     RealUpdate,
@@ -244,6 +245,7 @@ def rewrite_all(
         home = tmp.name
     coach = Coach(home=Path(home), cache=False)
     cols = strategy_collections(coach, ds)
+    offline = engines.build(engines.FALLBACK, coach.settings)  # the every-choice sweep's engine
 
     def embed(texts: list[str]) -> np.ndarray:
         return unit_vectors(texts, cache=None)
@@ -260,7 +262,9 @@ def rewrite_all(
         except Exception as exc:
             rows.append({"id": upd.id, "org": upd.org, "error": f"{type(exc).__name__}: {exc}"})
             continue
-        rows.append(score_rewrite(upd, result, embed))
+        row = score_rewrite(upd, result, embed)
+        row["orphans_every_choice"] = every_choice(offline, result.analysis, result.citations)
+        rows.append(row)
         if progress:
             progress(n, len(ds.updates), upd.id)
     if tmp is not None:
@@ -286,6 +290,7 @@ def score_rewrite(
         "rewrite": text,
         "questions": list(result.questions),
         "garbles": [g.__dict__ for g in garbles],
+        "orphans": [o.__dict__ for o in orphans(text, upd.text)],
         "fragments": sum(1 for g in garbles if g.kind == "fragment"),
         "markup": sum(1 for g in garbles if g.kind == "markup"),
         "facts_total": len(upd.facts),
@@ -321,6 +326,9 @@ def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "garbled_fragments": sum(r["fragments"] for r in ok),
         "updates_with_fragments": sum(1 for r in ok if r["fragments"]),
         "leaked_markup": sum(r["markup"] for r in ok),
+        "orphaned_sentences": sum(len(r.get("orphans", ())) for r in ok),
+        "orphaned_every_choice": sum(len(r.get("orphans_every_choice", ())) for r in ok),
+        "rewrites_every_choice": len(ok) * len(CHOICES),
         "updates_with_markup": sum(1 for r in ok if r["markup"]),
         "facts_total": facts_total,
         "facts_kept": _pct(facts_total - facts_missing, facts_total),

@@ -1,0 +1,69 @@
+"""Which units lean on the sentence before them ("That's the majority of adults", "She also
+...", "So by June ..."), and so travel with it: the sorting (coach/engines/sections.py) keeps
+such a unit in its antecedent's item, the lead's form and the joined opening
+(coach/engines/lead_form.py, lead_join.py) never move one away from it, and the eval counts
+the rewrites that do (coach/evals/orphans.py). One test, one vocabulary
+(prompts/offline.yaml `leans_on_previous`, `opens_alone`, `time_nouns`).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from coach.engines.vocab import starts, words
+from coach.markup import clean_unit, plain
+from coach.types import Unit
+
+_NEW_BULLET = re.compile(r"\n[ \t]*(?:[-*+•▪◦‣]|\d{1,3}[.)]|[a-z][.)])[ \t]|<li|\n[ \t]*\n|\|")
+_BLANK = re.compile(r"\n[ \t]*\n")
+
+
+def continues(source: str, a: Unit, b: Unit, refs: dict[str, str], starts: list[int]) -> bool:
+    """b goes with a: the next sentence of the same bullet, or a unit that leans on the one
+    before it ("She also ...", "This means ...", "That's the majority of adults"), in the same
+    paragraph or the next, prose or bullet, under the same heading (`starts`: the headings'
+    offsets, sorted). Moved away from its antecedent, a leaning unit points at the wrong thing
+    or at nothing: the meaning changes (coach/evals/orphans.py counts that in the eval)."""
+    gap = source[a.end : b.start]
+    if a.kind in ("bullet", "checkbox") and b.kind == a.kind and not _NEW_BULLET.search(gap):
+        return True
+    at = bisect_left(starts, a.end)
+    if "row" in (a.kind, b.kind) or (at < len(starts) and starts[at] < b.start):
+        return False
+    a_text = clean_unit(a.text, refs)
+    if b.kind != "sentence" and a_text.rstrip().endswith(":"):
+        return False  # a lead-in owns the bullets under it already (items(): members)
+    # inside a paragraph any opening word of the list keeps the run together, as before;
+    # across a paragraph or bullet break only a sentence that truly points back goes along
+    if a.kind == b.kind == "sentence" and not _BLANK.search(gap):
+        return leans_on_previous(clean_unit(b.text, refs), strict=False)
+    return leans_on_previous(clean_unit(b.text, refs)) and not no_antecedent(a_text)
+
+
+def no_antecedent(text: str) -> bool:
+    """A greeting ("Hi everyone,") is nothing a next sentence points back at: "This is my
+    third weekly report" is about the post."""
+    return starts(text, "greeting_start")
+
+
+_OPENING = re.compile(r"[A-Za-z]+")
+_DEMONSTRATIVE = ("this", "that", "these", "those")
+
+
+def leans_on_previous(text: str, strict: bool = True) -> bool:
+    """The unit opens on a word that points back at the sentence before it (prompts/offline.yaml
+    `leans_on_previous`: "That's the majority of adults", "It went live", "So by June ..."),
+    read word by word so "That's" and "It’s" are "that" and "it". A demonstrative before a time
+    noun dates the sentence instead ("This year we reached 50 councils"): it stands alone. One
+    test for the engine (which keeps such a unit with its antecedent) and the eval (which
+    counts the ones a rewrite orphaned, coach/evals/orphans.py). Not `strict`: any first word
+    of the list, the engine's wider net inside one paragraph."""
+    opening = _OPENING.findall(plain(text)[:80].lower())
+    if not opening or opening[0] not in words("leans_on_previous"):
+        return False
+    if not strict:  # any word of the list: inside a paragraph the author's run stays together
+        return True
+    if " ".join(opening[:2]) in words("opens_alone"):
+        return False  # "There are now 100 sites", "Here's what we did": they point ahead
+    return not (opening[0] in _DEMONSTRATIVE and opening[1:2] and opening[1] in words("time_nouns"))
