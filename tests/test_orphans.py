@@ -88,6 +88,21 @@ def test_a_leaning_sentence_stays_with_its_antecedent(case: str, audience: str, 
     assert check.ok, (check.missing, check.added, text)  # facts in = facts out
 
 
+def test_a_leaning_unit_joined_from_the_next_bullet_or_paragraph_gets_a_stop_between() -> None:
+    """nrw-weeknotes-2022-11-24, rust-project-directors-2026-01: the bullet before has no full
+    stop of its own; joined, it must not read "held mock-up user interviews This helped us"."""
+    bullets = (
+        "Progress this month:\n\n"
+        "- The interop plan is being developed, focusing on memory safety between the languages\n"
+        "- Also, as part of a project goal, we will continue mapping the interop problem space\n"
+    )
+    for source in (CASES["after-list"], bullets):
+        for audience, length in CHOICES:
+            text = _draft(source, audience, length)
+            assert "interviews This" not in text and "languages Also" not in text, text
+            assert orphans(text, source) == [], text
+
+
 def test_the_garbled_rewrite_of_the_issue_is_an_orphan() -> None:
     """The rewrite main wrote for gds-digital-strategy-progress-2014-07 (executive, standard):
     'That’s the majority' after 'gaining momentum', its antecedent folded into Supporting work."""

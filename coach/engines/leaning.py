@@ -41,6 +41,22 @@ def continues(source: str, a: Unit, b: Unit, refs: dict[str, str], starts: list[
     return leans_on_previous(clean_unit(b.text, refs)) and not no_antecedent(a_text)
 
 
+_STOPPED = re.compile(r"[.!?…:;]['\"’”)\]*_]*$")
+
+
+def stopped(source: str, chunk: list[Unit], refs: dict[str, str]) -> list[str]:
+    """The chunk's units cleaned, and a full stop after one that ends its bullet or paragraph
+    without one when a leaning unit joined it from the next ("held mock-up user interviews"
+    + "This helped us ..." reads "... interviews. This helped us ..."). Units of one bullet
+    or paragraph are joined as the author wrote them (one may end mid-sentence)."""
+    out = [clean_unit(u.text, refs) for u in chunk]
+    for k in range(len(chunk) - 1):
+        gap = source[chunk[k].end : chunk[k + 1].start]
+        if (_NEW_BULLET.search(gap) or _BLANK.search(gap)) and not _STOPPED.search(out[k]):
+            out[k] = out[k].rstrip() + "."
+    return out
+
+
 def no_antecedent(text: str) -> bool:
     """A greeting ("Hi everyone,") is nothing a next sentence points back at: "This is my
     third weekly report" is about the post."""

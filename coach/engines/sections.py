@@ -17,6 +17,7 @@ from coach.analysis import states_result
 from coach.engines.leaning import continues as _continues
 from coach.engines.leaning import leans_on_previous as leans_on_previous
 from coach.engines.leaning import no_antecedent as no_antecedent
+from coach.engines.leaning import stopped
 from coach.engines.vocab import starts as _starts
 from coach.engines.vocab import template as template
 from coach.engines.vocab import template_digest as template_digest
@@ -179,7 +180,7 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
         chunk = chunks[i]
         u = chunk[0]
         at, heading = next(((st, h) for st, h in reversed(headings) if st < u.start), (-1, ""))
-        parts = tuple(p for p in (clean_unit(x.text, refs) for x in chunk) if plain(p))
+        parts = tuple(p for p in stopped(source, chunk, refs) if plain(p))
         text = " ".join(parts)
         members: list[str] = []
         member_units: list[tuple[Unit, ...]] = []
@@ -192,11 +193,11 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
                 and chunks[j][0].kind in ("bullet", "checkbox")
                 and not any(group[-1].end <= h < chunks[j][0].start for h in starts)
             ):
-                member = " ".join(clean_unit(x.text, refs) for x in chunks[j])
+                member = " ".join(stopped(source, chunks[j], refs))
                 if plain(member):
                     members.append(member)
                     member_units.append(tuple(chunks[j]))
-                    member_parts.append(tuple(clean_unit(x.text, refs) for x in chunks[j]))
+                    member_parts.append(tuple(stopped(source, chunks[j], refs)))
                 group.extend(chunks[j])
                 j += 1
         i = j
