@@ -16,19 +16,25 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 
 from coach.engines import lead, lead_join
+from coach.errors import CoachError
 from coach.evals.real import assign_folds, load_real
 from coach.evals.rewrites import rewrite_all, summarise
 from eval.train_join import nested_choice
 
 
-def main() -> None:
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=None)
     ap.add_argument("--cache", default=None, help="the replay pickle of eval.train_lead")
     args = ap.parse_args()
-    ds = load_real(args.data)
+    try:
+        ds = load_real(args.data)
+    except CoachError as e:  # no dataset, a bad row: one sentence, as the CLI says it
+        print(f"lead_logo: {e}", file=sys.stderr)
+        return 2
     folds = assign_folds(ds.updates)
     held, n = 0, 0
     try:
@@ -55,7 +61,8 @@ def main() -> None:
         lead.use(None)
         lead_join.use(None, active=False)
     print(f"leave-one-organisation-out, real rewrites: {held}/{n} = {100 * held / max(n, 1):.1f}%")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
