@@ -61,7 +61,7 @@ def _standalone_result_first(parts: tuple[str, ...], units: tuple[Unit, ...]) ->
         return None
     for k in range(1, len(parts)):
         opening = [w.lower() for w in re.findall(r"[A-Za-z]+", parts[k])[:6]]  # "That's": that
-        if units[k].label in ("outcome", "mixed") and opening and not _leans(opening):
+        if units[k].label in ("outcome", "mixed") and opening and not leans(opening):
             # the sentences that point back at it ("That's 46 million people") go with it
             end = k + 1
             while end < len(parts) and leans_on_previous(parts[end]):
@@ -71,15 +71,15 @@ def _standalone_result_first(parts: tuple[str, ...], units: tuple[Unit, ...]) ->
     return None
 
 
-def _leans(opening: list[str]) -> bool:
+def leans(opening: list[str]) -> bool:
     """A word of `leans_on_previous` among the opening words, except a demonstrative that
     dates the sentence ("This year, we reached 50 councils", "That week ..."): a time, not a
     pointer to the sentence before."""
-    leans, times = vocab("leans_on_previous"), vocab("time_nouns")
+    pointers, times = vocab("leans_on_previous"), vocab("time_nouns")
     demonstrative = {"this", "that", "these", "those"}
     for j, w in enumerate(opening):
         nxt = opening[j + 1] if j + 1 < len(opening) else ""
-        if w in leans and not (w in demonstrative and nxt in times):
+        if w in pointers and not (w in demonstrative and nxt in times):
             return True
     return False
 

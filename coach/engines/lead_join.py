@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib import resources
 
 from coach.engines import lead
-from coach.engines.lead_form import _leans, as_lead
+from coach.engines.lead_form import as_lead, leans
 from coach.engines.leaning import leans_on_previous
 from coach.engines.render import BARE_URL_END, bare
 from coach.engines.sections import Item
@@ -97,7 +97,7 @@ def _sound(text: str, is_weak: Callable[[Item], bool], it: Item) -> bool:
         and not re.search(r"[!?:]['\"’”)\]*_]*\s*$", t)
         and not BARE_URL_END.search(bare(t))
         and bool(opening)
-        and not _leans(opening)
+        and not leans(opening)
         and not is_weak(replace(it, text=t, parts=(t,), members=()))
     )
 
