@@ -5,11 +5,9 @@ the result, eval/lead_logo.py replays leads through `as_lead`)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
-from coach.engines.leaning import leans_on_previous
-from coach.engines.render import vocab
+from coach.engines.leaning import leans_on_previous, opening_words, points_back
 from coach.engines.sections import Item
 from coach.types import Unit
 
@@ -60,8 +58,8 @@ def _standalone_result_first(parts: tuple[str, ...], units: tuple[Unit, ...]) ->
     if units[0].label in ("outcome", "mixed"):
         return None
     for k in range(1, len(parts)):
-        opening = [w.lower() for w in re.findall(r"[A-Za-z]+", parts[k])[:6]]  # "That's": that
-        if units[k].label in ("outcome", "mixed") and opening and not leans(opening):
+        opening = opening_words(parts[k])
+        if units[k].label in ("outcome", "mixed") and opening and not points_back(opening):
             # the sentences that point back at it ("That's 46 million people") go with it
             end = k + 1
             while end < len(parts) and leans_on_previous(parts[end]):
@@ -69,19 +67,6 @@ def _standalone_result_first(parts: tuple[str, ...], units: tuple[Unit, ...]) ->
             block = list(range(k, end))
             return [*block, *[j for j in range(len(parts)) if j not in block]]
     return None
-
-
-def leans(opening: list[str]) -> bool:
-    """A word of `leans_on_previous` among the opening words, except a demonstrative that
-    dates the sentence ("This year, we reached 50 councils", "That week ..."): a time, not a
-    pointer to the sentence before."""
-    pointers, times = vocab("leans_on_previous"), vocab("time_nouns")
-    demonstrative = {"this", "that", "these", "those"}
-    for j, w in enumerate(opening):
-        nxt = opening[j + 1] if j + 1 < len(opening) else ""
-        if w in pointers and not (w in demonstrative and nxt in times):
-            return True
-    return False
 
 
 def result_member_first(it: Item) -> Item:

@@ -27,8 +27,8 @@ from functools import lru_cache
 from importlib import resources
 
 from coach.engines import lead
-from coach.engines.lead_form import as_lead, leans
-from coach.engines.leaning import leans_on_previous
+from coach.engines.lead_form import as_lead
+from coach.engines.leaning import leans_on_previous, opening_words, points_back
 from coach.engines.render import BARE_URL_END, bare
 from coach.engines.sections import Item
 from coach.facts import extract_facts
@@ -90,14 +90,14 @@ def _result_unit(u: Unit, strict: bool = False) -> bool:
 def _sound(text: str, is_weak: Callable[[Item], bool], it: Item) -> bool:
     """One plain clause that can sit in a semicolon list and stands on its own."""
     t = text.strip()
-    opening = [w.lower() for w in re.findall(r"[A-Za-z]+", t)[:6]]  # "They've": they
+    opening = opening_words(t)
     return (
         len(t.split()) >= 3
         and ";" not in t
         and not re.search(r"[!?:]['\"’”)\]*_]*\s*$", t)
         and not BARE_URL_END.search(bare(t))
         and bool(opening)
-        and not leans(opening)
+        and not points_back(opening)
         and not is_weak(replace(it, text=t, parts=(t,), members=()))
     )
 

@@ -82,4 +82,24 @@ def leans_on_previous(text: str, strict: bool = True) -> bool:
         return True
     if " ".join(opening[:2]) in words("opens_alone"):
         return False  # "There are now 100 sites", "Here's what we did": they point ahead
-    return not (opening[0] in _DEMONSTRATIVE and opening[1:2] and opening[1] in words("time_nouns"))
+    return not _dates(opening, 0)
+
+
+def opening_words(text: str, n: int = 6) -> list[str]:
+    """The text's first `n` words, lower-case, letters only ("They've" reads "they")."""
+    return [w.lower() for w in _OPENING.findall(text)[:n]]
+
+
+def points_back(opening: list[str]) -> bool:
+    """A word of `leans_on_previous` anywhere among the opening words (`opening_words`), the
+    lead's test of a sentence that cannot open the rewrite ("The SMEs agreed that this approach
+    ..."), except a demonstrative that dates the sentence ("This year, we reached 50 councils",
+    "That week ..."): a time, not a pointer to the sentence before."""
+    pointers = words("leans_on_previous")
+    return any(w in pointers and not _dates(opening, j) for j, w in enumerate(opening))
+
+
+def _dates(opening: list[str], j: int) -> bool:
+    """The word at j is a demonstrative before a time noun: "this year", "that week"."""
+    nxt = opening[j + 1] if j + 1 < len(opening) else ""
+    return opening[j] in _DEMONSTRATIVE and nxt in words("time_nouns")
