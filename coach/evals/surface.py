@@ -1,0 +1,433 @@
+"""Meaning-preserving changes of surface, for asking whether quality survives a new layout.
+
+Hidden sets come from other organisations and arrive written and formatted differently: e-mail
+hard-wrapped at 72 columns, "*" or "1)" bullets, HTML from a CMS, Setext or bold headings,
+smart or straight quotes, CRLF, a "Subject:" line and a signature. Each transform here is a
+small pure function from an update's text to the same update in another surface; none changes a
+number, a link or an id (`same_facts` checks that per update, and the eval refuses a transform
+that fails it). coach/evals/surface_run.py rewrites the dev set through each one.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from coach.markup import AUTOLINK, is_fence, is_link_definition, is_table_row, is_table_rule
+from coach.markup import link_definitions as _defs
+
+WIDTH = 72
+# A list item's marker and indent (group 1 the indent, group 2 the marker).
+_ITEM = re.compile(r"^([ \t]*)([-*+•]|\d{1,3}[.)])[ \t]+")
+_ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+# A word that would turn a wrapped line into a list item, heading, quote or table row.
+_MARKER_WORD = re.compile(r"^(?:[-*+•>#|=]+|\d{1,3}[.)]|[a-z][.)])$")
+
+
+def _lines(text: str) -> list[tuple[str, bool]]:
+    """Each line and whether it is inside (or is) a code fence: code is never re-surfaced."""
+    out, fenced = [], False
+    for line in text.split("\n"):
+        if is_fence(line):
+            out.append((line, True))
+            fenced = not fenced
+        else:
+            out.append((line, fenced))
+    return out
+
+
+def _layout(line: str) -> bool:
+    """Lines a mail client or converter leaves as they are: headings, tables, link
+    definitions, quotes, HTML."""
+    s = line.strip()
+    return (
+        bool(_ATX.match(s))
+        or is_table_row(line)
+        or is_table_rule(line)
+        or is_link_definition(line)
+        or s.startswith((">", "<"))
+    )
+
+
+def hard_wrap(text: str, width: int = WIDTH) -> str:
+    """Lines longer than `width` broken at spaces, as a mail client sends them; a bullet's
+    continuation is indented under its text. Never inside code, never a line that would then
+    start like a list item or heading, never inside a word or URL.
+
+    >>> print(hard_wrap("- " + "word " * 16 + "end 12. of it", 40))
+    - word word word word word word word
+      word word word word word word word
+      word word end 12. of it
+    """
+    out = []
+    for line, code in _lines(text):
+        if code or len(line) <= width or _layout(line):
+            out.append(line)
+            continue
+        m = _ITEM.match(line)
+        first = m.group(0) if m else re.match(r"[ \t]*", line).group(0)  # type: ignore[union-attr]
+        hang = " " * len(first.expandtabs(4)) if m else first
+        out.extend(_wrap(line[len(first) :].split(), first, hang, width))
+    return "\n".join(out)
+
+
+def _wrap(words: Sequence[str], first: str, hang: str, width: int) -> list[str]:
+    lines: list[str] = []
+    cur = first
+    bare = True  # nothing after the prefix yet
+    for w in words:
+        if not bare and len(cur) + 1 + len(w) > width and not _MARKER_WORD.match(w):
+            lines.append(cur)
+            cur, bare = hang + w, False
+        else:
+            cur, bare = (cur + w if bare else f"{cur} {w}"), False
+    lines.append(cur)
+    return lines
+
+
+def star_bullets(text: str) -> str:
+    """Every unordered bullet written with "*".
+
+    >>> star_bullets("- one\\n  + two\\n---\\n- [x] done")
+    '* one\\n  * two\\n---\\n* [x] done'
+    """
+    return "\n".join(
+        line if code else re.sub(r"^([ \t]*)[-+•](?=[ \t])", r"\1*", line)
+        for line, code in _lines(text)
+    )
+
+
+def paren_numbers(text: str) -> str:
+    """Every list numbered "1)", "2)" ...: unordered bullets become numbered items, "1." becomes
+    "1)". Counted per indent; a line of prose or a heading ends the list.
+
+    >>> print(paren_numbers("Done:\\n- one\\n- two\\n  - sub\\n- three\\n\\nNext:\\n1. four"))
+    Done:
+    1) one
+    2) two
+      1) sub
+    3) three
+    <BLANKLINE>
+    Next:
+    1) four
+    """
+    out = []
+    counts: dict[int, int] = {}
+    for line, code in _lines(text):
+        m = None if code else _ITEM.match(line)
+        if m is None:
+            if line.strip() and not line[:1].isspace():
+                counts = {}  # prose or a heading: the next list starts at 1
+            out.append(line)
+            continue
+        depth = len(m.group(1).expandtabs(4))
+        counts = {d: n for d, n in counts.items() if d <= depth}
+        counts[depth] = counts.get(depth, 0) + 1
+        out.append(f"{m.group(1)}{counts[depth]}) {line[m.end() :]}")
+    return "\n".join(out)
+
+
+def setext_headings(text: str) -> str:
+    """ "# Title" and "## Title" as "Title" underlined with "=" or "-" (after a blank line, so
+    the title cannot join the paragraph above); deeper headings stay "###".
+
+    >>> print(setext_headings("Intro\\n## Done\\n- one"))
+    Intro
+    <BLANKLINE>
+    Done
+    ----
+    - one
+    """
+    out: list[str] = []
+    for line, code in _lines(text):
+        m = None if code else _ATX.match(line)
+        if m is None or len(m.group(1)) > 2 or _ITEM.match(m.group(2)):
+            out.append(line)  # "1) Infrastructure" underlined would start a list
+            continue
+        if out and out[-1].strip():
+            out.append("")
+        title = m.group(2).strip()
+        out += [title, ("=" if len(m.group(1)) == 1 else "-") * max(3, len(title))]
+    return "\n".join(out)
+
+
+def bold_headings(text: str) -> str:
+    """Headings written as a bold line, as many editors and e-mails do.
+
+    >>> bold_headings("## Q3 results\\ntext")
+    '**Q3 results**\\ntext'
+    """
+    return "\n".join(
+        line if code or not (m := _ATX.match(line)) else f"**{m.group(2).strip()}**"
+        for line, code in _lines(text)
+    )
+
+
+# Spans whose quotes are not prose: code, link targets, tags, URLs.
+_VERBATIM = re.compile(r"`[^`\n]*`|\]\([^)\s]*\)|<[^<>\n]*>|https?://\S+")
+
+
+def _prose_map(text: str, fn: Callable[[str], str]) -> str:
+    out, pos = [], 0
+    for line, code in _lines(text):
+        if code:
+            out.append(line)
+            continue
+        pieces, pos = [], 0
+        for m in _VERBATIM.finditer(line):
+            pieces += [fn(line[pos : m.start()]), m.group(0)]
+            pos = m.end()
+        out.append("".join([*pieces, fn(line[pos:])]))
+    return "\n".join(out)
+
+
+def _curl(s: str) -> str:
+    s = re.sub(r'(^|[\s(\[{—-])"', "\\1“", s)
+    s = s.replace('"', "”")
+    s = re.sub(r"(^|[\s(\[{—-])'(?=\w)", "\\1‘", s)
+    return s.replace("'", "’")
+
+
+def smart_quotes(text: str) -> str:
+    """Straight quotes and apostrophes curled, as a word processor does (not in code or URLs).
+
+    >>> smart_quotes("we're \\"done\\" with 'x' in `a'b`")
+    "we’re “done” with ‘x’ in `a'b`"
+    """
+    return _prose_map(text, _curl)
+
+
+def straight_quotes(text: str) -> str:
+    """Curly quotes straightened, as a plain-text mailer does.
+
+    >>> straight_quotes("we’re “done”")
+    'we\\'re "done"'
+    """
+    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+    return _prose_map(text, lambda s: s.translate(table))
+
+
+def crlf(text: str) -> str:
+    r"""Windows line ends.
+
+    >>> crlf("a\nb")
+    'a\r\nb'
+    """
+    return text.replace("\n", "\r\n")
+
+
+def email(text: str) -> str:
+    """Sent as an e-mail: the first line, when it is a heading, becomes the "Subject:" line
+    (else a plain subject), and a sign-off and name close it.
+
+    >>> print(email("# Week 12\\nShipped 3 forms."))
+    Subject: Week 12
+    <BLANKLINE>
+    Shipped 3 forms.
+    <BLANKLINE>
+    Thanks,
+    Alex
+    """
+    lines = text.split("\n")
+    m = _ATX.match(lines[0]) or re.match(r"^(\*\*)([^*]{1,80})\*\*$", lines[0].strip())
+    subject = "Status update"
+    if m:
+        subject, lines = m.group(2).strip(), lines[1:]
+    body = "\n".join(lines).strip("\n")
+    return f"Subject: {subject}\n\n{body}\n\nThanks,\nAlex"
+
+
+# ----------------------------------------------------------------- Markdown -> CMS HTML
+_CODE = re.compile(r"`([^`\n]+)`")
+_IMG = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_REF = re.compile(r"\[([^\[\]]+)\](?:\[([^\[\]]*)\])?(?![(:])")
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
+_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+_HOLD = "\ue000"
+
+
+def _inline(s: str, refs: dict[str, str]) -> str:
+    """One line of Markdown inline syntax as HTML: escaped text, code, links, emphasis."""
+    held: list[str] = []
+
+    def hold(x: str) -> str:
+        held.append(x)
+        return f"{_HOLD}{len(held) - 1}{_HOLD}"
+
+    def ref(m: re.Match[str]) -> str:
+        url = refs.get((m.group(2) or m.group(1)).strip().lower())
+        return m.group(0) if url is None else f"[{m.group(1)}]({url})"
+
+    s = _REF.sub(ref, s)
+    s = _CODE.sub(lambda m: hold(f"<code>{html.escape(m.group(1), False)}</code>"), s)
+    s = AUTOLINK.sub(lambda m: hold(f'<a href="{m.group(1)}">{m.group(1)}</a>'), s)
+    s = _IMG.sub(lambda m: hold(f'<img src="{m.group(2)}" alt="{m.group(1)}">'), s)
+    s = _LINK.sub(lambda m: hold(f'<a href="{m.group(2)}">') + m.group(1) + hold("</a>"), s)
+    s = html.escape(s, quote=False)
+    s = _STRONG.sub(lambda m: f"<strong>{m.group(1) or m.group(2)}</strong>", s)
+    s = _EM.sub(r"<em>\1</em>", s)
+    while _HOLD in s:
+        s = re.sub(f"{_HOLD}(\\d+){_HOLD}", lambda m: held[int(m.group(1))], s)
+    return s
+
+
+def to_html(text: str) -> str:
+    """The update as a CMS would publish it: one element a line, no blank lines; headings,
+    paragraphs (their wrapped lines joined), lists, tables, quotes and code; links as <a>,
+    entities escaped. HTML already in the text passes through.
+
+    >>> print(to_html("## Done\\nWe shipped **R&D** [v2][1].\\n\\n- one\\n- two\\n\\n[1]: https://x.org"))
+    <h2>Done</h2>
+    <p>We shipped <strong>R&amp;D</strong> <a href="https://x.org">v2</a>.</p>
+    <ul>
+    <li>one</li>
+    <li>two</li>
+    </ul>
+    """
+    refs = _defs(text)
+    out: list[str] = []
+    para: list[str] = []
+    items: list[list[str]] = []
+    kind = ""  # the open list's tag
+    code: list[str] = []
+
+    def close() -> None:
+        nonlocal kind
+        if para:
+            out.append(f"<p>{_inline(' '.join(p.strip() for p in para), refs)}</p>")
+            para.clear()
+        if items:
+            out.append(f"<{kind}>")
+            out.extend(f"<li>{_inline(' '.join(x.strip() for x in it), refs)}</li>" for it in items)
+            out.append(f"</{kind}>")
+            items.clear()
+        kind = ""
+
+    for line, fenced in _lines(text):
+        if fenced:
+            if is_fence(line) and code:
+                out.append(
+                    "<pre><code>" + html.escape("\n".join(code[1:]), False) + "</code></pre>"
+                )
+                code = []
+            else:
+                close()
+                code.append(line)
+            continue
+        s = line.strip()
+        m = _ITEM.match(line)
+        if not s or is_link_definition(line) or is_table_rule(line):
+            close()
+        elif h := _ATX.match(s):
+            close()
+            n = len(h.group(1))
+            out.append(f"<h{n}>{_inline(h.group(2), refs)}</h{n}>")
+        elif is_table_row(line):
+            close()
+            cells = [c.strip() for c in s.strip("|").split("|")]
+            out.append("<tr>" + "".join(f"<td>{_inline(c, refs)}</td>" for c in cells) + "</tr>")
+        elif s.startswith("<"):
+            close()
+            out.append(s)
+        elif m:
+            tag = "ol" if m.group(2)[0].isdigit() else "ul"
+            if para or (kind and kind != tag):
+                close()
+            kind = tag
+            items.append([line[m.end() :]])
+        elif items and (line[:1].isspace() or not para):
+            items[-1].append(s)  # the item runs on
+        elif s.startswith(">"):
+            close()
+            out.append(f"<blockquote><p>{_inline(s.lstrip('> '), refs)}</p></blockquote>")
+        else:
+            if items:
+                close()
+            para.append(s)
+    close()
+    return "\n".join(out)
+
+
+TRANSFORMS: dict[str, Callable[[str], str]] = {
+    "hard-wrap 72": hard_wrap,
+    '"*" bullets': star_bullets,
+    '"1)" numbered': paren_numbers,
+    "HTML (CMS)": to_html,
+    "Setext headings": setext_headings,
+    "bold-line headings": bold_headings,
+    "smart quotes": smart_quotes,
+    "straight quotes": straight_quotes,
+    "CRLF": crlf,
+    "Subject + signature": email,
+}
+
+
+# ----------------------------------------------------------------- the invariant
+_URL = re.compile(r"https?://[^\s<>\"'()\[\]`]+")
+_TAGS = re.compile(r"<[^<>\n]*>")
+# An image, alt text and target: not prose (HTML keeps both in attributes).
+_IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\))?")
+_ITEMS = re.compile(r"(?m)^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
+_MARKS = re.compile(r"[*_`]+|[=-]{3,}")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+def _urls(text: str) -> set[str]:
+    return {u.rstrip(".,;:") for u in _URL.findall(html.unescape(text))}
+
+
+def visible(text: str) -> str:
+    """The words and numbers a reader sees, whatever the surface: list markers, tags, URLs,
+    reference labels and emphasis gone, entities decoded, quotes straightened, space
+    collapsed, lower case."""
+    t = text.replace("\r\n", "\n")
+    t = "\n".join(ln for ln in t.split("\n") if not is_link_definition(ln))
+    t = _TAGS.sub(" ", _URL.sub(" ", html.unescape(_IMAGE.sub(" ", _ITEMS.sub(" ", t)))))
+    t = re.sub(r"\]\([^)]*\)|\]\[[^\]]*\]", "]", _MARKS.sub(" ", t))
+    return " ".join(t.replace("[", " ").replace("]", " ").translate(_QUOTES).lower().split())
+
+
+def same_facts(original: str, changed: str, facts: Sequence[str] = ()) -> list[str]:
+    """What a transform changed that it must not: a number, a link or a curated fact. Empty
+    when the two texts carry the same facts.
+
+    >>> same_facts("Closed [#12](https://x.org/12)", to_html("Closed [#12](https://x.org/12)"))
+    []
+    >>> same_facts("Closed 12 tickets", "Closed 13 tickets")
+    ['numbers differ: 12 -> 13']
+    """
+    problems = []
+    a, b = visible(original), visible(changed)
+    na, nb = Counter(re.findall(r"\d+", a)), Counter(re.findall(r"\d+", b))
+    if na != nb:
+        gone, new = sorted((na - nb).elements()), sorted((nb - na).elements())
+        problems.append(f"numbers differ: {' '.join(gone)} -> {' '.join(new)}")
+    ua, ub = _urls(original), _urls(changed)
+    if ua != ub:
+        problems.append(f"links differ: {sorted(ua ^ ub)[:3]}")
+    for f in facts:
+        nf = visible(f)
+        if nf in a and nf not in b:
+            problems.append(f"fact lost: {f}")
+    return problems
+
+
+__all__ = [
+    "TRANSFORMS",
+    "WIDTH",
+    "bold_headings",
+    "crlf",
+    "email",
+    "hard_wrap",
+    "paren_numbers",
+    "same_facts",
+    "setext_headings",
+    "smart_quotes",
+    "star_bullets",
+    "straight_quotes",
+    "to_html",
+    "visible",
+]
