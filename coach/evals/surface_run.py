@@ -140,6 +140,8 @@ def _cell(value: Any, base: Any) -> str:
     text = f"{value:.3f}" if fine else f"{value}"
     if base is None or value == base:
         return text
+    if isinstance(value, int) and isinstance(base, int):
+        return f"{text} ({value - base:+d})"
     return f"{text} ({value - base:+.3f})" if fine else f"{text} ({value - base:+.1f})"
 
 
