@@ -13,7 +13,8 @@ import pytest
 
 from coach.evals import surface, surface_run
 from coach.evals.real import load_real, resolve_path
-from coach.evals.surface import TRANSFORMS, same_facts
+from coach.evals.surface import TRANSFORMS
+from coach.evals.surface_run import same_facts
 
 DATA = resolve_path()
 needs_data = pytest.mark.skipif(

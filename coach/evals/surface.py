@@ -4,15 +4,14 @@ Hidden sets come from other organisations and arrive written and formatted diffe
 hard-wrapped at 72 columns, "*" or "1)" bullets, HTML from a CMS, Setext or bold headings,
 smart or straight quotes, CRLF, a "Subject:" line and a signature. Each transform here is a
 small pure function from an update's text to the same update in another surface; none changes a
-number, a link or an id (`same_facts` checks that per update, and the eval refuses a transform
-that fails it). coach/evals/surface_run.py rewrites the dev set through each one.
+number, a link or an id (coach/evals/surface_run.py: `same_facts` checks that per update, and
+the eval refuses a transform that fails it, then rewrites the dev set through each one).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 
 from coach.markup import AUTOLINK, is_fence, is_link_definition, is_table_row, is_table_rule
@@ -365,56 +364,6 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
 }
 
 
-# ----------------------------------------------------------------- the invariant
-_URL = re.compile(r"https?://[^\s<>\"'()\[\]`]+")
-_TAGS = re.compile(r"<[^<>\n]*>")
-# An image, alt text and target: not prose (HTML keeps both in attributes).
-_IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\))?")
-_ITEMS = re.compile(r"(?m)^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
-_MARKS = re.compile(r"[*_`]+|[=-]{3,}")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
-
-
-def _urls(text: str) -> set[str]:
-    return {u.rstrip(".,;:") for u in _URL.findall(html.unescape(text))}
-
-
-def visible(text: str) -> str:
-    """The words and numbers a reader sees, whatever the surface: list markers, tags, URLs,
-    reference labels and emphasis gone, entities decoded, quotes straightened, space
-    collapsed, lower case."""
-    t = text.replace("\r\n", "\n")
-    t = "\n".join(ln for ln in t.split("\n") if not is_link_definition(ln))
-    t = _TAGS.sub(" ", _URL.sub(" ", html.unescape(_IMAGE.sub(" ", _ITEMS.sub(" ", t)))))
-    t = re.sub(r"\]\([^)]*\)|\]\[[^\]]*\]", "]", _MARKS.sub(" ", t))
-    return " ".join(t.replace("[", " ").replace("]", " ").translate(_QUOTES).lower().split())
-
-
-def same_facts(original: str, changed: str, facts: Sequence[str] = ()) -> list[str]:
-    """What a transform changed that it must not: a number, a link or a curated fact. Empty
-    when the two texts carry the same facts.
-
-    >>> same_facts("Closed [#12](https://x.org/12)", to_html("Closed [#12](https://x.org/12)"))
-    []
-    >>> same_facts("Closed 12 tickets", "Closed 13 tickets")
-    ['numbers differ: 12 -> 13']
-    """
-    problems = []
-    a, b = visible(original), visible(changed)
-    na, nb = Counter(re.findall(r"\d+", a)), Counter(re.findall(r"\d+", b))
-    if na != nb:
-        gone, new = sorted((na - nb).elements()), sorted((nb - na).elements())
-        problems.append(f"numbers differ: {' '.join(gone)} -> {' '.join(new)}")
-    ua, ub = _urls(original), _urls(changed)
-    if ua != ub:
-        problems.append(f"links differ: {sorted(ua ^ ub)[:3]}")
-    for f in facts:
-        nf = visible(f)
-        if nf in a and nf not in b:
-            problems.append(f"fact lost: {f}")
-    return problems
-
-
 __all__ = [
     "TRANSFORMS",
     "WIDTH",
@@ -423,11 +372,9 @@ __all__ = [
     "email",
     "hard_wrap",
     "paren_numbers",
-    "same_facts",
     "setext_headings",
     "smart_quotes",
     "star_bullets",
     "straight_quotes",
     "to_html",
-    "visible",
 ]

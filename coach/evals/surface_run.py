@@ -11,9 +11,10 @@ link or a curated fact of any update is refused (SurfaceError), never scored.
 
 from __future__ import annotations
 
+import html
 import re
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -24,13 +25,63 @@ from coach.errors import CoachError
 from coach.evals.eye import binary, unit_vectors
 from coach.evals.real import RealDataset
 from coach.evals.rewrites import content_sentences, score_rewrite, strategy_collections, summarise
-from coach.evals.surface import TRANSFORMS, same_facts, visible
+from coach.evals.surface import TRANSFORMS
+from coach.markup import is_link_definition
 
 ORIGINAL = "original"
 
 
 class SurfaceError(CoachError):
     """A transform changed what an update says (a number, a link, a curated fact)."""
+
+
+_URL = re.compile(r"https?://[^\s<>\"'()\[\]`]+")
+_TAGS = re.compile(r"<[^<>\n]*>")
+# An image, alt text and target: not prose (HTML keeps both in attributes).
+_IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\))?")
+_ITEMS = re.compile(r"(?m)^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
+_MARKS = re.compile(r"[*_`]+|[=-]{3,}")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+def _urls(text: str) -> set[str]:
+    return {u.rstrip(".,;:") for u in _URL.findall(html.unescape(text))}
+
+
+def visible(text: str) -> str:
+    """The words and numbers a reader sees, whatever the surface: list markers, tags, URLs,
+    reference labels and emphasis gone, entities decoded, quotes straightened, space
+    collapsed, lower case."""
+    t = text.replace("\r\n", "\n")
+    t = "\n".join(ln for ln in t.split("\n") if not is_link_definition(ln))
+    t = _TAGS.sub(" ", _URL.sub(" ", html.unescape(_IMAGE.sub(" ", _ITEMS.sub(" ", t)))))
+    t = re.sub(r"\]\([^)]*\)|\]\[[^\]]*\]", "]", _MARKS.sub(" ", t))
+    return " ".join(t.replace("[", " ").replace("]", " ").translate(_QUOTES).lower().split())
+
+
+def same_facts(original: str, changed: str, facts: Sequence[str] = ()) -> list[str]:
+    """What a transform changed that it must not: a number, a link or a curated fact. Empty
+    when the two texts carry the same facts.
+
+    >>> same_facts("Closed [#12](https://x.org/12)", TRANSFORMS["HTML (CMS)"]("Closed [#12](https://x.org/12)"))
+    []
+    >>> same_facts("Closed 12 tickets", "Closed 13 tickets")
+    ['numbers differ: 12 -> 13']
+    """
+    problems = []
+    a, b = visible(original), visible(changed)
+    na, nb = Counter(re.findall(r"\d+", a)), Counter(re.findall(r"\d+", b))
+    if na != nb:
+        gone, new = sorted((na - nb).elements()), sorted((nb - na).elements())
+        problems.append(f"numbers differ: {' '.join(gone)} -> {' '.join(new)}")
+    ua, ub = _urls(original), _urls(changed)
+    if ua != ub:
+        problems.append(f"links differ: {sorted(ua ^ ub)[:3]}")
+    for f in facts:
+        nf = visible(f)
+        if nf in a and nf not in b:
+            problems.append(f"fact lost: {f}")
+    return problems
 
 
 def key(text: str) -> str:
@@ -181,4 +232,14 @@ def worse(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return out
 
 
-__all__ = ["FIGURES", "ORIGINAL", "SurfaceError", "key", "measure", "table", "worse"]
+__all__ = [
+    "FIGURES",
+    "ORIGINAL",
+    "SurfaceError",
+    "key",
+    "measure",
+    "same_facts",
+    "table",
+    "visible",
+    "worse",
+]
