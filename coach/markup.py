@@ -161,7 +161,8 @@ def drop_footnote_marks(s: str) -> str:
     return _FOOTNOTE.sub("", _FOOTNOTE_DEF.sub("", s))
 
 
-_ARROW = re.compile(r"(?<=\S)[ \t]+(?:>|->|=>|→)[ \t]+(?=[^\d\s=<>])")
+# The arrow may end a hard-wrapped line ("...issues/115) >" / "effort is stagnating").
+_ARROW = re.compile(r"(?<=\S)[ \t]+(?:>|->|=>|→)[ \t]*\n?[ \t]*(?<=\s)(?=[^\d\s=<>])")
 
 
 def arrows_to_dashes(s: str) -> str:
@@ -170,6 +171,8 @@ def arrows_to_dashes(s: str) -> str:
 
     >>> arrows_to_dashes("[CVD Guide](u) > effort is stagnating"), arrows_to_dashes("p95 > 5 ms")
     ('[CVD Guide](u) – effort is stagnating', 'p95 > 5 ms')
+    >>> arrows_to_dashes("[CVD Guide](u) >\\neffort is stagnating"), arrows_to_dashes("a >b")
+    ('[CVD Guide](u) – effort is stagnating', 'a >b')
     """
     return _ARROW.sub(" – ", s)
 

@@ -24,6 +24,15 @@ _TAG = re.compile(r"<(?!https?://)[^>\n]{1,200}>", re.I)
 # of a link or emphasis; not after common abbreviations or single initials.
 _SENT_END = re.compile(r"(?<=[.!?])[\"'’”)\]*_]*\s+(?=[A-Z0-9\"'(£$€“‘\[*`])")
 _ABBREVIATIONS = "|".join(re.escape(a) for a in word_list("abbreviations.txt"))
+# A Setext underline: the line above it is a heading ("Week 12\n=======").
+_SETEXT = re.compile(r"^ {0,3}(?:={2,}|-{2,})[ \t]*$")
+# An HTML block element opens or closes a paragraph: a CMS writes one per line, no blank lines.
+_BLOCK_OPEN = re.compile(r"^<(?:p|div|h[1-6]|ul|ol|table|tr|blockquote|pre|section|figure)\b", re.I)
+_BLOCK_CLOSE = re.compile(
+    r"</(?:p|div|h[1-6]|ul|ol|table|tr|blockquote|pre|section|figure)>$", re.I
+)
+# An e-mail's subject line, at the top: the update's title, not a sentence of it.
+_SUBJECT = re.compile(r"^(?:subject|re|fwd?)[ \t]*:[ \t]*\S", re.I)
 _ABBREV = re.compile(rf"(?:\b(?:{_ABBREVIATIONS})\.|\b[A-Z]\.)[\"'’”)\]*_]*$")
 
 
@@ -65,11 +74,14 @@ def parse(text: str) -> list[Segment]:
         balance = text.count("(", start, end) - text.count(")", start, end)
 
     pos = 0
-    for line in text.splitlines(keepends=True):
+    all_lines = text.splitlines(keepends=True)
+    closed = False  # the last line ended an HTML block element
+    for n, line in enumerate(all_lines):
         line_start = pos
         pos += len(line)
         body = line.rstrip("\r\n")
         line_end = line_start + len(body)
+        after_block, closed = closed, bool(_BLOCK_CLOSE.search(body.rstrip()))
         if is_fence(body):
             flush()
             fenced = not fenced
@@ -86,7 +98,7 @@ def parse(text: str) -> list[Segment]:
                 if _TAG.sub("", content).strip():
                     out.append(Segment(content, s, s + len(content), "bullet"))
             continue
-        if _is_heading(body):
+        if _is_heading(body) or _titled(text, line_start, body, item, all_lines[n + 1 : n + 2]):
             flush()
             out.append(_whole_line(body, line_start, "heading"))
             continue
@@ -106,6 +118,8 @@ def parse(text: str) -> list[Segment]:
             item is None
             or _new_paragraph(text[last : item[1]], balance, kind, body)
             or (kind == "sentence" and lines == 1 and _title_line(text[item[0] : item[1]], body))
+            or after_block
+            or bool(_BLOCK_OPEN.match(body.lstrip()))
         ):
             flush()
             kind = "sentence"
@@ -116,6 +130,14 @@ def parse(text: str) -> list[Segment]:
             balance += body.count("(") - body.count(")")
     flush()
     return out
+
+
+def _titled(text: str, line_start: int, body: str, item: list[int] | None, nxt: list[str]) -> bool:
+    """A line that is a title by its place: over a Setext underline, starting a paragraph
+    ("Upcoming design meetings" / "-----"), or an e-mail's "Subject:" line at the top."""
+    if item is None and nxt and _SETEXT.match(nxt[0].rstrip("\r\n")) and not _SETEXT.match(body):
+        return not _BULLET.match(body) and not is_table_row(body)
+    return bool(_SUBJECT.match(body)) and not text[:line_start].strip()
 
 
 def _new_paragraph(last_line: str, balance: int, kind: str, line: str) -> bool:
