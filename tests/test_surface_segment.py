@@ -47,7 +47,7 @@ def test_an_email_subject_line_is_the_title() -> None:
     assert text.startswith("Subject: Recent Updates\n")
     first = parse(text)[0]
     assert (first.kind, first.text) == ("heading", "Subject: Recent Updates")
-    assert [s.text for s in segment(text)][0] == "Some members involved in ASIC workstreams"
+    assert segment(text)[0].text == "Some members involved in ASIC workstreams"
     assert parse("We agreed.\nSubject: to review")[-1].kind == "sentence"  # only at the top
 
 
