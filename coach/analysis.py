@@ -96,6 +96,8 @@ def _search(rules: Rules, name: str, text: str) -> re.Match[str] | None:
     return pat.search(text) if pat is not None else None
 
 
+_SPACE_RUN = re.compile(r"[ \t]*\n\s*")
+
 _PROCESS_CATS = (
     "tool",
     "ceremony",
@@ -255,11 +257,14 @@ def _label(
 
 def _unit(text: str, start: int, end: int, kind: str, rules: Rules) -> Unit:
     piece = text[start:end]
+    # A hard-wrapped unit reads as its one line: the outcome finder's phrases ("have been
+    # accepted") hold single spaces, and a line end must not hide them (eval.surface).
+    flat = _SPACE_RUN.sub(" ", piece)
     ws = words(piece)
-    low = piece.lower()
+    low = flat.lower()
     spans = _spans(piece, start, rules, ws)
-    signals, link = _signals(low, rules, ws, piece, spans)
-    label, score = _label(piece, low, spans, signals, link, rules)
+    signals, link = _signals(low, rules, ws, flat, spans)
+    label, score = _label(flat, low, spans, signals, link, rules)
     question = _question(spans, rules) if label == "process" else ""
     return Unit(
         text=piece,

@@ -65,3 +65,13 @@ def test_an_arrow_ending_a_wrapped_line_is_still_a_dash() -> None:
     (unit,) = segment(wrapped)
     assert clean_unit(unit.text) == clean_unit(VD[2:])
     assert ">" not in clean_unit(unit.text)
+
+
+def test_a_hard_wrapped_unit_gets_the_label_of_its_one_line() -> None:
+    from coach.analysis import label_unit
+
+    line = "The talk for FOSDEM and FOSS Backstage conferences in 2025 have been accepted."
+    wrapped = hard_wrap(line, 68)  # ao-airflow-2024-12 (Apache-2.0), as a 72-column mail
+    assert wrapped.endswith("have been\naccepted.")
+    assert label_unit(wrapped).label == label_unit(line).label == "outcome"
+    assert label_unit(wrapped).signals == label_unit(line).signals
