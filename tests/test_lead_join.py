@@ -46,11 +46,11 @@ def test_two_results_from_two_bullets_open_the_rewrite_and_the_list_keeps_the_re
     first = text.split("\n\n")[0]
     assert first.startswith(
         "What changed: The board approved the budget; Project Director Ryan Levick was elected "
-        "Vice Chair of the Board. Highlights from the February meeting include:"
+        "Vice Chair of the Board. Congrats, Ryan! Highlights from the February meeting include:"
     ), text
     # what the pieces leave stays whole, where it was: the bullets' other sentences too
     assert "The Foundation presented the 2025 budget, which was" in text
-    assert "Congrats, Ryan!" in text and "It was Eli Gild’s first meeting" in text
+    assert text.count("Congrats, Ryan!") == 1 and "It was Eli Gild’s first meeting" in text
     assert check_facts(BOARD, text).ok
     assert text.count("The board approved the budget") == 1
 
@@ -150,3 +150,34 @@ def test_a_piece_after_a_semicolon_loses_its_capital_only_when_it_is_no_name(
     from coach.engines.arrange import _lowered
 
     assert _lowered(piece, set()) == after
+
+
+def test_praise_travels_with_the_result_it_praises_and_ends_the_line() -> None:
+    """'Congrats, Ryan!' points back at Ryan's election (leaning.refers_back, `praise_alone`):
+    left in its bullet when the election joined the opening, it congratulated nobody (the
+    orphans check counts it now; main at b559a1b showed it after the RustConf bullet)."""
+    from coach.evals.orphans import orphans
+
+    text = draft(BOARD)
+    assert "Vice Chair of the Board. Congrats, Ryan!" in text, text
+    assert orphans(text, BOARD) == []
+    assert find_garbles(text) == []
+
+
+# ao-jquery-2024-01: a bullet that opens on a comparison needs the thing it is compared to
+JQUERY = """\
+## plugins.jquery.com
+
+- Completed static archive of plugins.jquery.com, available at https://github.com/timmywil/plugins.jquery.com (the repo will be moved to the jQuery org after review).
+- Preview is currently available at https://timmywil.com/plugins.jquery.com/
+- Will move the plugins repo to the jQuery org when reviewed
+- Like the trac sites, static search indexing is done using pagefind.js
+- Removed all third-party requests, including removal of fontawesome icons and typekit font; replaced with inline SVG icons and self-hosted Cairo instead of Klavika.
+"""
+
+
+def test_a_piece_that_opens_on_a_comparison_does_not_join() -> None:
+    first = draft(JQUERY).split("\n\n")[0]
+    assert first.startswith("What changed: Completed static archive of plugins.jquery.com"), first
+    assert "; like the trac sites" not in first.lower(), first  # main at b559a1b joined it
+    assert "Like the trac sites, static search indexing is done using pagefind.js" in draft(JQUERY)

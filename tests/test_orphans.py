@@ -59,6 +59,14 @@ CASES = {
         "This feature is still a work in progress, and we plan to add more functionality in "
         "the future.\n"
     ),
+    # localgovdrupal-2025-year: "As you can see" points at the chart sentence before it
+    "as-you-can-see": (
+        "Our 50 subscribers are a big part of this community. Their financial (and other) "
+        "contributions ensure we can continue improving the platform and deepen our community "
+        "connections.\n\nThank you to all those who’ve chipped in and contributed.\n\n \n\n"
+        "How we spent your money\n\nThe chart below shows spending in our second year.\n\n"
+        "As you can see, most of our income (62%) was spent on Product Development and Tech.\n"
+    ),
     # ao-isrg-2023-12: a bullet "It's a Rust library ..." under the sentence that names it
     "bullet-under-sentence": (
         "We are making great progress.\n\n"
@@ -167,6 +175,14 @@ def test_what_leans_and_what_stands_alone() -> None:
         "They've now produced a draft.",
         "So by June we had 3 services live.",
         "**This** helped us map the service.",
+        # a discourse phrase that points back beyond its first word (prompts/offline.yaml
+        # `refers_back`), and praise with nothing but a name (`praise_alone`)
+        "As you can see, most of our income (62%) was spent on Product Development and Tech.",
+        "As mentioned above, the site is now static.",
+        "Because of this, we moved the tests to GitHub Actions.",
+        "As part of that, our regular updates are provided in a separate executive briefing.",
+        "In addition, we published the registers.",
+        "Congrats, Ryan!",
     ):
         assert leans_on_previous(text), text
     for text in (
@@ -175,6 +191,10 @@ def test_what_leans_and_what_stands_alone() -> None:
         "Here's what we did:",
         "The tab shows known vulnerabilities.",
         "Thisbe joined the team.",
+        "As of today, 40 councils use the platform.",  # "as" alone points at nothing
+        "In addition to GitHub Actions, GitLab CI/CD is supported.",  # "in addition to X"
+        "Congratulations to the whole team on shipping the new portal this week.",  # says what
+        "Like the trac sites, static search indexing is done using pagefind.js",  # a comparison
     ):
         assert not leans_on_previous(text), text
 
@@ -193,3 +213,20 @@ def test_every_choice_sweeps_all_audiences_and_lengths() -> None:
     assert len(CHOICES) == len(AUDIENCES) * len(LENGTHS)
     text = CASES["thats"]
     assert every_choice(OfflineEngine(), analyze(text)) == []
+
+
+def test_a_pointer_phrase_shown_away_from_its_antecedent_is_an_orphan() -> None:
+    """Main at b559a1b opened localgovdrupal-2025-year's spending paragraph on 'As you can see'
+    after the subscribers' sentence, the chart sentence folded elsewhere: counted now."""
+    source = CASES["as-you-can-see"]
+    bad = (
+        "What changed: Their financial (and other) contributions ensure we can continue "
+        "improving the platform and deepen our community connections. As you can see, most of "
+        "our income (62%) was spent on Product Development and Tech."
+    )
+    assert len(orphans(bad, source)) == 1
+    good = (
+        "What changed: The chart below shows spending in our second year. As you can see, most "
+        "of our income (62%) was spent on Product Development and Tech."
+    )
+    assert orphans(good, source) == []

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 
 from coach.engines import lead, lead_join
 from coach.engines.lead_form import as_lead as as_lead
+from coach.engines.leaning import refers_back
 from coach.engines.render import (
     BARE_URL_END,
     bare,
@@ -318,7 +319,8 @@ def _joined(
 ) -> tuple[list[Item | None], str, set[int]]:
     """(the items with what the pieces took removed (None: nothing left), the joined sentence,
     the items that gave a piece). Only the stops between the pieces change (as in `fold`)."""
-    texts = [bare(p.text) for p in pieces]
+    # a piece of more than one sentence ends the line with its own stop ("... Congrats, Ryan!")
+    texts = [p.text.strip() if p.closes else bare(p.text) for p in pieces]
     line = "; ".join(texts[:1] + [_lowered(t, lower_ok) for t in texts[1:]])
     line = sentence(line)
     view: list[Item | None] = list(items)
@@ -347,6 +349,8 @@ def weak_lead(it: Item) -> bool:
     head = " " + " ".join(it.text.lower().split()[:8]) + " "
     if any(f" {w} " in head or f" {w}" + "," in head for w in vocab("about_itself")):
         return True  # about the post itself ("This is the fourth post ..."): it frames, not states
+    if refers_back(it.text):
+        return True  # "As part of that, ...", "Because of this, ...": a pointer, not a result
     first = re.match(r"[A-Za-z’']+", it.text)
     return bool(first and first.group(0).lower() in vocab("leans_on_previous"))
 

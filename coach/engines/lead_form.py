@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from coach.engines.leaning import leans_on_previous, opening_words, points_back
+from coach.engines.leaning import leans_on_previous, opening_words, points_back, refers_back
 from coach.engines.sections import Item
 from coach.types import Unit
 
@@ -59,7 +59,8 @@ def _standalone_result_first(parts: tuple[str, ...], units: tuple[Unit, ...]) ->
         return None
     for k in range(1, len(parts)):
         opening = opening_words(parts[k])
-        if units[k].label in ("outcome", "mixed") and opening and not points_back(opening):
+        alone = opening and not points_back(opening) and not refers_back(parts[k])
+        if units[k].label in ("outcome", "mixed") and alone:
             # the sentences that point back at it ("That's 46 million people") go with it
             end = k + 1
             while end < len(parts) and leans_on_previous(parts[end]):

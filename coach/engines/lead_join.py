@@ -28,9 +28,10 @@ from importlib import resources
 
 from coach.engines import lead
 from coach.engines.lead_form import as_lead
-from coach.engines.leaning import leans_on_previous, opening_words, points_back
+from coach.engines.leaning import leans_on_previous, opening_words, points_back, refers_back
 from coach.engines.render import BARE_URL_END, bare
 from coach.engines.sections import Item
+from coach.engines.vocab import starts
 from coach.facts import extract_facts
 from coach.types import Unit
 
@@ -50,6 +51,7 @@ class Piece:
     item: int
     where: Where
     text: str
+    closes: bool = False  # more than one sentence ("... Board. Congrats, Ryan!"): it ends the line
 
 
 _override: list[Settings | None] = []
@@ -87,6 +89,30 @@ def _result_unit(u: Unit, strict: bool = False) -> bool:
     return u.label in ("outcome", "mixed") and (not strict or "result" in u.signals)
 
 
+def _praise_tail(parts: Sequence[str]) -> int:
+    """How many sentences at the end of a piece's block are only praise ("Congrats, Ryan!"):
+    they travel with the result they praise, and the result's own ending is what is read."""
+    n = 0
+    while n < len(parts) - 1 and _praise(parts[len(parts) - 1 - n]):
+        n += 1
+    return n
+
+
+def _praise(text: str) -> bool:
+    return refers_back(text) and not starts(" ".join(text.split()), "refers_back")
+
+
+def _piece(
+    i: int, where: Where, ps: Sequence[str], is_weak: Callable[[Item], bool], it: Item
+) -> Piece | None:
+    """The piece of a block of sentences `ps` (`_block`), or None when it is not sound: read
+    without the praise that closes it, which then ends the joined line with it."""
+    n = len(ps) - _praise_tail(ps)
+    if not _sound(" ".join(ps[:n]), is_weak, it) or any(";" in p for p in ps):
+        return None
+    return Piece(i, where, " ".join(ps), closes=len(ps) > 1)
+
+
 def _sound(text: str, is_weak: Callable[[Item], bool], it: Item) -> bool:
     """One plain clause that can sit in a semicolon list and stands on its own."""
     t = text.strip()
@@ -98,6 +124,8 @@ def _sound(text: str, is_weak: Callable[[Item], bool], it: Item) -> bool:
         and not BARE_URL_END.search(bare(t))
         and bool(opening)
         and not points_back(opening)
+        and not refers_back(t)  # "As a result, ...", "Because of this, ...": points back
+        and not starts(t, "needs_host")  # "Like the trac sites, ...": compared to what?
         and not is_weak(replace(it, text=t, parts=(t,), members=()))
     )
 
@@ -130,8 +158,8 @@ def pieces_of(
     lead_units = it.units[:n_lead]
     if not it.members:
         ok = len(lead_units) == len(parts) and _result_unit(lead_units[0], strict)
-        text = " ".join(parts[: _block(parts)])
-        return [Piece(i, ("part", 0), text)] if ok and _sound(text, is_weak, it) else []
+        piece = _piece(i, ("part", 0), parts[: _block(parts)], is_weak, it) if ok else None
+        return [piece] if piece else []
     if any(_result_unit(u) and "result" in u.signals for u in lead_units):
         return []  # "The following items have been approved:": the lead-in is the result
     if len(it.member_parts) != len(it.members) or len(it.member_units) != len(it.members):
@@ -139,9 +167,9 @@ def pieces_of(
     out = []
     for m, (ps, us) in enumerate(zip(it.member_parts, it.member_units, strict=True)):
         result = ps and len(ps) == len(us) and _result_unit(us[0]) and "result" in us[0].signals
-        text = " ".join(ps[: _block(ps)]) if ps else ""
-        if result and _sound(text, is_weak, it):
-            out.append(Piece(i, ("member", m), text))
+        piece = _piece(i, ("member", m), ps[: _block(ps)], is_weak, it) if result else None
+        if piece:
+            out.append(piece)
     whole = {
         m
         for m in (p.where[1] for p in out)
@@ -238,8 +266,8 @@ def pick(
     size = len(bare(offered[0].text).split())
     for p in offered[1:]:
         n = len(bare(p.text).split())
-        if len(chosen) >= st.most:
-            break
+        if len(chosen) >= st.most or chosen[-1].closes:
+            break  # a piece of more than one sentence ends the line
         if size + n <= st.words:
             chosen.append(p)
             size += n

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from coach.engines.vocab import starts, words
+from coach.engines.vocab import starts, template, words
 from coach.markup import clean_unit, plain
 from coach.types import Unit
 
@@ -75,6 +75,8 @@ def leans_on_previous(text: str, strict: bool = True) -> bool:
     test for the engine (which keeps such a unit with its antecedent) and the eval (which
     counts the ones a rewrite orphaned, coach/evals/orphans.py). Not `strict`: any first word
     of the list, the engine's wider net inside one paragraph."""
+    if refers_back(text):
+        return True
     opening = _OPENING.findall(plain(text)[:80].lower())
     if not opening or opening[0] not in words("leans_on_previous"):
         return False
@@ -83,6 +85,19 @@ def leans_on_previous(text: str, strict: bool = True) -> bool:
     if " ".join(opening[:2]) in words("opens_alone"):
         return False  # "There are now 100 sites", "Here's what we did": they point ahead
     return not _dates(opening, 0)
+
+
+def refers_back(text: str) -> bool:
+    """The unit opens on a discourse phrase that points back beyond its first word (prompts/
+    offline.yaml `refers_back`: "As you can see, most of our income ...", "Because of this,
+    ...", "As part of that, ..."), or it is only praise for someone ("Congrats, Ryan!",
+    `praise_alone`, at most `praise_words` words): both say nothing without the sentence
+    before them."""
+    low = " ".join(plain(text).split())
+    if starts(low, "refers_back"):
+        return True
+    cap = int(template()["sections"]["praise_words"])
+    return starts(low, "praise_alone") and len(low.split()) <= cap
 
 
 def opening_words(text: str, n: int = 6) -> list[str]:
