@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -30,6 +31,8 @@ from coach.minilm_graph import (  # noqa: F401
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 MAX_SEQ_LENGTH = 256  # sentence_bert_config.json; tokenizer.json says 128, ST overrides it
 BATCH_SIZE = 32
+POSITIONS = 512  # config.json max_position_embeddings: the longest segment late chunking reads
+OVERLAP = 64  # word pieces two consecutive segments share, so no piece is read at an edge
 
 
 def ensure_int8(onnx_path: Path) -> Path:
@@ -68,7 +71,6 @@ class MiniLM:
     """all-MiniLM-L6-v2 on onnxruntime: unit-norm float32 vectors equal to sentence-transformers'."""
 
     def __init__(self, cache_dir: str | os.PathLike[str] | None = None) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         folder = model_dir()
@@ -82,6 +84,22 @@ class MiniLM:
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(MAX_SEQ_LENGTH)
         self._tokenizer.no_padding()
+        self._whole = Tokenizer.from_file(str(folder / "tokenizer.json"))  # late chunking's
+        self._whole.no_truncation()  # reader: every piece, cut into segments by token_states
+        self._whole.no_padding()
+        self._cache_dir = cache_dir
+        self._states: Any = None  # the token-states graph, opened on first use
+
+        try:
+            self._session = self._open(self.onnx_path)
+        except Exception:  # a damaged cache file (disk full, edited by hand): build it again
+            self.onnx_path = ensure_onnx(cache_dir, rebuild=True)
+            self._session = self._open(self.onnx_path)
+
+    @staticmethod
+    def _open(path: Path) -> Any:
+        """An onnxruntime session on one of our graphs, on this process's share of the cores."""
+        import onnxruntime as ort
 
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -91,15 +109,7 @@ class MiniLM:
         # other processes (and our own batch workers) need; measured no slower here.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # warnings about unused initialisers are noise here
-        try:
-            self._session = ort.InferenceSession(
-                str(self.onnx_path), options, providers=["CPUExecutionProvider"]
-            )
-        except Exception:  # a damaged cache file (disk full, edited by hand): build it again
-            self.onnx_path = ensure_onnx(cache_dir, rebuild=True)
-            self._session = ort.InferenceSession(
-                str(self.onnx_path), options, providers=["CPUExecutionProvider"]
-            )
+        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     @property
     def model_id(self) -> str:
@@ -159,6 +169,109 @@ class MiniLM:
     def embed_one(self, text: str) -> np.ndarray:
         """Embed one text; shape (384,)."""
         return self.embed([text])[0]
+
+    # ----------------------------------------------------------------- late chunking
+
+    def token_states(self, texts: Sequence[str]) -> list[TokenStates]:
+        """Each text read once, whole (no 256 cap): its word pieces' last-layer states.
+
+        Late chunking (Guenther et al. 2024): a span's vector is the mean of its pieces' states,
+        so each span is read in its text's context and the text goes through the model once.
+        A text over 510 pieces is read in 512-piece segments sharing OVERLAP pieces; each piece
+        keeps the state from the segment where it stands farthest from an edge. No cache: the
+        states are per text and large; what is kept is the pooled vectors (`pool`)."""
+        texts = list(texts)
+        if not texts:
+            return []
+        if self._states is None:
+            self._states = self._open(ensure_onnx(self._cache_dir, states=True))
+        encodings = self._whole.encode_batch(texts, add_special_tokens=False)
+        cls, sep = self._whole.token_to_id("[CLS]"), self._whole.token_to_id("[SEP]")
+        segments: list[tuple[int, int, int]] = []  # (text, first piece, end piece)
+        for t, e in enumerate(encodings):
+            segments += [(t, a, b) for a, b in _segments(len(e.ids), POSITIONS - 2, OVERLAP)]
+        lengths = np.asarray([b - a + 2 for _, a, b in segments], dtype=np.int64)
+        order = np.argsort(lengths, kind="stable")
+        read: list[np.ndarray | None] = [None] * len(segments)
+        self.embedded += len(texts)
+        for rows in _buckets(order, lengths):
+            width = int(lengths[rows].max())
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                t, a, b = segments[i]
+                ids[r, : b - a + 2] = [cls, *encodings[t].ids[a:b], sep]
+                mask[r, : b - a + 2] = 1
+            (states,) = self._states.run(
+                ["token_states"], {"input_ids": ids, "attention_mask": mask}
+            )
+            for r, i in enumerate(rows):
+                read[i] = states[r, : lengths[i]]
+        out: list[TokenStates] = []
+        k = 0
+        for e in encodings:
+            n = len(e.ids)
+            parts = _segments(n, POSITIONS - 2, OVERLAP)
+            mine = [x for x in read[k : k + len(parts)] if x is not None]
+            k += len(parts)
+            states = np.zeros((n, DIM), dtype=np.float32)
+            for j in range(n):  # the segment where piece j has the most context on both sides
+                s = max(range(len(parts)), key=lambda p: min(j - parts[p][0], parts[p][1] - 1 - j))
+                states[j] = mine[s][1 + j - parts[s][0]]
+            edges = np.stack([mine[0][0], mine[-1][-1]])  # [CLS] of the first, [SEP] of the last
+            out.append(
+                TokenStates(states, np.asarray(e.offsets, dtype=np.int64).reshape(-1, 2), edges)
+            )
+        return out
+
+
+class TokenStates(NamedTuple):
+    """One text's word-piece states (no [CLS]/[SEP]), their character offsets into the text,
+    and the two special pieces' states (what the sentence path's mean also counts)."""
+
+    states: np.ndarray  # [pieces, 384]
+    offsets: np.ndarray  # [pieces, 2]: (start, end) characters
+    edges: np.ndarray  # [2, 384]: [CLS] and [SEP]
+
+    def pool(self, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        """Unit vectors of the character spans: the mean of the states of the pieces that lie
+        inside each span (a span holding no piece gets a zero row). The span (0, len(text))
+        with the special pieces is `whole`."""
+        out = np.zeros((len(spans), DIM), dtype=np.float32)
+        start, end = self.offsets[:, 0], self.offsets[:, 1]
+        for i, (a, b) in enumerate(spans):
+            inside = (start >= a) & (end <= b) & (end > start)
+            if inside.any():
+                out[i] = _normalised(self.states[inside].mean(axis=0))
+        return out
+
+    def whole(self) -> np.ndarray:
+        """The whole text's vector: the mean over every piece and the two special ones, as the
+        sentence path pools (equal to `MiniLM.embed` for a text of at most 254 pieces)."""
+        total = self.states.sum(axis=0) + self.edges.sum(axis=0)
+        return _normalised(total / (len(self.states) + 2))
+
+
+def _normalised(v: np.ndarray) -> np.ndarray:
+    size = float(np.linalg.norm(v))
+    return (v / max(size, 1e-12)).astype(np.float32)
+
+
+def _segments(n: int, width: int, overlap: int) -> list[tuple[int, int]]:
+    """Pieces [a, b) of each segment of at most `width` pieces, consecutive ones sharing
+    `overlap`; the last ends at n.
+
+    >>> _segments(5, 510, 64), _segments(1000, 510, 64)
+    ([(0, 5)], [(0, 510), (446, 956), (490, 1000)])
+    """
+    if n <= width:
+        return [(0, n)]
+    out, a = [], 0
+    while a + width < n:
+        out.append((a, a + width))
+        a += width - overlap
+    out.append((n - width, n))
+    return out
 
 
 # The model's CPU cost of one call on n texts padded to w word pieces, in word pieces' worth:

@@ -60,12 +60,14 @@ def _cache_key(folder: Path) -> str:
 # --------------------------------------------------------------------------- graph builder
 
 
-def build_onnx(folder: Path) -> Any:
+def build_onnx(folder: Path, states: bool = False) -> Any:
     """Write the BERT encoder + mean pooling + L2 norm as an ONNX graph from the safetensors.
 
     Inputs ``input_ids`` and ``attention_mask`` (int64, [batch, seq]); output ``embeddings``
     (float32, [batch, 384], unit norm). token_type_ids are always 0 for single sentences, so
-    the token-type row is folded into the position table.
+    the token-type row is folded into the position table. With `states`, a second output
+    ``token_states`` (float32, [batch, seq, 384]: the last layer, before pooling) for late
+    chunking (coach.late); the sentence graph itself is built exactly as before.
     """
     import onnx
     from onnx import TensorProto, helper, numpy_helper
@@ -176,6 +178,8 @@ def build_onnx(folder: Path) -> Any:
         "Max", [node("Sqrt", [sq], "norm0"), const("eps12", np.array(1e-12, np.float32))], "norm"
     )
     node("Div", [mean, norm], "embeddings")
+    if states:
+        node("Identity", [x], "token_states")
 
     graph = helper.make_graph(
         nodes,
@@ -184,7 +188,16 @@ def build_onnx(folder: Path) -> Any:
             helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
             helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "seq"]),
         ],
-        [helper.make_tensor_value_info("embeddings", TensorProto.FLOAT, ["batch", DIM])],
+        [helper.make_tensor_value_info("embeddings", TensorProto.FLOAT, ["batch", DIM])]
+        + (
+            [
+                helper.make_tensor_value_info(
+                    "token_states", TensorProto.FLOAT, ["batch", "seq", DIM]
+                )
+            ]
+            if states
+            else []
+        ),
         inits,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
@@ -222,15 +235,20 @@ def _write_cache(model: Any, onnx_path: Path) -> None:
         os.replace(tmp_graph, onnx_path)
 
 
-def ensure_onnx(cache_dir: str | os.PathLike[str] | None = None, *, rebuild: bool = False) -> Path:
-    """Path of the cached graph for the installed weights, building it on first use (~1.5 s)."""
+def ensure_onnx(
+    cache_dir: str | os.PathLike[str] | None = None, *, rebuild: bool = False, states: bool = False
+) -> Path:
+    """Path of the cached graph for the installed weights, building it on first use (~1.5 s).
+    `states`: the graph that also outputs the token states (a file of its own, so the sentence
+    graph, and the vector cache named after it, stay as they are)."""
     folder = model_dir()
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    onnx_path = cache / f"all-MiniLM-L6-v2-{_cache_key(folder)}.onnx"
+    kind = "-states" if states else ""
+    onnx_path = cache / f"all-MiniLM-L6-v2{kind}-{_cache_key(folder)}.onnx"
     if rebuild or not (onnx_path.is_file() and (cache / (onnx_path.name + ".data")).is_file()):
         try:
             cache.mkdir(parents=True, exist_ok=True)  # fail before the 1.5 s build, not after
-            _write_cache(build_onnx(folder), onnx_path)
+            _write_cache(build_onnx(folder, states=states), onnx_path)
         except OSError as err:
             raise ConfigError(
                 f"Cannot write the embedding model cache in {cache} ({err.strerror}): "

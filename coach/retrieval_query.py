@@ -7,8 +7,10 @@ passage is picked with its update's query as context, its score staying the unit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -25,6 +27,41 @@ def query_windows(text: str) -> list[str]:
     its windows sees all of it. Half of each is the query (docs/grounding.md, third round)."""
     windows = split_text(text, pack=PACK_CHARS)
     return windows if len(windows) > 1 else []
+
+
+_WORD = re.compile(r"\S+")
+
+
+def window_spans(text: str, windows: Sequence[str]) -> list[tuple[int, int]]:
+    r"""Where each window lies in `text`, as (start, end) characters.
+
+    The chunker rebuilds a window from blocks (bullets and table rows tidied, blocks joined by
+    blank lines), so a window is not always a substring of the text: its words are matched to
+    the text's words in order, and a window's span runs from its first matched word to its
+    last (a window with no word matched gets (0, 0)).
+
+    >>> window_spans("A b.\n\n- c d\n\ne f", ["A b.", "- c d\n\ne f"])
+    [(0, 4), (6, 16)]
+    """
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    mine: list[str] = []
+    owner: list[int] = []
+    for i, w in enumerate(windows):
+        found = w.split()
+        mine += found
+        owner += [i] * len(found)
+    first: list[int | None] = [None] * len(windows)
+    last: list[int | None] = [None] * len(windows)
+    matcher = SequenceMatcher(None, [w for _, _, w in words], mine, autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        for k in range(size):
+            i = owner[b + k]
+            first[i] = a + k if first[i] is None else first[i]
+            last[i] = a + k
+    return [
+        (words[f][0], words[z][1]) if f is not None and z is not None else (0, 0)
+        for f, z in zip(first, last, strict=True)
+    ]
 
 
 def query_vector(update: np.ndarray, windows: np.ndarray) -> np.ndarray:
