@@ -84,7 +84,7 @@ MD_BULLET = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+")
 
 
 # -- passes ---------------------------------------------------------------------------------
-_BR = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr)>", re.I)
+_BR = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr|td|th)>", re.I)  # a cell ends a word too
 _TAG = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
 
 
@@ -264,6 +264,8 @@ _TABLE_PIPE = re.compile(r"^\s*\|\s*|\s*\|\s*$")
 
 
 _HEADING_CLOSE = re.compile(r"(?<=\S)[ \t]+#{1,6}[ \t]*$")
+# An e-mail's subject line is the update's title (coach.segment reads it as a heading).
+_MAIL_SUBJECT = re.compile(r"^[ \t]*(?:subject|re|fwd?)[ \t]*:[ \t]*(?=\S)", re.I)
 
 
 def strip_heading_and_table(s: str) -> str:
@@ -271,9 +273,10 @@ def strip_heading_and_table(s: str) -> str:
 
     >>> strip_heading_and_table("| 14 Jan | Planning meeting |")
     '14 Jan – Planning meeting'
-    >>> strip_heading_and_table("## Fun Friday fact ##")
-    'Fun Friday fact'
+    >>> strip_heading_and_table("## Fun Friday fact ##"), strip_heading_and_table("Subject: Week 12")
+    ('Fun Friday fact', 'Week 12')
     """
+    s = _MAIL_SUBJECT.sub("", s)
     if _HEADING_MARK.match(s):  # and an ATX heading's closing hashes: "## Plans ##" -> "Plans"
         s = _HEADING_CLOSE.sub("", _HEADING_MARK.sub("", s))
     if s.lstrip().startswith("|") and s.count("|") >= 2:

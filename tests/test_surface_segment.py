@@ -75,3 +75,11 @@ def test_a_hard_wrapped_unit_gets_the_label_of_its_one_line() -> None:
     assert wrapped.endswith("have been\naccepted.")
     assert label_unit(wrapped).label == label_unit(line).label == "outcome"
     assert label_unit(wrapped).signals == label_unit(line).signals
+
+
+def test_a_subject_line_and_table_cells_read_as_words() -> None:
+    # the e-mail's title shows without its header; rust-compiler-steering-2023-02's schedule
+    # table as CMS HTML read "DateMeeting IdMeeting Topic" (a name the author never wrote)
+    assert clean_unit("Subject: Recent Updates") == "Recent Updates"
+    row = to_html("| Date | Meeting Id | Meeting Topic |")
+    assert clean_unit(row).split() == ["Date", "Meeting", "Id", "Meeting", "Topic"]
