@@ -8,6 +8,7 @@ Split from arrange.py (which decides what goes where) so each stays under the ho
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from coach.engines.sections import Item, template
 
@@ -36,8 +37,12 @@ def sentence(text: str) -> str:
     return text + ("..." if last and last[-1].lower() in vocab("trails_off_after") else ".")
 
 
-def vocab(key: str) -> set[str]:
-    return {str(w) for w in template()["sections"][key]}
+@cache
+def vocab(key: str) -> frozenset[str]:
+    """A word list of prompts/offline.yaml's sections, built once per key: it is asked per word
+    and per item (the template itself is loaded once, so the set cannot go stale); frozen, as
+    every caller shares it."""
+    return frozenset(str(w) for w in template()["sections"][key])
 
 
 def join_lead(lead: str, body: str) -> str:
