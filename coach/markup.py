@@ -264,8 +264,9 @@ _TABLE_PIPE = re.compile(r"^\s*\|\s*|\s*\|\s*$")
 
 
 _HEADING_CLOSE = re.compile(r"(?<=\S)[ \t]+#{1,6}[ \t]*$")
-# An e-mail's subject line is the update's title (coach.segment reads it as a heading).
-_MAIL_SUBJECT = re.compile(r"^[ \t]*(?:subject|re|fwd?)[ \t]*:[ \t]*(?=\S)", re.I)
+# An e-mail's subject line is the update's title (coach.segment reads it as a heading, at the
+# top of the text only).
+MAIL_SUBJECT = re.compile(r"^[ \t]*(?:subject|re|fwd?)[ \t]*:[ \t]*(?=\S)", re.I)
 
 
 def strip_heading_and_table(s: str) -> str:
@@ -276,7 +277,7 @@ def strip_heading_and_table(s: str) -> str:
     >>> strip_heading_and_table("## Fun Friday fact ##"), strip_heading_and_table("Subject: Week 12")
     ('Fun Friday fact', 'Week 12')
     """
-    s = _MAIL_SUBJECT.sub("", s)
+    s = MAIL_SUBJECT.sub("", s)
     if _HEADING_MARK.match(s):  # and an ATX heading's closing hashes: "## Plans ##" -> "Plans"
         s = _HEADING_CLOSE.sub("", _HEADING_MARK.sub("", s))
     if s.lstrip().startswith("|") and s.count("|") >= 2:

@@ -67,7 +67,8 @@ def build_onnx(folder: Path, states: bool = False) -> Any:
     (float32, [batch, 384], unit norm). token_type_ids are always 0 for single sentences, so
     the token-type row is folded into the position table. With `states`, a second output
     ``token_states`` (float32, [batch, seq, 384]: the last layer, before pooling) for late
-    chunking (coach.late); the sentence graph itself is built exactly as before.
+    chunking (coach.embeddings `MiniLM.token_states`, measured by eval.grounding_late; not
+    on the rewrite path); the sentence graph itself is built exactly as before.
     """
     import onnx
     from onnx import TensorProto, helper, numpy_helper

@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.markup import drop_images, is_fence, is_link_definition, is_table_row, is_table_rule
+from coach.markup import (
+    MAIL_SUBJECT,
+    drop_images,
+    is_fence,
+    is_link_definition,
+    is_table_row,
+    is_table_rule,
+)
 from coach.resources import word_list
 
 _BULLET = re.compile(r"^(\s*)(?:[-*+•▪◦‣]|\d{1,3}[.)]|[a-z][.)])[ \t]+(\[[ xX]\][ \t]+)?")
@@ -27,12 +34,9 @@ _ABBREVIATIONS = "|".join(re.escape(a) for a in word_list("abbreviations.txt"))
 # A Setext underline: the line above it is a heading ("Week 12\n=======").
 _SETEXT = re.compile(r"^ {0,3}(?:={2,}|-{2,})[ \t]*$")
 # An HTML block element opens or closes a paragraph: a CMS writes one per line, no blank lines.
-_BLOCK_OPEN = re.compile(r"^<(?:p|div|h[1-6]|ul|ol|table|tr|blockquote|pre|section|figure)\b", re.I)
-_BLOCK_CLOSE = re.compile(
-    r"</(?:p|div|h[1-6]|ul|ol|table|tr|blockquote|pre|section|figure)>$", re.I
-)
-# An e-mail's subject line, at the top: the update's title, not a sentence of it.
-_SUBJECT = re.compile(r"^(?:subject|re|fwd?)[ \t]*:[ \t]*\S", re.I)
+_BLOCKS = "p|div|h[1-6]|ul|ol|table|tr|blockquote|pre|section|figure"
+_BLOCK_OPEN = re.compile(rf"^<(?:{_BLOCKS})\b", re.I)
+_BLOCK_CLOSE = re.compile(rf"</(?:{_BLOCKS})>$", re.I)
 _ABBREV = re.compile(rf"(?:\b(?:{_ABBREVIATIONS})\.|\b[A-Z]\.)[\"'’”)\]*_]*$")
 
 
@@ -137,7 +141,7 @@ def _titled(text: str, line_start: int, body: str, item: list[int] | None, nxt: 
     ("Upcoming design meetings" / "-----"), or an e-mail's "Subject:" line at the top."""
     if item is None and nxt and _SETEXT.match(nxt[0].rstrip("\r\n")) and not _SETEXT.match(body):
         return not _BULLET.match(body) and not is_table_row(body)
-    return bool(_SUBJECT.match(body)) and not text[:line_start].strip()
+    return bool(MAIL_SUBJECT.match(body)) and not text[:line_start].strip()
 
 
 def _new_paragraph(last_line: str, balance: int, kind: str, line: str) -> bool:

@@ -33,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     names = [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = [n for n in names if n not in TRANSFORMS]
     if unknown:
-        print(f"surface: unknown transform {unknown[0]!r} (known: {', '.join(TRANSFORMS)})")
+        print(
+            f"surface: unknown transform {unknown[0]!r} (known: {', '.join(TRANSFORMS)})",
+            file=sys.stderr,
+        )
         return 2
     started = time.perf_counter()
     try:

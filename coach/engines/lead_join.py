@@ -28,7 +28,13 @@ from importlib import resources
 
 from coach.engines import lead
 from coach.engines.lead_form import as_lead
-from coach.engines.leaning import leans_on_previous, opening_words, points_back, refers_back
+from coach.engines.leaning import (
+    leans_on_previous,
+    opening_words,
+    points_back,
+    praise_alone,
+    refers_back,
+)
 from coach.engines.render import BARE_URL_END, bare
 from coach.engines.sections import Item
 from coach.engines.vocab import starts
@@ -93,13 +99,9 @@ def _praise_tail(parts: Sequence[str]) -> int:
     """How many sentences at the end of a piece's block are only praise ("Congrats, Ryan!"):
     they travel with the result they praise, and the result's own ending is what is read."""
     n = 0
-    while n < len(parts) - 1 and _praise(parts[len(parts) - 1 - n]):
+    while n < len(parts) - 1 and praise_alone(parts[len(parts) - 1 - n]):
         n += 1
     return n
-
-
-def _praise(text: str) -> bool:
-    return refers_back(text) and not starts(" ".join(text.split()), "refers_back")
 
 
 def _piece(

@@ -93,9 +93,13 @@ def refers_back(text: str) -> bool:
     ...", "As part of that, ..."), or it is only praise for someone ("Congrats, Ryan!",
     `praise_alone`, at most `praise_words` words): both say nothing without the sentence
     before them."""
+    return starts(" ".join(plain(text).split()), "refers_back") or praise_alone(text)
+
+
+def praise_alone(text: str) -> bool:
+    """The unit is only praise for someone ("Congrats, Ryan!": `praise_alone`, at most
+    `praise_words` words): it travels with the result it praises."""
     low = " ".join(plain(text).split())
-    if starts(low, "refers_back"):
-        return True
     cap = int(template()["sections"]["praise_words"])
     return starts(low, "praise_alone") and len(low.split()) <= cap
 
