@@ -84,11 +84,12 @@ class MiniLM:
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(MAX_SEQ_LENGTH)
         self._tokenizer.no_padding()
-        self._whole = Tokenizer.from_file(str(folder / "tokenizer.json"))  # late chunking's
-        self._whole.no_truncation()  # reader: every piece, cut into segments by token_states
-        self._whole.no_padding()
         self._cache_dir = cache_dir
-        self._states: Any = None  # the token-states graph, opened on first use
+        # late chunking's untruncated reader and token-states graph, opened on first use: only
+        # eval.grounding_late calls token_states, and a second tokenizer load costs every
+        # construction (the cold start) ~35 ms
+        self._whole: Any = None
+        self._states: Any = None
 
         try:
             self._session = self._open(self.onnx_path)
@@ -184,6 +185,11 @@ class MiniLM:
         if not texts:
             return []
         if self._states is None:
+            from tokenizers import Tokenizer
+
+            self._whole = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
+            self._whole.no_truncation()  # every piece, cut into segments below
+            self._whole.no_padding()
             self._states = self._open(ensure_onnx(self._cache_dir, states=True))
         encodings = self._whole.encode_batch(texts, add_special_tokens=False)
         cls, sep = self._whole.token_to_id("[CLS]"), self._whole.token_to_id("[SEP]")
