@@ -198,14 +198,17 @@ def smart_quotes(text: str) -> str:
     return _prose_map(text, _curl)
 
 
+# Curly quotes to straight ones: this transform, and what surface_run compares (`visible`).
+STRAIGHT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
 def straight_quotes(text: str) -> str:
     """Curly quotes straightened, as a plain-text mailer does.
 
     >>> straight_quotes("we’re “done”")
     'we\\'re "done"'
     """
-    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
-    return _prose_map(text, lambda s: s.translate(table))
+    return _prose_map(text, lambda s: s.translate(STRAIGHT))
 
 
 def crlf(text: str) -> str:

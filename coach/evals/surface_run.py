@@ -25,7 +25,7 @@ from coach.errors import CoachError
 from coach.evals.eye import binary, unit_vectors
 from coach.evals.real import RealDataset
 from coach.evals.rewrites import content_sentences, score_rewrite, strategy_collections, summarise
-from coach.evals.surface import TRANSFORMS
+from coach.evals.surface import STRAIGHT, TRANSFORMS
 from coach.markup import is_link_definition
 
 ORIGINAL = "original"
@@ -41,7 +41,6 @@ _TAGS = re.compile(r"<[^<>\n]*>")
 _IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\))?")
 _ITEMS = re.compile(r"(?m)^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 _MARKS = re.compile(r"[*_`]+|[=-]{3,}")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 
 
 def _urls(text: str) -> set[str]:
@@ -56,7 +55,7 @@ def visible(text: str) -> str:
     t = "\n".join(ln for ln in t.split("\n") if not is_link_definition(ln))
     t = _TAGS.sub(" ", _URL.sub(" ", html.unescape(_IMAGE.sub(" ", _ITEMS.sub(" ", t)))))
     t = re.sub(r"\]\([^)]*\)|\]\[[^\]]*\]", "]", _MARKS.sub(" ", t))
-    return " ".join(t.replace("[", " ").replace("]", " ").translate(_QUOTES).lower().split())
+    return " ".join(t.replace("[", " ").replace("]", " ").translate(STRAIGHT).lower().split())
 
 
 def same_facts(original: str, changed: str, facts: Sequence[str] = ()) -> list[str]:
