@@ -31,8 +31,9 @@ _TAG = re.compile(r"<(?!https?://)[^>\n]{1,200}>", re.I)
 # of a link or emphasis; not after common abbreviations or single initials.
 _SENT_END = re.compile(r"(?<=[.!?])[\"'’”)\]*_]*\s+(?=[A-Z0-9\"'(£$€“‘\[*`])")
 _ABBREVIATIONS = "|".join(re.escape(a) for a in word_list("abbreviations.txt"))
-# A Setext underline: the line above it is a heading ("Week 12\n=======").
-_SETEXT = re.compile(r"^ {0,3}(?:={2,}|-{2,})[ \t]*$")
+# A Setext underline: the line above it is a heading ("Week 12\n======="). Three dashes at
+# least: "-- " (or "--") is an e-mail's signature line, and the sentence above it stays one.
+_SETEXT = re.compile(r"^ {0,3}(?:={2,}|-{3,})[ \t]*$")
 # An HTML block element opens or closes a paragraph: a CMS writes one per line, no blank lines.
 _BLOCKS = "p|div|h[1-6]|ul|ol|table|tr|blockquote|pre|section|figure"
 _BLOCK_OPEN = re.compile(rf"^<(?:{_BLOCKS})\b", re.I)

@@ -83,3 +83,12 @@ def test_a_subject_line_and_table_cells_read_as_words() -> None:
     assert clean_unit("Subject: Recent Updates") == "Recent Updates"
     row = to_html("| Date | Meeting Id | Meeting Topic |")
     assert clean_unit(row).split() == ["Date", "Meeting", "Id", "Meeting", "Topic"]
+
+
+def test_a_signature_line_under_the_last_sentence_makes_no_heading() -> None:
+    # "-- " is the e-mail signature separator (RFC 3676), not a Setext underline: the outcome
+    # sentence above it was read as a heading and left out of the rewrite
+    text = "Intro.\n\nWe shipped the portal to 40 councils.\n-- \nJane Doe"
+    assert [s.kind for s in parse(text)] == ["sentence"] * 3
+    assert [s.kind for s in parse(text.replace("-- ", "--"))] == ["sentence"] * 3
+    assert parse("Done\n---\nNext.")[0].kind == "heading"
