@@ -191,7 +191,7 @@ def test_the_replica_scores_as_the_pipeline_does(tmp_path: Path, models_dir: Pat
     and score every (update, strategy) pair as coach.evals.grounding.run does, or its figures
     say nothing about the pipeline."""
     from coach.retrieval import query_vector
-    from eval.grounding_queries import query_variants, windows_query
+    from eval.grounding_queries import by_query, query_variants, windows_query
     from eval.grounding_replica import check, dump, figures, rows, variants
     from eval.grounding_round5 import score_variants
 
@@ -211,6 +211,22 @@ def test_the_replica_scores_as_the_pipeline_does(tmp_path: Path, models_dir: Pat
         scorers = family(d)
         assert figures(rows(d, scorers["shipped"])) == f
         assert all(0.0 <= figures(rows(d, s))["hit@1"] <= 1.0 for s in scorers.values())
+    # the eighth round (eval/grounding_round8.py): its corrections with their shipped settings
+    # are the shipped score, and its diagnostics run on any dump
+    import eval.grounding_round8 as r8
+
+    assert figures(rows(d, by_query(r8.Corrected(d), lambda u: u["query"]))) == f
+    for u in d["updates"]:
+        for org in d["passages"]:
+            assert np.allclose(
+                r8.Corrected(d).score(u["query"], org),
+                r8.Normaliser(d, "mini").score(u["query"], org),
+                atol=1e-5,
+            )
+    assert all(0.0 <= figures(rows(d, s))["hit@1"] <= 1.0 for s in r8.corrections(d).values())
+    norm = r8.Normaliser(d, "mini")
+    assert len(r8.parts(d, norm)) == 1 + len(d["passages"])
+    assert r8.background_vs_real(d, norm) and r8.ceiling(d, norm, lambda u: u["query"], (0.5,))
     # the sixth round (eval/grounding_round6.py): a second encoder attached to the same dump.
     # With MiniLM itself as the "second" encoder every mpnet variant must be the shipped one.
     import doctest

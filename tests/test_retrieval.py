@@ -170,3 +170,40 @@ def test_a_unit_maps_only_to_a_passage_its_update_cites(rcoach: Coach) -> None:
     earned, alignment, suggestion = strict.ground(estate, [estate], 3, name)
     assert earned == [] and suggestion is not None
     assert alignment[0].pillar == "" and alignment[0].passage  # closest passage still named
+
+
+UNRELATED = [  # none of these is in coach/data/background_updates.txt (the base's own texts)
+    "Brewed 14 batches of pale ale and the canning line ran at 92% uptime.",
+    "The choir rehearsed twice this week and sold 230 tickets for the winter concert.",
+    "Our bakery switched to a new flour supplier; croissant waste fell by a third.",
+    "Harbour office: 41 moorings renewed, the slipway repair starts on Monday.",
+    "Shipped version 2.3 of the mobile game with three new levels and fixed the login crash.",
+    "The football club signed two coaches for the under-12s and relaid the training pitch.",
+    "Library volunteers catalogued 900 donated books and ran four story-time sessions.",
+    "The vineyard finished harvest early; yield was 6.1 tonnes per hectare.",
+]
+
+
+def test_a_small_collection_and_a_large_one_are_on_one_scale(rcoach: Coach) -> None:
+    """An unrelated update's best cosine grows with the passages it is the best of (the max of
+    154 draws is higher than the max of 11), so one threshold on raw cosines would cite more
+    against a big corpus. The collection base (the median best score of the background updates
+    against that collection) takes the growth out: after it, unrelated text scores alike
+    against one document and against the whole corpus (docs/grounding.md, eighth round)."""
+    big = rcoach.settings.collection
+    rcoach.ingest([CORPUS / "east-wing-programme.md"], collection="one-document")
+    r = rcoach.retriever
+    vectors = r.embedder.embed(UNRELATED)
+    raw, scored = {}, {}
+    for name in (big, "one-document"):
+        n = rcoach.store.count(name)
+        got = [
+            r.ground_vectors([t], vectors[i : i + 1], 3, name, n) for i, t in enumerate(UNRELATED)
+        ]
+        raw[name] = float(np.median([g.ranked[0].score for g in got]))
+        scored[name] = float(np.median([g.scores[0] for g in got]))
+    assert rcoach.store.count("one-document") < rcoach.store.count(big) / 10
+    assert r.base("one-document") < r.base(big) - 0.05  # the expected best of fewer is lower
+    gap_raw = raw[big] - raw["one-document"]
+    gap_scored = abs(scored[big] - scored["one-document"])
+    assert gap_raw > 0.05 and gap_scored < gap_raw / 3, (raw, scored)
