@@ -234,6 +234,109 @@ def window_max(norm: Normaliser, query: Query, share: float, per_log_window: flo
     return f
 
 
+def threshold_noise(
+    d: Dump, norm: Normaliser, query: Query, draws: int = 300, seed: int = 1
+) -> str:
+    """How much of a cites-gold figure is the threshold's own sampling noise: the updates are
+    resampled with replacement (each with all its unrelated pairs), the 95th-percentile rule
+    refitted, and the positives scored at it: pooled, and for the NRW fold (fitted without
+    NRW), the fold whose cites gold moves most between query variants."""
+    rs = rows(d, by_query(norm, query))
+    ups = sorted({r["update"] for r in rs})
+    by: dict[str, list[dict[str, Any]]] = {u: [] for u in ups}
+    for r in rs:
+        by[r["update"]].append(r)
+    pos = [r for r in rs if r["own"] and r["has_gold"]]
+    held = "nrw" if any(r["org"] == "nrw" for r in pos) else pos[0]["org"]
+    rng = np.random.default_rng(seed)
+    ts, pooled, fold = [], [], []
+    for _ in range(draws):
+        pick = [by[ups[i]] for i in rng.choice(len(ups), len(ups), replace=True)]
+        neg = [R.best(r) for rr in pick for r in rr if not r["own"]]
+        negf = [
+            R.best(r)
+            for rr in pick
+            for r in rr
+            if not r["own"] and held not in (r["org"], r["collection"])
+        ]
+        t, tf = float(np.quantile(neg, 0.95)), float(np.quantile(negf, 0.95))
+        ts.append(t)
+        pooled.append(np.mean([R.cites_gold(r, t) for r in pos]))
+        fold.append(np.mean([R.cites_gold(r, tf) for r in pos if r["org"] == held]))
+    lo, hi = np.quantile(ts, [0.05, 0.95])
+    flo, fhi = np.quantile(fold, [0.05, 0.95])
+    return (
+        f"threshold sd {np.std(ts):.4f} (5-95% {lo:.3f}-{hi:.3f}); pooled cites gold sd "
+        f"{np.std(pooled):.3f}; {held} fold cites gold mean {np.mean(fold):.2f} sd "
+        f"{np.std(fold):.2f} (5-95% {flo:.2f}-{fhi:.2f})"
+    )
+
+
+class StrategyCloseness(Normaliser):
+    """The query's closeness measured against strategy text, not status sentences: `mix` x the
+    mean of its top-k cosines to the sample corpus's passages (CSLS-style, Conneau et al. 2018)
+    + (1 - mix) x the shipped closeness; the base refitted to match."""
+
+    def __init__(self, d: Dump, mix: float, k: int = 10) -> None:
+        super().__init__(d, "mini")
+        self.mix, self.k, self.strategy = mix, k, d["passages"]["sample"]["mini"]
+        u = _bg_updates(d)
+        qc = self.query_closeness(u)
+        self.base = {
+            o: float(np.median((u @ m.T - self.hub[o]).max(1) - qc)) for o, m in self.m.items()
+        }
+
+    def query_closeness(self, v: np.ndarray) -> np.ndarray:
+        v = np.atleast_2d(v)
+        strategy = np.sort(v @ self.strategy.T, axis=1)[:, -self.k :].mean(1)
+        return (1 - self.mix) * self.closeness(v) + self.mix * strategy
+
+    def score(self, q: np.ndarray, org: str) -> np.ndarray:
+        return self.cos(q, org) - self.hub[org] - self.query_closeness(q)[0] - self.base[org]
+
+
+def lexical_evidence(d: Dump, norm: Normaliser, query: Query, weight: float) -> Scorer:
+    """Decide on the score + `weight` x the TF-IDF cosine of the update's and the passage's
+    words (IDF over the collection's passages and the background texts): shared rare words as
+    a second, embedding-free witness of a link."""
+    import math
+    from collections import Counter
+
+    from coach.calibration import background_texts
+    from coach.ingest.chunking import passage_context
+    from coach.lexical import tokens
+
+    background = [
+        tokens(t) for n in ("background.txt", "background_updates.txt") for t in background_texts(n)
+    ]
+
+    def vec(words: list[str], idf: dict[str, float], top: float) -> dict[str, float]:
+        v = {t: (1 + math.log(f)) * idf.get(t, top) for t, f in Counter(words).items()}
+        size = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {t: x / size for t, x in v.items()}
+
+    lex = {}
+    for org, p in d["passages"].items():
+        docs = [tokens(passage_context(m, str(m["text"]))) for m in p["meta"]] + background
+        df = Counter(t for doc in docs for t in set(doc))
+        idf = {t: math.log((len(docs) + 1) / (c + 0.5)) for t, c in df.items()}
+        top = math.log((len(docs) + 1) / 0.5)
+        lex[org] = (idf, top, [vec(doc, idf, top) for doc in docs[: len(p["meta"])]])
+    seen: dict[tuple[str, str], np.ndarray] = {}
+
+    def f(u: dict[str, Any], org: str) -> tuple[np.ndarray, np.ndarray]:
+        if (u["id"], org) not in seen:
+            idf, top, passages = lex[org]
+            qv = vec(tokens(u["text"]), idf, top)
+            seen[(u["id"], org)] = np.asarray(
+                [sum(qv.get(t, 0.0) * x for t, x in pv.items()) for pv in passages]
+            )
+        q = query(u)
+        return norm.cos(q, org), norm.score(q, org) + weight * seen[(u["id"], org)]
+
+    return f
+
+
 def queries() -> dict[str, Query]:
     return {"shipped": lambda u: u["query"], "windows x2": windows_query(2.0)}
 
@@ -254,6 +357,12 @@ def corrections(d: Dump) -> dict[str, Scorer]:
             out[f"{qname}: passage term = {p}"] = by_query(Corrected(d, passage=p), query)
         for s in ("sd", "gumbel"):
             out[f"{qname}: scale = {s}"] = by_query(Corrected(d, scale=s), query)
+        for mix in (0.25, 0.5, 1.0):
+            out[f"{qname}: query closeness {mix} to strategy passages"] = by_query(
+                StrategyCloseness(d, mix), query
+            )
+        for w in (0.1, 0.2, 0.4):
+            out[f"{qname}: + {w} x TF-IDF cosine"] = lexical_evidence(d, plain, query, w)
         for share in (0.5, 1.0):
             for g in (0.0, 0.02, 0.04):
                 out[f"{qname}: decide {share} best window - {g} log n"] = window_max(
@@ -283,6 +392,8 @@ def main(argv: list[str] | None = None) -> int:
             *(ceiling(d, norm, q, (0.05, 0.08, 0.10)) for q in queries().values()),
         ):
             print("\n".join(block), end="\n\n", flush=True)
+        for name, q in queries().items():
+            print(f"threshold noise, {name}: {threshold_noise(d, norm, q)}", flush=True)
     if args.family in ("correct", "all"):
         from coach.embeddings import get_embedder
         from coach.settings import Settings

@@ -227,6 +227,7 @@ def test_the_replica_scores_as_the_pipeline_does(tmp_path: Path, models_dir: Pat
     norm = r8.Normaliser(d, "mini")
     assert len(r8.parts(d, norm)) == 1 + len(d["passages"])
     assert r8.background_vs_real(d, norm) and r8.ceiling(d, norm, lambda u: u["query"], (0.5,))
+    assert "threshold sd" in r8.threshold_noise(d, norm, lambda u: u["query"], draws=5)
     # the sixth round (eval/grounding_round6.py): a second encoder attached to the same dump.
     # With MiniLM itself as the "second" encoder every mpnet variant must be the shipped one.
     import doctest
