@@ -228,6 +228,12 @@ def test_the_replica_scores_as_the_pipeline_does(tmp_path: Path, models_dir: Pat
     assert len(r8.parts(d, norm)) == 1 + len(d["passages"])
     assert r8.background_vs_real(d, norm) and r8.ceiling(d, norm, lambda u: u["query"], (0.5,))
     assert "threshold sd" in r8.threshold_noise(d, norm, lambda u: u["query"], draws=5)
+    assert figures(rows(d, r8.sentence_units(d, lambda u: u["query"], None, False))) == f
+    assert (
+        0.0
+        <= figures(rows(d, r8.sentence_units(d, lambda u: u["query"], 0.0, True)))["hit@1"]
+        <= 1.0
+    )
     # the sixth round (eval/grounding_round6.py): a second encoder attached to the same dump.
     # With MiniLM itself as the "second" encoder every mpnet variant must be the shipped one.
     import doctest
