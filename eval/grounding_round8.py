@@ -460,6 +460,11 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(block), end="\n\n", flush=True)
         for name, q in queries().items():
             print(f"threshold noise, {name}: {threshold_noise(d, norm, q)}", flush=True)
+        for name, q in queries().items():  # the precision knob itself, for the record
+            for fpr in (0.05, 0.06, 0.07, 0.08, 0.10):
+                print(
+                    line(f"{name}, fitted at fpr {fpr}", figures(rows(d, by_query(norm, q)), fpr))
+                )
     if args.family in ("correct", "sentences", "all"):
         from coach.embeddings import get_embedder
         from coach.settings import Settings
