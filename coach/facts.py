@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from coach import yaml_io
+from coach.htmltext import reader_view
 from coach.reader_text import REF_LABEL, section_numbers
 from coach.types import FactCheck
 
@@ -365,14 +366,15 @@ def _present(fact: Fact, keys: set[str], haystack: str) -> bool:
 
 def check_facts(source: str, rewrite: str, allowed: Iterable[str] = ()) -> FactCheck:
     """Compare the facts of `source` and `rewrite`; `allowed` texts (citations) may add facts."""
-    src = extract_facts(source)
-    out = extract_facts(rewrite)
+    # Both sides as read (coach.htmltext): "&amp;" is "&", "<code>x</code>" is x.
+    seen, said = reader_view(source), reader_view(rewrite)
+    src, out = extract_facts(seen), extract_facts(said)
     out_keys = {f.key for f in out}
-    out_hay = " ".join(rewrite.lower().split())
+    out_hay = " ".join(said.lower().split())
     missing = [f.text for f in src if not _present(f, out_keys, out_hay)]
     allowed_text = "\n".join(allowed)
     ok_keys = {f.key for f in src} | {f.key for f in extract_facts(allowed_text)}
-    ok_hay = " ".join((source + "\n" + allowed_text).lower().split())
+    ok_hay = " ".join((seen + "\n" + allowed_text).lower().split())
     added = [f.text for f in out if not _present(f, ok_keys, ok_hay)]
     return FactCheck(
         missing=tuple(missing),

@@ -12,10 +12,11 @@ reference links are resolved to that same form. Code spans (`name`) stay: they n
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+
+from coach.htmltext import decode_entities, drop_media
 
 # The placeholders coach.redact writes for personal data ("[email 1]"): bracketed like a
 # shortcut reference link, but never one, so the cleaner leaves them for redact to restore.
@@ -86,13 +87,10 @@ MD_BULLET = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+")
 # -- passes ---------------------------------------------------------------------------------
 _BR = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr|td|th)>", re.I)  # a cell ends a word too
 _TAG = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
-
-
+_CELL = re.compile(r"</t[dh]\s*>\s*(?=<t[dh]\b)", re.I)  # between two cells: a dash, as "| a | b |"
 _ANCHOR = re.compile(
     r"<a\s[^<>]*?\bhref\s*=\s*([\"']?)(https?://[^\"'\s<>]+)\1[^<>]*>(.*?)</a\s*>", re.I | re.S
 )
-
-
 # An autolink ("<https://github.com/Homebrew/brew/pull/17049>") is a link the reader sees as
 # its address: the brackets are markup, the address is a fact and stays.
 AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>", re.I)
@@ -109,18 +107,21 @@ def strip_html(s: str) -> str:
     '[Const traits](https://x.org/106)'
     >>> strip_html("followed by all users: <https://x.org/pull/1>.")
     'followed by all users: https://x.org/pull/1.'
+    >>> strip_html("<tr><td>Date</td><td>Topic</td></tr> <picture><img alt='logo'></picture>")
+    'Date – Topic   '
     """
-    s = _ANCHOR.sub(lambda m: f"[{_TAG.sub('', m.group(3)).strip()}]({m.group(2)})", s)
-    return _TAG.sub("", _BR.sub(" ", AUTOLINK.sub(r"\1", s)))
+    s = _ANCHOR.sub(lambda m: f"[{_TAG.sub('', m.group(3)).strip()}]({m.group(2)})", drop_media(s))
+    return _TAG.sub("", _BR.sub(" ", _CELL.sub(" – ", AUTOLINK.sub(r"\1", s))))
 
 
 def unescape_entities(s: str) -> str:
-    """HTML entities become the characters they stand for; non-breaking spaces become spaces.
+    """HTML entities become the characters they stand for (only those closed by ";", as the
+    fact check reads them: coach.htmltext); non-breaking spaces become spaces.
 
-    >>> unescape_entities("Q&amp;A on 3&#x20;May&nbsp;2024")
-    'Q&A on 3 May 2024'
+    >>> unescape_entities("Q&amp;A on 3&#x20;May&nbsp;2024, see ?a=1&notes=2")
+    'Q&A on 3 May 2024, see ?a=1&notes=2'
     """
-    return html.unescape(s).replace("\u00a0", " ").replace("\u202f", " ")
+    return decode_entities(s)
 
 
 _QUOTE = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
@@ -264,9 +265,9 @@ _TABLE_PIPE = re.compile(r"^\s*\|\s*|\s*\|\s*$")
 
 
 _HEADING_CLOSE = re.compile(r"(?<=\S)[ \t]+#{1,6}[ \t]*$")
-# An e-mail's subject line is the update's title (coach.segment reads it as a heading, at the
-# top of the text only).
-MAIL_SUBJECT = re.compile(r"^[ \t]*(?:subject|re|fwd?)[ \t]*:[ \t]*(?=\S)", re.I)
+# An e-mail's subject line is the update's title: coach.segment reads it as a heading, at the
+# top of the text only, and leaves the header word out of it (never out of a sentence).
+MAIL_SUBJECT = re.compile(r"^[ \t]*(?:(?:subject|re|fwd?)[ \t]*:[ \t]*)+(?=\S)", re.I)
 
 
 def strip_heading_and_table(s: str) -> str:
@@ -274,10 +275,9 @@ def strip_heading_and_table(s: str) -> str:
 
     >>> strip_heading_and_table("| 14 Jan | Planning meeting |")
     '14 Jan – Planning meeting'
-    >>> strip_heading_and_table("## Fun Friday fact ##"), strip_heading_and_table("Subject: Week 12")
-    ('Fun Friday fact', 'Week 12')
+    >>> strip_heading_and_table("## Fun Friday fact ##"), strip_heading_and_table("Re: the budget")
+    ('Fun Friday fact', 'Re: the budget')
     """
-    s = MAIL_SUBJECT.sub("", s)
     if _HEADING_MARK.match(s):  # and an ATX heading's closing hashes: "## Plans ##" -> "Plans"
         s = _HEADING_CLOSE.sub("", _HEADING_MARK.sub("", s))
     if s.lstrip().startswith("|") and s.count("|") >= 2:

@@ -9,6 +9,7 @@ out; table rows are units of their own.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -23,21 +24,28 @@ from coach.markup import (
 from coach.resources import word_list
 
 _BULLET = re.compile(r"^(\s*)(?:[-*+•▪◦‣]|\d{1,3}[.)]|[a-z][.)])[ \t]+(\[[ xX]\][ \t]+)?")
-# Bounded: an unclosed "<li" or "<" must not make every later position rescan the line.
-_HTML_LI = re.compile(r"<li[^>]{0,200}>(.{0,4000}?)</li>", re.I | re.S)
 # An autolink ("<https://...>") is no tag: a line of them is links the reader sees, not layout.
-_TAG = re.compile(r"<(?!https?://)[^>\n]{1,200}>", re.I)
+_TAG = re.compile(r"<(?!https?://)[^>\n]{1,2000}>", re.I)
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit, quote or the start
-# of a link or emphasis; not after common abbreviations or single initials.
-_SENT_END = re.compile(r"(?<=[.!?])[\"'’”)\]*_]*\s+(?=[A-Z0-9\"'(£$€“‘\[*`])")
+# of a link, emphasis or an HTML tag; not after common abbreviations or single initials.
+_SENT_END = re.compile(r"(?<=[.!?])[\"'’”)\]*_]*\s+(?=[A-Z0-9\"'(£$€“‘\[*`]|<[a-zA-Z])")
 _ABBREVIATIONS = "|".join(re.escape(a) for a in word_list("abbreviations.txt"))
 # A Setext underline: the line above it is a heading ("Week 12\n======="). Three dashes at
 # least: "-- " (or "--") is an e-mail's signature line, and the sentence above it stays one.
 _SETEXT = re.compile(r"^ {0,3}(?:={2,}|-{3,})[ \t]*$")
-# An HTML block element opens or closes a paragraph: a CMS writes one per line, no blank lines.
-_BLOCKS = "p|div|h[1-6]|ul|ol|table|tr|blockquote|pre|section|figure"
+# An HTML block element opens or closes a paragraph: a CMS writes one per line, no blank lines,
+# or all of them on one line ("<p>a.</p><p>b.</p><ul><li>c</li></ul>"): `_pieces` cuts a line
+# there, so either layout is read as the same paragraphs and bullets.
+_BLOCKS = "p|div|h[1-6]|ul|ol|li|table|tr|blockquote|pre|section|figure|article|dl|dt|dd"
 _BLOCK_OPEN = re.compile(rf"^<(?:{_BLOCKS})\b", re.I)
 _BLOCK_CLOSE = re.compile(rf"</(?:{_BLOCKS})>$", re.I)
+_BREAK = re.compile(rf"<(/?)({_BLOCKS}|br|hr)\b[^<>]{{0,2000}}>", re.I)
+_CLOSERS = re.compile(r"(?:\s*</(?:li|p)\s*>)+$", re.I)
+_LI_OPEN = re.compile(r"^\s*<li\b[^<>]{0,2000}>\s*(\[[ xX]\][ \t]+)?", re.I)
+# Blocks whose content is no prose: code, pictures, players, scripts (to their closing tag).
+_OPAQUE = re.compile(
+    r"^\s*<(pre|picture|video|audio|svg|script|style|iframe|object|noscript)\b", re.I
+)
 _ABBREV = re.compile(rf"(?:\b(?:{_ABBREVIATIONS})\.|\b[A-Z]\.)[\"'’”)\]*_]*$")
 
 
@@ -79,14 +87,21 @@ def parse(text: str) -> list[Segment]:
         balance = text.count("(", start, end) - text.count(")", start, end)
 
     pos = 0
-    all_lines = text.splitlines(keepends=True)
+    all_lines = _pieces(text)
     closed = False  # the last line ended an HTML block element
-    for n, line in enumerate(all_lines):
+    opaque = ""  # the closing tag of the <pre> or <picture> block we are in
+    for n, (line, in_li) in enumerate(all_lines):
         line_start = pos
         pos += len(line)
         body = line.rstrip("\r\n")
         line_end = line_start + len(body)
         after_block, closed = closed, bool(_BLOCK_CLOSE.search(body.rstrip()))
+        if not opaque and not fenced and (m := _OPAQUE.match(body)):
+            flush()
+            opaque = f"</{m.group(1).lower()}"
+        if opaque:
+            opaque = "" if opaque in body.lower() else opaque
+            continue
         if is_fence(body):
             flush()
             fenced = not fenced
@@ -94,18 +109,27 @@ def parse(text: str) -> list[Segment]:
         if fenced or not body.strip():
             flush()
             continue
-        if "<li" in body.lower():
-            flush()
-            for li in _HTML_LI.finditer(body):
-                inner = li.group(1)
-                s = line_start + li.start(1) + len(inner) - len(inner.lstrip())
-                content = inner.strip()
-                if _TAG.sub("", content).strip():
-                    out.append(Segment(content, s, s + len(content), "bullet"))
+        if in_li and (li := _LI_OPEN.match(body) or _BLOCK_OPEN.match(body.lstrip())):
+            flush()  # an HTML list item, or a paragraph inside one: a bullet of its own
+            kind = "checkbox" if li.re is _LI_OPEN and li.group(1) else "bullet"
+            begin(
+                line_start + (li.end() if li.re is _LI_OPEN else len(body) - len(body.lstrip())),
+                line_end,
+            )
             continue
-        if _is_heading(body) or _titled(text, line_start, body, item, all_lines[n + 1 : n + 2]):
+        # A sentence wrapped just before its last words ("... as work output from the" /
+        # "CTI TAC and project developers:") goes on: that line is no "Label:" heading.
+        # Nor is one whose next word could not fit on it ("Further information:" /
+        # "[#319](https://github.com/...)"): the wrap moved the word, the label goes on.
+        nxt = [p for p, _ in all_lines[n + 1 : n + 2]]
+        mid = item is not None and not re.search(r"[.!?:;)\]*_]$", text[last : item[1]].rstrip())
+        label = not mid and not (nxt and _BULLET.match(nxt[0]) is None and _no_room(body, nxt[0]))
+        if _is_heading(body, label) or _titled(text, line_start, body, item, nxt):
             flush()
-            out.append(_whole_line(body, line_start, "heading"))
+            # The top "Subject:" line's title is the heading; the header word is no text of it.
+            head = MAIL_SUBJECT.match(body) if not text[:line_start].strip() else None
+            cut = head.end() if head else 0
+            out.append(_whole_line(body[cut:], line_start + cut, "heading"))
             continue
         if is_link_definition(body) or is_table_rule(body) or not _has_words(body):
             flush()
@@ -121,7 +145,7 @@ def parse(text: str) -> list[Segment]:
             begin(line_start + m.end(), line_end)
         elif (
             item is None
-            or _new_paragraph(text[last : item[1]], balance, kind, body)
+            or (not in_li and _new_paragraph(text[last : item[1]], balance, kind, body))
             or (kind == "sentence" and lines == 1 and _title_line(text[item[0] : item[1]], body))
             or after_block
             or bool(_BLOCK_OPEN.match(body.lstrip()))
@@ -134,6 +158,33 @@ def parse(text: str) -> list[Segment]:
             lines, last = lines + 1, line_start
             balance += body.count("(") - body.count(")")
     flush()
+    return out
+
+
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """The text's lines, each cut where an HTML block element opens (before its tag) or closes
+    (after it), with whether the piece is inside a list item. The pieces, joined, are the text.
+
+    >>> _pieces("<p>Done.</p><ul><li>One.</li></ul>\\nPlain")
+    [('<p>Done.</p>', False), ('<ul>', False), ('<li>One.</li>', True), ('</ul>', False), ('\\n', False), ('Plain', False)]
+    """
+    out: list[tuple[str, bool]] = []
+    depth = 0  # open <li> elements
+    for line in text.splitlines(keepends=True):
+        if "<" not in line:
+            out.append((line, depth > 0))
+            continue
+        cuts = [0]
+        for m in _BREAK.finditer(line):
+            closing, tag = m.group(1), m.group(2).lower()
+            cuts.append(m.end() if closing or tag in ("br", "hr") else m.start())
+        cuts.append(len(line))
+        for a, b in itertools.pairwise(cuts):
+            if a < b:
+                piece = line[a:b]
+                depth += len(re.findall(r"<li\b", piece, re.I))
+                out.append((piece, depth > 0))
+                depth = max(0, depth - len(re.findall(r"</li\s*>", piece, re.I)))
     return out
 
 
@@ -158,14 +209,26 @@ def _new_paragraph(last_line: str, balance: int, kind: str, line: str) -> bool:
     return finished and bool(re.match(r"[A-Z0-9\[\"“(]", line))
 
 
+WRAP = 72  # the width mail clients and editors hard-wrap at
+
+
+def _no_room(line: str, nxt: str) -> bool:
+    """The next line's first word would not have fitted on this one: a hard wrap moved it."""
+    word = nxt.strip().split(" ", 1)[0]
+    return bool(word) and len(line.rstrip()) + 1 + len(word) > WRAP
+
+
 def _title_line(previous: str, line: str) -> bool:
     """A short line with no stop, then a capitalised line, is a title over prose ("Larkspur Open
     Data Platform — fortnightly notes" / "Merged 27 PRs ..."), not one wrapped sentence: wrapped
-    prose runs to the margin (a line of 50+ characters) or goes on in lower case."""
+    prose runs to the margin (a line of 50+ characters) or goes on in lower case, or its next
+    word would not have fitted on the line ("A blog" / "[post](https://blog.rust-lang.org/...)"
+    at 72 columns)."""
     prev = previous.rstrip()
     last = prev.splitlines()[-1] if prev else ""
     return (
         len(last) < 50
+        and not _no_room(last, line)
         and "\n" not in prev
         and prev.count("(") == prev.count(")")
         and prev.count("[") == prev.count("]")  # "held by the [FreeBSD" / "Foundation](...)"
@@ -184,7 +247,7 @@ def _split(text: str, start: int, end: int, kind: str) -> list[Segment]:
     content = text[start:end]
     lead = len(content) - len(content.lstrip())
     s0 = start + lead
-    body = content.strip()
+    body = _CLOSERS.sub("", content.strip())  # "One.</li>": the unit ends at its words
     out = []
     for s, e in _sentences(body):
         piece = text[s0 + s : s0 + e]
@@ -199,17 +262,26 @@ def _whole_line(body: str, line_start: int, kind: str) -> Segment:
     return Segment(body.strip(), s, s + len(body.strip()), kind)
 
 
-def _is_heading(line: str) -> bool:
+# A paragraph element around a whole line, and bold around all of its words: a CMS's way of
+# writing "This week:" or "**Latest news**" (read as the same heading).
+_P_WRAP = re.compile(r"^<(p|div)\b[^<>]{0,200}>(.*)</\1>$", re.I)
+_BOLD_WRAP = re.compile(r"^<(strong|b)>(.*)</\1>(:?)$", re.I)
+
+
+def _is_heading(line: str, label: bool = True) -> bool:
     stripped = line.strip()
     if re.match(r"^#{1,6}\s", stripped):
         return True
     if re.match(r"^<h[1-6][^>]*>.*</h[1-6]>$", stripped, re.I):
         return True
+    if m := _P_WRAP.match(stripped):
+        stripped = m.group(2).strip()
+        stripped = _BOLD_WRAP.sub(r"**\2**\3", stripped)
     emphasised = r"^(\*\*|__)[^*_]{1,60}(?<![.!?])\1:?$"
     if re.match(emphasised, stripped):
         return True
     # "This week:" style labels with no sentence after them.
-    return bool(re.match(r"^[A-Z][\w /&()'’-]{0,40}:$", stripped))
+    return label and bool(re.match(r"^[A-Z][\w /&()'’-]{0,40}:$", stripped))
 
 
 def _sentences(s: str) -> list[tuple[int, int]]:

@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=None, help="a real-updates directory (default: the dev set)")
     ap.add_argument("--only", default="", help="comma-separated transform names (default: all)")
-    ap.add_argument("--json", default=None, help="write the summaries here")
+    ap.add_argument("--json", default=None, help="write the figures and rows here")
     args = ap.parse_args(argv)
     names = [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = [n for n in names if n not in TRANSFORMS]
@@ -55,9 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n{len(ds.updates)} updates x {len(results)} surfaces in {time.perf_counter() - started:.0f} s"
     )
-    if args.json:
-        summaries = {k: v["summary"] for k, v in results.items()}
-        Path(args.json).write_text(json.dumps(summaries, indent=1), "utf-8")
+    if args.json:  # the figures, and per update what a reader would look at when one moves
+        keep = ("id", "lead_key", "garbles", "markup", "facts_missing", "invented_facts")
+        dump = {
+            k: {"summary": v["summary"], "rows": [{f: r.get(f) for f in keep} for r in v["rows"]]}
+            for k, v in results.items()
+        }
+        Path(args.json).write_text(json.dumps(dump, indent=1), "utf-8")
     return 0
 
 

@@ -5,6 +5,8 @@ arrow that ends a hard-wrapped line is still an arrow. Each failed on main befor
 
 from __future__ import annotations
 
+import pytest
+
 from coach.evals.surface import email, hard_wrap, setext_headings, to_html
 from coach.markup import clean_unit
 from coach.segment import parse, segment
@@ -46,7 +48,8 @@ def test_an_email_subject_line_is_the_title() -> None:
     text = email("### Recent Updates\n\n- Some members involved in ASIC workstreams")
     assert text.startswith("Subject: Recent Updates\n")
     first = parse(text)[0]
-    assert (first.kind, first.text) == ("heading", "Subject: Recent Updates")
+    assert (first.kind, first.text) == ("heading", "Recent Updates")
+    assert text[first.start : first.end] == first.text
     assert segment(text)[0].text == "Some members involved in ASIC workstreams"
     assert parse("We agreed.\nSubject: to review")[-1].kind == "sentence"  # only at the top
 
@@ -77,12 +80,11 @@ def test_a_hard_wrapped_unit_gets_the_label_of_its_one_line() -> None:
     assert label_unit(wrapped).signals == label_unit(line).signals
 
 
-def test_a_subject_line_and_table_cells_read_as_words() -> None:
-    # the e-mail's title shows without its header; rust-compiler-steering-2023-02's schedule
+def test_table_cells_read_as_words() -> None:
+    # rust-compiler-steering-2023-02's schedule
     # table as CMS HTML read "DateMeeting IdMeeting Topic" (a name the author never wrote)
-    assert clean_unit("Subject: Recent Updates") == "Recent Updates"
-    row = to_html("| Date | Meeting Id | Meeting Topic |")
-    assert clean_unit(row).split() == ["Date", "Meeting", "Id", "Meeting", "Topic"]
+    row = "| Date | Meeting Id | Meeting Topic |"
+    assert clean_unit(to_html(row)) == clean_unit(row) == "Date – Meeting Id – Meeting Topic"
 
 
 def test_a_signature_line_under_the_last_sentence_makes_no_heading() -> None:
@@ -92,3 +94,57 @@ def test_a_signature_line_under_the_last_sentence_makes_no_heading() -> None:
     assert [s.kind for s in parse(text)] == ["sentence"] * 3
     assert [s.kind for s in parse(text.replace("-- ", "--"))] == ["sentence"] * 3
     assert parse("Done\n---\nNext.")[0].kind == "heading"
+
+
+CTI = (  # openssf-cti-2025-q2 (CC BY 4.0)
+    "Three documents were published in CY25Q2 (May) as work output from the CTI TAC and "
+    "project developers:\n\n * [GNU Toolchain SSDLC](https://sourceware.org/glibc/wiki/SSDLC)"
+)
+BLOG = (  # ao-rustfoundation-2024-03 (Apache-2.0)
+    "A blog [post](https://blog.rust-lang.org/2024/03/11/crates-io-download-changes.html) was "
+    "published describing the changes."
+)
+NODE = "Further information: [#319](https://github.com/nodejs-private/node-private/issues/319)"
+# ao-nodejs-2022-07 (Apache-2.0)
+
+
+@pytest.mark.parametrize("text", [CTI, BLOG, NODE])
+def test_a_hard_wrap_cuts_no_sentence(text: str) -> None:
+    # CTI wrapped "... as work output from the" / "CTI TAC and project developers:": the second
+    # line read as a "Label:" heading and the lead was cut at "from the"; BLOG's "A blog" and
+    # NODE's "Further information:" could not take their next word (a long link) at 72 columns,
+    # and were read as titles
+    wrapped = hard_wrap(text)
+    assert wrapped != text
+    assert [clean_unit(s.text) for s in segment(wrapped)] == [
+        clean_unit(s.text) for s in segment(text)
+    ]
+    assert "heading" not in [s.kind for s in parse(wrapped)]
+
+
+def test_a_short_title_over_prose_is_still_a_title() -> None:
+    # the rule the wrap fix keeps: a short line whose next word would have fitted is a title
+    text = "Larkspur Open Data Platform — fortnightly notes\nMerged 27 PRs this fortnight."
+    assert [s.kind for s in parse(text)] == ["sentence", "sentence"]
+    assert "Merged 27 PRs" in segment(text)[1].text
+
+
+def test_re_and_subject_are_dropped_from_the_title_only() -> None:
+    # clean_unit dropped "Re:" from any unit ("Re: the budget, the board approved it.")
+    body = "Re: the budget, the board approved it."
+    assert clean_unit(body) == body
+    text = "Re: Fwd: Week 12\n\nWe shipped it.\n\n" + body
+    units = parse(text)
+    assert (units[0].kind, units[0].text) == ("heading", "Week 12")
+    assert [s.text for s in units[1:]] == ["We shipped it.", body]
+
+
+def test_a_version_heading_keeps_its_number() -> None:
+    # "### 4.2 Release" was read as outline numbering: the rewrite said "Context: Release; 4.2."
+    from coach.engines.sections import headings_with_facts
+
+    source = "### 4.2 Release\n\nWe shipped the importer."
+    assert headings_with_facts(source, "We shipped the importer.") == ["4.2 Release"]
+    # numbering in an outline ("1.1" beside "1.2" under "1.") is still numbering
+    outline = "## 1. Plans\n\n### 1.1 Origin 2026\n\nx.\n\n### 1.2 Blog\n\ny."
+    assert "Origin 2026" in headings_with_facts(outline, "x. y.")

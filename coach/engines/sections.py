@@ -25,7 +25,8 @@ from coach.engines.vocab import template_text as template_text
 from coach.engines.vocab import words as _words
 from coach.facts import extract_facts
 from coach.markup import clean_unit, link_definitions, plain
-from coach.segment import parse
+from coach.reader_text import section_numbers
+from coach.segment import Segment, parse
 from coach.types import Unit
 
 ROLES = ("outcome", "activity", "plan", "risk", "ask", "greeting", "thanks", "chatter")
@@ -165,7 +166,8 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
     refs = link_definitions(source)
     segs = [s for s in parse(source) if s.kind == "heading"]
     headings = [(s.start, _heading_text(s.text, refs)) for s in segs]
-    shown = {s.start: _heading_shown(s.text, refs) for s in segs}  # links kept
+    versions = _versions(source, segs)
+    shown = {s.start: _heading_shown(s.text, refs, s.start in versions) for s in segs}
     starts = [h for h, _ in headings]
     led: set[int] = set()  # headings already leading an item in
     chunks: list[list[Unit]] = []
@@ -255,6 +257,7 @@ _SUBJECT = ("we", "i", "our", "they")
 _NUMBERING = re.compile(
     r"^\d{1,3}(?:\.\d{1,3})*[.)]\s+|^\d{1,3}(?:\.\d{1,3})+\s+"
 )  # "1.2) ", "1.3 "
+_DOTTED = re.compile(r"^#{1,6}[ \t]+\d{1,3}(?:\.\d{1,3})+[ \t]")  # "### 4.2 Release"
 _SET_ASIDE = ("chatter", "greeting", "thanks")
 _TITLE_RUN = re.compile(r"[\w.+’'-]*[A-Z0-9][\w.+’'-]*(?: [\w.+’'-]*[A-Z0-9][\w.+’'-]*)*")
 _CONTENT = re.compile(r"[a-z][a-z’'-]{3,}")
@@ -336,10 +339,23 @@ def _heading_text(raw: str, refs: dict[str, str]) -> str:
     return re.sub(r"[:\s]+$", "", plain(clean_unit(raw, refs)))
 
 
-def _heading_shown(raw: str, refs: dict[str, str]) -> str:
+def _heading_shown(raw: str, refs: dict[str, str], version: bool = False) -> str:
     """A heading as the reader sees it in the rewrite: markup cleaned, links kept with their
-    targets ("(tracked in [#117](https://...))"), list numbering and end punctuation off."""
-    return _NUMBERING.sub("", clean_unit(raw, refs).strip()).strip(" *_#:.;,")
+    targets ("(tracked in [#117](https://...))"), list numbering and end punctuation off; a
+    `version` ("### 4.2 Release", no outline around it) is its title, not numbering."""
+    text = clean_unit(raw, refs).strip()
+    return (text if version else _NUMBERING.sub("", text)).strip(" *_#:.;,")
+
+
+def _versions(source: str, segs: list[Segment]) -> set[int]:
+    """Starts of "#" headings opening on a dotted number that coach.reader_text does not read
+    as outline numbering (a lone "4.2" is a version: its facts stay in the heading)."""
+    outline = {source.count("\n", 0, s) for s, _ in section_numbers(source)}
+    return {
+        s.start
+        for s in segs
+        if _DOTTED.match(s.text) and source.count("\n", 0, s.start) not in outline
+    }
 
 
 def headings_with_facts(source: str, kept_text: str) -> list[str]:
@@ -356,5 +372,6 @@ def headings_with_facts(source: str, kept_text: str) -> list[str]:
         text = re.sub(r"^\d{1,3}[.)]\s+", "", text)  # list numbering is layout, not a fact
         facts = [f for f in extract_facts(text) if f.kind != "number" or len(f.text) > 1]
         if facts and any(" ".join(f.text.lower().split()) not in hay for f in facts):
-            out.append(_heading_shown(seg.text, refs))  # with its links, as the author wrote
+            version = seg.start in _versions(source, [seg])
+            out.append(_heading_shown(seg.text, refs, version))  # links kept, as written
     return out

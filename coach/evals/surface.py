@@ -10,31 +10,18 @@ the eval refuses a transform that fails it, then rewrites the dev set through ea
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Sequence
 
-from coach.markup import AUTOLINK, is_fence, is_link_definition, is_table_row, is_table_rule
-from coach.markup import link_definitions as _defs
+from coach.evals.surface_html import ATX as _ATX
+from coach.evals.surface_html import ITEM as _ITEM
+from coach.evals.surface_html import code_lines as _lines
+from coach.evals.surface_html import html_one_line, to_html
+from coach.markup import is_link_definition, is_table_row, is_table_rule
 
 WIDTH = 72
-# A list item's marker and indent (group 1 the indent, group 2 the marker).
-_ITEM = re.compile(r"^([ \t]*)([-*+•]|\d{1,3}[.)])[ \t]+")
-_ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 # A word that would turn a wrapped line into a list item, heading, quote or table row.
 _MARKER_WORD = re.compile(r"^(?:[-*+•>#|=]+|\d{1,3}[.)]|[a-z][.)])$")
-
-
-def _lines(text: str) -> list[tuple[str, bool]]:
-    """Each line and whether it is inside (or is) a code fence: code is never re-surfaced."""
-    out, fenced = [], False
-    for line in text.split("\n"):
-        if is_fence(line):
-            out.append((line, True))
-            fenced = not fenced
-        else:
-            out.append((line, fenced))
-    return out
 
 
 def _layout(line: str) -> bool:
@@ -241,123 +228,12 @@ def email(text: str) -> str:
     return f"Subject: {subject}\n\n{body}\n\nThanks,\nAlex"
 
 
-# ----------------------------------------------------------------- Markdown -> CMS HTML
-_CODE = re.compile(r"`([^`\n]+)`")
-_IMG = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
-_LINK = re.compile(r"\[([^\[\]]+)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_REF = re.compile(r"\[([^\[\]]+)\](?:\[([^\[\]]*)\])?(?![(:])")
-_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
-_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
-_HOLD = "\ue000"
-
-
-def _inline(s: str, refs: dict[str, str]) -> str:
-    """One line of Markdown inline syntax as HTML: escaped text, code, links, emphasis."""
-    held: list[str] = []
-
-    def hold(x: str) -> str:
-        held.append(x)
-        return f"{_HOLD}{len(held) - 1}{_HOLD}"
-
-    def ref(m: re.Match[str]) -> str:
-        url = refs.get((m.group(2) or m.group(1)).strip().lower())
-        return m.group(0) if url is None else f"[{m.group(1)}]({url})"
-
-    s = _REF.sub(ref, s)
-    s = _CODE.sub(lambda m: hold(f"<code>{html.escape(m.group(1), False)}</code>"), s)
-    s = AUTOLINK.sub(lambda m: hold(f'<a href="{m.group(1)}">{m.group(1)}</a>'), s)
-    s = _IMG.sub(lambda m: hold(f'<img src="{m.group(2)}" alt="{m.group(1)}">'), s)
-    s = _LINK.sub(lambda m: hold(f'<a href="{m.group(2)}">') + m.group(1) + hold("</a>"), s)
-    s = html.escape(s, quote=False)
-    s = _STRONG.sub(lambda m: f"<strong>{m.group(1) or m.group(2)}</strong>", s)
-    s = _EM.sub(r"<em>\1</em>", s)
-    while _HOLD in s:
-        s = re.sub(f"{_HOLD}(\\d+){_HOLD}", lambda m: held[int(m.group(1))], s)
-    return s
-
-
-def to_html(text: str) -> str:
-    """The update as a CMS would publish it: one element a line, no blank lines; headings,
-    paragraphs (their wrapped lines joined), lists, tables, quotes and code; links as <a>,
-    entities escaped. HTML already in the text passes through.
-
-    >>> print(to_html("## Done\\nWe shipped **R&D** [v2][1].\\n\\n- one\\n- two\\n\\n[1]: https://x.org"))
-    <h2>Done</h2>
-    <p>We shipped <strong>R&amp;D</strong> <a href="https://x.org">v2</a>.</p>
-    <ul>
-    <li>one</li>
-    <li>two</li>
-    </ul>
-    """
-    refs = _defs(text)
-    out: list[str] = []
-    para: list[str] = []
-    items: list[list[str]] = []
-    kind = ""  # the open list's tag
-    code: list[str] = []
-
-    def close() -> None:
-        nonlocal kind
-        if para:
-            out.append(f"<p>{_inline(' '.join(p.strip() for p in para), refs)}</p>")
-            para.clear()
-        if items:
-            out.append(f"<{kind}>")
-            out.extend(f"<li>{_inline(' '.join(x.strip() for x in it), refs)}</li>" for it in items)
-            out.append(f"</{kind}>")
-            items.clear()
-        kind = ""
-
-    for line, fenced in _lines(text):
-        if fenced:
-            if is_fence(line) and code:
-                out.append(
-                    "<pre><code>" + html.escape("\n".join(code[1:]), False) + "</code></pre>"
-                )
-                code = []
-            else:
-                close()
-                code.append(line)
-            continue
-        s = line.strip()
-        m = _ITEM.match(line)
-        if not s or is_link_definition(line) or is_table_rule(line):
-            close()
-        elif h := _ATX.match(s):
-            close()
-            n = len(h.group(1))
-            out.append(f"<h{n}>{_inline(h.group(2), refs)}</h{n}>")
-        elif is_table_row(line):
-            close()
-            cells = [c.strip() for c in s.strip("|").split("|")]
-            out.append("<tr>" + "".join(f"<td>{_inline(c, refs)}</td>" for c in cells) + "</tr>")
-        elif s.startswith("<"):
-            close()
-            out.append(s)
-        elif m:
-            tag = "ol" if m.group(2)[0].isdigit() else "ul"
-            if para or (kind and kind != tag):
-                close()
-            kind = tag
-            items.append([line[m.end() :]])
-        elif items and (line[:1].isspace() or not para):
-            items[-1].append(s)  # the item runs on
-        elif s.startswith(">"):
-            close()
-            out.append(f"<blockquote><p>{_inline(s.lstrip('> '), refs)}</p></blockquote>")
-        else:
-            if items:
-                close()
-            para.append(s)
-    close()
-    return "\n".join(out)
-
-
 TRANSFORMS: dict[str, Callable[[str], str]] = {
     "hard-wrap 72": hard_wrap,
     '"*" bullets': star_bullets,
     '"1)" numbered': paren_numbers,
     "HTML (CMS)": to_html,
+    "HTML one line": html_one_line,
     "Setext headings": setext_headings,
     "bold-line headings": bold_headings,
     "smart quotes": smart_quotes,
@@ -374,6 +250,7 @@ __all__ = [
     "crlf",
     "email",
     "hard_wrap",
+    "html_one_line",
     "paren_numbers",
     "setext_headings",
     "smart_quotes",

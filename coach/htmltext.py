@@ -1,0 +1,101 @@
+"""HTML as a reader sees it: entities decoded, media gone, tags gone, blocks on their own lines.
+
+Updates pasted from a CMS or an e-mail export arrive as HTML. What the fact check compares, and
+what a unit shows, must be the text the reader of that page saw: "R&amp;D" reads "R&D",
+"Remove <code>RustcEncodable</code>" reads "Remove RustcEncodable", a `<picture>` block shows a
+picture and no words. Both sides of the fact check (the update and the rewrite) go through the
+same `reader_view`, so a name is never "invented" because one side still wore its tags.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+# Only entities closed by ";" are entities: html.unescape also decodes some without one
+# ("&notes" -> "¬es", "&copy" -> "©"), which would change a URL's query ("?a=1&notes=2").
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Spaces a browser shows as a space: no-break, narrow no-break, figure space.
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
+
+
+def decode_entities(s: str) -> str:
+    """Entities (named, decimal, hex) become their characters; no-break spaces are spaces.
+
+    >>> decode_entities("R&amp;D on 3&#x20;May&nbsp;2024 &lt;b&gt; &#8211; x?a=1&notes=2")
+    'R&D on 3 May 2024 <b> – x?a=1&notes=2'
+    """
+    if "&" in s:
+        s = _ENTITY.sub(lambda m: html.unescape(m.group(0)), s)
+    return s.translate(_SPACES)
+
+
+# Elements whose content is no prose a reader reads: pictures, players, frames, scripts, styles.
+_MEDIA = "picture|video|audio|svg|iframe|object|canvas|script|style|noscript|map"
+_MEDIA_BLOCK = re.compile(rf"<({_MEDIA})\b[^>]{{0,2000}}>.{{0,20000}}?</\1\s*>", re.I | re.S)
+_MEDIA_TAG = re.compile(rf"<(?:img|source|track|embed|area|{_MEDIA})\b[^>]{{0,2000}}/?>", re.I)
+
+
+def drop_media(s: str) -> str:
+    """Pictures, players and scripts go whole (an image's alt text is not read on the page,
+    as a Markdown image is dropped too); a figure's caption stays.
+
+    >>> drop_media('Dark mode: <picture><source srcset="d.svg"><img src="l.svg" alt="logo"></picture> done')
+    'Dark mode:  done'
+    >>> drop_media('<figure><img src="a.png" alt="chart"><figcaption>Visits doubled</figcaption></figure>')
+    '<figure><figcaption>Visits doubled</figcaption></figure>'
+    """
+    if "<" not in s:
+        return s
+    return _MEDIA_TAG.sub("", _MEDIA_BLOCK.sub("", s))
+
+
+_ANCHOR = re.compile(
+    r"<a\s[^<>]*?\bhref\s*=\s*([\"']?)(https?://[^\"'\s<>]+)\1[^<>]*>(.*?)</a\s*>", re.I | re.S
+)
+_BLOCK = re.compile(
+    r"<br\s*/?>|</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|tr|table|thead|tbody|blockquote|pre|"
+    r"section|article|header|footer|figure|figcaption|hr)\b[^<>]*>",
+    re.I,
+)
+_CELL = re.compile(r"</t[dh]\s*>\s*(?=<t[dh]\b)", re.I)
+_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+_HAS_HTML = re.compile(r"<[A-Za-z/!]|&(?:#|[A-Za-z]{2,31};)|[\u00a0\u202f\u2007]")
+# A Markdown code fence: what is inside is shown as written, tags and entities included.
+_FENCED = re.compile(r"(?ms)^[ \t]{0,3}(```|~~~).*?(?:^[ \t]{0,3}\1[^\n]*$|\Z)")
+
+
+@lru_cache(maxsize=4096)
+def reader_view(text: str) -> str:
+    """The words a reader sees: media dropped, links as `[text](url)` (the address is a fact),
+    block elements on lines of their own, table cells apart, other tags gone, entities decoded.
+    Text with no HTML comes back as it is.
+
+    >>> reader_view("<li>Remove <code>RustcEncodable</code> &amp; more</li><li>See <a href='https://x.org/1'>#1</a></li>")
+    '\\nRemove RustcEncodable & more\\n\\nSee [#1](https://x.org/1)\\n'
+    >>> reader_view("<tr><td>Date</td><td>Meeting Id</td></tr>")
+    '\\nDate | Meeting Id\\n'
+    >>> reader_view("latency < 5 ms, [x](https://x.org)")
+    'latency < 5 ms, [x](https://x.org)'
+    >>> reader_view("Use:\\n```html\\n<img src='a.png'> &amp;\\n```\\n<b>Done</b>")
+    "Use:\\n```html\\n<img src='a.png'> &amp;\\n```\\nDone"
+    """
+    if not _HAS_HTML.search(text):
+        return text
+    out, pos = [], 0
+    for m in _FENCED.finditer(text):  # code is the author's literal text
+        out += [_visible(text[pos : m.start()]), m.group(0)]
+        pos = m.end()
+    return "".join([*out, _visible(text[pos:])])
+
+
+def _visible(s: str) -> str:
+    s = drop_media(s)
+    s = _ANCHOR.sub(lambda m: f"[{_TAG.sub('', m.group(3)).strip()}]({m.group(2)})", s)
+    s = _CELL.sub(" | ", s)
+    s = _TAG.sub("", _BLOCK.sub("\n", s))
+    return decode_entities(s)
+
+
+__all__ = ["decode_entities", "drop_media", "reader_view"]
