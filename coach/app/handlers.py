@@ -236,6 +236,8 @@ def run_batch(
     from coach.batch import run_batch as batch
 
     src = check_upload(path, BATCH_TYPES, "batch file")
+    if progress:  # reading the file and loading the models come before the first row is done
+        progress(0, 0)
     out = out_dir() / f"{src.stem}.rewritten{src.suffix.lower()}"
     summary = batch(
         coach,
@@ -256,6 +258,8 @@ def run_batch(
         "skipped": summary.skipped,
         "seconds": round(summary.seconds, 2),
         "line": summary.line(),
+        "failures": list(summary.failures),  # (row index, reason): the page lists them
+        "report": summary.report,  # the Markdown report, its chart beside it
     }
     return str(out), counts
 
@@ -283,13 +287,25 @@ def ingest_uploads(
     name = _choice(collection) or coach.settings.collection
     staged = coach.settings.home / "documents" / re.sub(r"[^\w.-]", "_", name)
     staged.mkdir(parents=True, exist_ok=True)
-    files = []
-    for p in paths:
-        src = check_upload(p, CORPUS_TYPES, "strategy document")
+    files, refused = [], []
+    for p in paths:  # one empty or wrong file is reported; the others are still indexed
+        try:
+            src = check_upload(p, CORPUS_TYPES, "strategy document")
+        except InputError as exc:
+            refused.append(str(exc))
+            continue
         dst = staged / src.name
         shutil.copyfile(src, dst)
         files.append(dst)
+    if not files:
+        raise InputError(" ".join(refused))
     stats = coach.ingest(files, collection=name, progress=progress)
+    if refused:
+        stats = {
+            **stats,
+            "errors": (stats.get("errors") or 0) + len(refused),
+            "messages": [*refused, *(stats.get("messages") or [])],
+        }
     return ingest_summary(stats, name)
 
 

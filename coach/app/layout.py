@@ -12,26 +12,13 @@ from typing import Any
 
 import gradio as gr
 
-from coach.app import evaltab, handlers, render
+from coach.app import evaltab, handlers, render, tabs
 from coach.app.style import CSS, HEAD, SHOW_RESULT
 from coach.core import Coach
 from coach.errors import CoachError
 from coach.options import AUDIENCES, DEFAULT_AUDIENCE, DEFAULT_LENGTH, LENGTHS
 
-EXAMPLES = [
-    [
-        "Held 4 standups and a retro. Migrated the board from ZenHub to GitHub Projects. "
-        "Updated the RAID log and closed 40 tickets in sprint 14."
-    ],
-    [
-        "- Attended the weekly sync with the Epic team\n- Configured the new online booking form\n"
-        "- Booking form live since 3 March: 1,200 patients booked online, so phone queues fell by 18%"
-    ],
-    [
-        "Ran 3 workshops with ward managers and updated the rostering Confluence page. "
-        "Rotas now go out 8 weeks ahead on 14 wards, up from 3 weeks."
-    ],
-]
+EXAMPLES, BEFORE = tabs.EXAMPLES, tabs.BEFORE  # the page's texts live in tabs.py
 
 # System fonts only: the page must not fetch anything from outside 127.0.0.1.
 THEME = gr.themes.Default(
@@ -48,6 +35,16 @@ def page_errors() -> Iterator[None]:
         yield
     except CoachError as exc:
         raise gr.Error(str(exc), print_exception=False) from None
+
+
+def skip(value: Any) -> Any:
+    """handlers.SKIP (leave the panel as it is) as gradio says it; any other value as it is."""
+    return gr.skip() if value is handlers.SKIP else value
+
+
+def _session(request: Any) -> str:
+    """The browser session a Stop belongs to."""
+    return str(getattr(request, "session_hash", "") or "local")
 
 
 def launch_options() -> dict[str, Any]:
@@ -83,7 +80,7 @@ def collection_picker(coach: Coach, label: str, elem_id: str) -> gr.Dropdown:
     return gr.Dropdown(
         handlers.collections(coach),
         value=coach.settings.collection,
-        label=f"Strategy (collection){label}",
+        label=f"Strategy to cite{label}",
         allow_custom_value=True,
         elem_id=elem_id,
     )
@@ -144,7 +141,7 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                             )
                         meta = gr.HTML(elem_id="meta")
                         gr.Markdown("### Coaching notes\nFor you, not for the reader.")
-                        notes = gr.HTML(elem_id="questions")
+                        notes = gr.HTML(render.empty(BEFORE["notes"]), elem_id="questions")
                         answer = gr.Textbox(
                             label="Answer a question",
                             placeholder="e.g. Phone queues fell by 18% since booking went online.",
@@ -170,9 +167,9 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                         spans = gr.HTML(elem_id="spans")
                     with gr.Column(min_width=300):
                         gr.Markdown("### Strategy cited")
-                        cites = gr.HTML(elem_id="citations")
+                        cites = gr.HTML(render.empty(BEFORE["cites"]), elem_id="citations")
                 gr.Markdown("### Alignment map")
-                align = gr.HTML(elem_id="alignment")
+                align = gr.HTML(render.empty(BEFORE["align"]), elem_id="alignment")
                 last = gr.State()
                 rewrite_inputs = [text, audience, length, collection, engine]
                 by_name = {
@@ -193,7 +190,7 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
 
                 def run(*a: Any) -> Any:
                     for values in handlers.stream_rewrite(coach, *a):
-                        yield tuple(gr.skip() if v is handlers.SKIP else v for v in values)
+                        yield tuple(skip(v) for v in values)
 
                 def rewrite_on(event: Any) -> None:
                     """Run the rewrite on `event` (a listener such as go.click), then show it."""
@@ -225,15 +222,9 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                 )
 
             with gr.Tab("Batch", id="batch"):
-                gr.Markdown(
-                    "Upload a file of updates: `.csv`/`.tsv`/`.xlsx` (one update per row; other "
-                    "columns kept), `.jsonl`, `.md` or `.docx` (one update per section) or `.txt` "
-                    "(blank-line separated). The same file comes back, same order, with the "
-                    "rewrite, engine, scores, fact check and questions added. Thousands of rows: "
-                    "`coach batch`."
-                )
+                gr.Markdown(tabs.BATCH_INTRO)
                 b_file = gr.File(
-                    label="Updates file",
+                    label="File of updates",
                     file_types=list(handlers.BATCH_TYPES),
                     type="filepath",
                     elem_id="batch-file",
@@ -242,45 +233,58 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                 with gr.Row():
                     b_coll = collection_picker(coach, " for this batch", "batch-coll")
                     b_col = gr.Textbox(
-                        label="Column holding the update (CSV/XLSX; empty: detected)",
+                        label="Column holding the update (spreadsheets; leave empty to detect it)",
                         elem_id="batch-col",
                     )
-                b_go = gr.Button("Run batch", variant="primary", elem_id="batch-btn")
-                b_out = gr.File(label="Rewritten file", interactive=False, elem_id="batch-out")
-                b_sum = gr.Markdown(elem_id="batch-summary")
+                with gr.Row():
+                    b_go = gr.Button("Run batch", variant="primary", scale=3, elem_id="batch-btn")
+                    b_stop = gr.Button("Stop", variant="stop", scale=1, elem_id="batch-stop")
+                b_status = gr.HTML(elem_id="batch-status")
+                b_out = gr.File(
+                    label="Rewritten file, report and chart",
+                    file_count="multiple",
+                    interactive=False,
+                    elem_id="batch-out",
+                )
+                b_sum = gr.HTML(elem_id="batch-summary")
+                b_in = [b_file, b_aud, b_len, b_coll, b_col]
 
-                def do_batch(
-                    path: str,
-                    aud: str,
-                    ln: str,
-                    coll: str,
-                    column: str = "",
-                    progress: Any = gr.Progress(),  # noqa: B008
-                ) -> tuple[str, str]:
+                def do_batch_page(path: str, aud: str, ln: str, coll: str, column: str, request: gr.Request, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008  # fmt: skip
+                    report = lambda f, d: progress(f, desc=d)  # noqa: E731
+                    return tabs.batch_page(coach, _session(request), path, aud, ln, coll, column, report=report)  # fmt: skip
+
+                def do_stop(request: gr.Request) -> str:
+                    return tabs.stop_batch(_session(request))
+
+                outs = [b_status, b_out, b_sum]
+                private(b_go.click, do_batch_page, b_in, outs, concurrency_id="coach",
+                        show_progress_on=[b_sum])  # fmt: skip
+                private(b_stop.click, do_stop, [], [b_status], queue=False, show_progress="hidden")
+                # The named endpoint as it was, (file, summary) and an exception for bad input,
+                # on a trigger of its own: the page's listener answers with a sentence and a chart.
+                api_out, api_sum = gr.File(visible=False), gr.Markdown(visible=False)
+
+                def do_batch(path: str, aud: str, ln: str, coll: str, column: str = "", progress: Any = gr.Progress()) -> tuple[str, str]:  # noqa: B008  # fmt: skip
                     if not path:
                         raise gr.Error("Choose a file of updates first.", print_exception=False)
                     with page_errors():
                         out_path, counts = handlers.run_batch(
-                            coach, path, aud, ln, coll,
-                            progress=lambda d, t: progress(d / t, desc=f"{d}/{t} updates"),
-                            column=column,
+                            coach, path, aud, ln, coll, column=column,
+                            progress=lambda d, t: progress(d / t if t else 0, desc=f"{d}/{t}"),
                         )  # fmt: skip
                     return out_path, handlers.batch_summary(counts)
 
-                b_go.click(
+                gr.Button(visible=False).click(
                     do_batch,
-                    inputs=[b_file, b_aud, b_len, b_coll, b_col],
-                    outputs=[b_out, b_sum],
+                    inputs=b_in,
+                    outputs=[api_out, api_sum],
                     api_name="batch",
                     api_description="Rewrite every update of a csv/xlsx/jsonl/md/docx/txt file.",
                     concurrency_id="coach",
                 )
 
             with gr.Tab("Strategy", id="corpus"):
-                gr.Markdown(
-                    "Index your organisation's strategy documents (Markdown, text, HTML, PDF, "
-                    "DOCX). Unchanged files are skipped; rewrites cite what is indexed here."
-                )
+                gr.Markdown(tabs.STRATEGY_INTRO)
                 c_files = gr.File(
                     label="Strategy documents",
                     file_count="multiple",
@@ -288,58 +292,52 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                     type="filepath",
                     elem_id="corpus-files",
                 )
-                c_coll = gr.Textbox(value=s.collection, label="Collection", elem_id="corpus-coll")
+                c_coll = gr.Textbox(
+                    value=s.collection,
+                    label="Strategy set (collection) to index into",
+                    info="Rewrites cite the set chosen as Strategy on the Rewrite and Batch tabs.",
+                    elem_id="corpus-coll",
+                )
                 c_go = gr.Button("Index documents", variant="primary", elem_id="corpus-btn")
-                c_status = gr.Markdown(elem_id="corpus-status")
+                note, rows = tabs.strategy_start(coach)
+                c_status = gr.HTML(note, elem_id="corpus-status")
                 c_table = gr.Dataframe(
-                    headers=["collection", "document", "chunks", "indexed"],
-                    value=handlers.corpus_rows(coach) or None,
+                    headers=["strategy set", "document", "passages", "indexed"],
+                    value=rows or None,
                     interactive=False,
-                    label="Indexed",
+                    label="Indexed documents",
                     elem_id="corpus-table",
                 )
-
                 with gr.Row():
                     c_doc = gr.Dropdown(
                         choices=handlers.document_names(coach, s.collection),
-                        label="Document",
+                        label="Document to remove (from the set above)",
                         scale=3,
                         elem_id="corpus-doc",
                     )
                     c_rm = gr.Button("Remove", variant="stop", scale=1, elem_id="corpus-remove")
 
                 def do_ingest(paths: list[str], coll: str, progress: Any = gr.Progress()) -> tuple:  # noqa: B008
-                    def cb(*args: Any) -> None:
-                        if len(args) >= 3:
-                            progress(args[0] / max(args[1], 1), desc=f"indexed {args[2]}")
-
-                    with page_errors():
-                        msg = handlers.ingest_uploads(coach, paths or [], coll, progress=cb)
-                    choices = handlers.collections(coach)
-                    docs = handlers.document_names(coach, coll)
-                    return (
-                        msg,
-                        handlers.corpus_rows(coach),
-                        gr.Dropdown(choices=choices),
-                        gr.Dropdown(choices=choices),
-                        gr.Dropdown(choices=docs, value=None),
+                    msg, rows, sets, docs, files = tabs.ingest_page(
+                        coach, paths, coll, lambda f, d: progress(f, desc=d)
                     )
+                    picked = [skip(sets) if sets is tabs.SKIP else gr.Dropdown(choices=sets)] * 2
+                    docs = (
+                        skip(docs) if docs is tabs.SKIP else gr.Dropdown(choices=docs, value=None)
+                    )
+                    return msg, skip(rows), *picked, docs, skip(files)
 
                 def do_remove(doc: str, coll: str) -> tuple:
-                    with page_errors():
-                        msg = handlers.remove_documents(coach, doc, coll)
-                    docs = handlers.document_names(coach, coll)
-                    return msg, handlers.corpus_rows(coach), gr.Dropdown(choices=docs, value=None)
+                    msg, rows, docs = tabs.remove_page(coach, doc, coll)
+                    docs = (
+                        skip(docs) if docs is tabs.SKIP else gr.Dropdown(choices=docs, value=None)
+                    )
+                    return msg, skip(rows), docs
 
-                c_outputs = [c_status, c_table, collection, b_coll, c_doc]
+                c_outputs = [c_status, c_table, collection, b_coll, c_doc, c_files]
                 private(c_go.click, do_ingest, [c_files, c_coll], c_outputs, concurrency_id="coach")
-                private(
-                    c_rm.click,
-                    do_remove,
-                    [c_doc, c_coll],
-                    [c_status, c_table, c_doc],
-                    concurrency_id="coach",
-                )
+                private(c_rm.click, do_remove, [c_doc, c_coll], [c_status, c_table, c_doc],
+                        concurrency_id="coach")  # fmt: skip
                 private(
                     c_coll.change,
                     lambda coll: gr.Dropdown(choices=handlers.document_names(coach, coll)),

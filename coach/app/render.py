@@ -31,9 +31,16 @@ def empty(message: str) -> str:
     return f'<p class="coach-empty">{_e(message)}</p>'
 
 
+def lines(text: str) -> str:
+    """A handler's answer (a sentence, then "- " lines) as HTML: first line, then a list."""
+    head, *rest = text.splitlines() or [""]
+    items = "".join(f"<li>{_e(x[2:])}</li>" for x in rest if x.startswith("- "))
+    return f"<p>{_e(head)}</p>" + (f'<ul class="coach-skipped">{items}</ul>' if items else "")
+
+
 def status(message: str) -> str:
     """The one sentence a bad input gets, announced to screen readers."""
-    return f'<p class="coach-status" role="alert">{_e(message)}</p>'
+    return f'<p class="coach-status" role="alert">{_e(plain(message))}</p>'
 
 
 def charts(paths: list[str]) -> str:
@@ -73,6 +80,11 @@ def highlighted(analysis: Analysis) -> str:
     pieces.append(_multiline(text[pos:]))
     body = f'<div class="coach-original">{"".join(pieces)}</div>'
     if not shown:
+        if analysis.process_density >= 0.5:  # activity with no result, but no tool or ritual named
+            return body + empty(
+                f"No tool or ritual words to mark, yet {analysis.process_density:.0%} of the "
+                "sentences report activity with no result: the coaching notes ask what changed."
+            )
         return body + empty("No process talk found: this update already speaks in outcomes.")
     # Spans that share a kind, an explanation and a question are one list item: the same
     # "Ask" three times in a row reads as noise.
@@ -117,6 +129,24 @@ def unique(items: tuple[str, ...] | list[str]) -> list[str]:
     return out
 
 
+# Sentences written for the command line, as the page says them (the page has no terminal).
+PAGE_WORDS = (
+    (re.compile(r"run `coach ingest[^`]*`( first)?"), "index documents in the Strategy tab"),
+    (re.compile(r"choose one with --column"), "type one in the Column box"),
+    (re.compile(r"--column"), "the Column box"),
+    (re.compile(r"serve no strategic pillar"), "link to no strategy goal"),
+    (re.compile(r"\bunit\(s\)"), "sentence(s)"),
+    (re.compile(r"^Content preserved \(mean\)"), "Meaning kept (mean, 1.00: the same)"),
+)
+
+
+def plain(message: str) -> str:
+    """A core or batch sentence with its command-line advice turned into the page's own."""
+    for pattern, words in PAGE_WORDS:
+        message = pattern.sub(words, message)
+    return message
+
+
 def questions(items: tuple[str, ...] | list[str]) -> str:
     if not items:
         return empty("No questions: every claim already has its outcome.")
@@ -133,7 +163,7 @@ def notes(result: RewriteResult) -> str:
     if result.findings:
         html += (
             '<ul class="coach-findings">'
-            + "".join(f"<li>{_e(x)}</li>" for x in unique(result.findings))
+            + "".join(f"<li>{_e(plain(x))}</li>" for x in unique(result.findings))
             + "</ul>"
         )
     return html
@@ -183,28 +213,40 @@ def citations(result: RewriteResult) -> str:
     return "".join(_passage(c, f"[{i}]") for i, c in enumerate(result.citations, 1))
 
 
+def _align_rows(items: list[Any]) -> str:
+    return "".join(
+        f"<tr><td>{_e(a.unit)}</td><td>{_e(a.pillar) if a.pillar else '-'}</td>"
+        f"<td>{max(a.score, 0.0):.2f}</td><td><code>{_e(a.source)}</code></td></tr>"
+        for a in items
+    )
+
+
 def alignment(result: RewriteResult) -> str:
-    """Which pillar each unit of work serves, and the work that serves none."""
+    """Which strategy goal each piece of work serves: the linked work first, the rest folded
+    away under one line (a long update is mostly unlinked work; 40 red rows read as an alarm)."""
     if not result.alignment:
         return empty("No alignment: nothing to map, or no strategy indexed.")
-    rows = []
-    for a in result.alignment:
-        pillar = _e(a.pillar) if a.pillar else '<span class="unmapped">unmapped</span>'
-        rows.append(
-            f"<tr><td>{_e(a.unit)}</td><td>{pillar}</td><td>{a.score:.2f}</td>"
-            f"<td><code>{_e(a.source)}</code></td></tr>"
-        )
-    unmapped = result.unmapped
-    note = (
-        f'<p class="coach-caption">{len(unmapped)} of {len(result.alignment)} item(s) serve no '
-        "strategic pillar: say which goal they move, or question the work.</p>"
-        if unmapped
-        else '<p class="coach-caption">Every item maps to a strategic pillar.</p>'
+    linked = [a for a in result.alignment if a.pillar]
+    unlinked = [a for a in result.alignment if not a.pillar]
+    head = (
+        '<table class="coach-align"><thead><tr><th>Work</th><th>Strategy goal</th>'
+        '<th title="How close the work is to the goal\'s passage, 0 to 1">Match</th>'
+        "<th>Document</th></tr></thead><tbody>"
     )
-    return (
-        '<table class="coach-align"><thead><tr><th>Work</th><th>Pillar</th><th>Score</th>'
-        f"<th>Source</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{note}"
-    )
+    n = len(result.alignment)
+    if linked:
+        html = head + _align_rows(linked) + "</tbody></table>"
+    else:
+        html = empty("No piece of this update links clearly to a strategy goal.")
+    if unlinked:
+        html += (
+            f'<details class="coach-unlinked"><summary>{len(unlinked)} of {n} item(s) link to '
+            "no strategy goal: say which goal they move, or question the work.</summary>"
+            + head + _align_rows(unlinked) + "</tbody></table></details>"
+        )  # fmt: skip
+    else:
+        html += '<p class="coach-caption">Every item links to a strategy goal.</p>'
+    return html
 
 
 def scores(result: RewriteResult) -> dict[str, Any]:
@@ -244,7 +286,11 @@ def scorecard(result: RewriteResult, figures: dict[str, Any]) -> str:
         cells.append(("Readability", f"grade {figures['grade_level']:.1f}", "US school grade"))
     if figures.get("content_preservation") is not None:
         cells.append(
-            ("Meaning kept", f"{figures['content_preservation']:.2f}", "MiniLM cosine to source")
+            (
+                "Meaning kept",
+                f"{figures['content_preservation']:.2f}",
+                "how close the rewrite's meaning is to yours (1.00: the same)",
+            )
         )
     if figures.get("failed_gates"):
         failed = figures["failed_gates"]

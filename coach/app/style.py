@@ -26,7 +26,6 @@ mark.pt:focus { outline: 2px solid #4f46e5; }
 .coach-align, .coach-changes { width: 100%; border-collapse: collapse; font-size: 0.92em; }
 .coach-align td, .coach-align th, .coach-changes td, .coach-changes th {
   border-bottom: 1px solid #e5e7eb; padding: 4px 6px; text-align: left; vertical-align: top; }
-.coach-align .unmapped { color: #b91c1c; font-weight: 600; }
 .coach-changes td.src, .coach-changes td.became { width: 45%; overflow-wrap: anywhere; }
 .coach-changes .badge { display: inline-block; border-radius: 9px; padding: 0 7px;
   background: #e0e7ff; color: #3730a3; font-size: 0.85em; white-space: nowrap; }
@@ -43,6 +42,21 @@ mark.pt:focus { outline: 2px solid #4f46e5; }
 .coach-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; }
 .coach-charts figure { margin: 0; } .coach-charts img { width: 100%; height: auto; display: block; }
 .coach-charts figcaption { font-size: 0.85em; color: #4b5563; }
+.coach-bar { display: flex; height: 18px; border-radius: 4px; overflow: hidden; background: #f3f4f6; }
+.coach-bar .seg { display: block; height: 100%; }
+.coach-legend { display: flex; flex-wrap: wrap; gap: 4px 14px; list-style: none; padding: 0;
+  margin: 6px 0; font-size: 0.9em; }
+.coach-legend .dot { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
+  margin-right: 5px; }
+.coach-failures table { width: 100%; border-collapse: collapse; font-size: 0.92em; }
+.coach-failures td, .coach-failures th { border-bottom: 1px solid #e5e7eb; padding: 4px 6px;
+  text-align: left; vertical-align: top; }
+.coach-failures summary, .coach-unlinked summary { cursor: pointer; color: #92400e; }
+.coach-unlinked { margin-top: 0.5em; }
+.coach-batch-chart { margin: 8px 0; max-width: 640px; }
+.coach-batch-chart img { width: 100%; height: auto; display: block; }
+.coach-batch-chart figcaption { font-size: 0.85em; color: #4b5563; }
+#batch-status:not(:has(.coach-status)) { display: none !important; }
 #style-note p { color: #92400e; font-size: 0.9em; margin: 0; }
 @media (max-width: 640px) {
   .coach-align td:nth-child(4), .coach-align th:nth-child(4) { display: none; }
