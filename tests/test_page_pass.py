@@ -53,6 +53,7 @@ def test_batch_answer_has_a_summary_bar_chart_and_the_failed_rows(
     assert "1 update(s) could not be rewritten" in html and "<td>3</td>" in html
     assert "The update is empty" in html
     assert "unit(s)" not in html and "pillar" not in html  # the report's words, said plainly
+    assert "Unmapped" not in html and "Work with no strategy goal" in html
 
 
 def test_batch_bad_file_is_one_sentence_in_page_words(coach: Coach, tmp_path: Path) -> None:

@@ -135,6 +135,7 @@ PAGE_WORDS = (
     (re.compile(r"choose one with --column"), "type one in the Column box"),
     (re.compile(r"--column"), "the Column box"),
     (re.compile(r"serve no strategic pillar"), "link to no strategy goal"),
+    (re.compile(r"^Unmapped work: "), "Work with no strategy goal: "),
     (re.compile(r"\bunit\(s\)"), "sentence(s)"),
     (re.compile(r"^Content preserved \(mean\)"), "Meaning kept (mean, 1.00: the same)"),
 )
