@@ -2,7 +2,7 @@
 
 Updates pasted from a CMS or an e-mail export arrive as HTML. What the fact check compares, and
 what a unit shows, must be the text the reader of that page saw: "R&amp;D" reads "R&D",
-"Remove <code>RustcEncodable</code>" reads "Remove RustcEncodable", a `<picture>` block shows a
+"Remove <code>RustcEncodable</code>" reads "Remove `RustcEncodable`", a `<picture>` block shows a
 picture and no words. Both sides of the fact check (the update and the rewrite) go through the
 same `reader_view`, so a name is never "invented" because one side still wore its tags.
 """
@@ -51,6 +51,21 @@ def drop_media(s: str) -> str:
     return _MEDIA_TAG.sub("", _MEDIA_BLOCK.sub("", s))
 
 
+_CODE = re.compile(r"<code\b[^<>]{0,200}>([^<>`\n]{1,200})</code\s*>", re.I)
+
+
+def code_spans(s: str) -> str:
+    """`<code>x</code>` as the Markdown code span `` `x` ``: code is the author's literal text
+    (coach.markup holds code spans from its passes, and the fact check reads them as code).
+
+    >>> code_spans("see <code>Writer::write_{explicit}</code> and <code>a&lt;b</code>")
+    'see `Writer::write_{explicit}` and `a<b`'
+    """
+    if "<code" not in s and "<CODE" not in s:
+        return s
+    return _CODE.sub(lambda m: f"`{decode_entities(m.group(1))}`", s)
+
+
 _ANCHOR = re.compile(
     r"<a\s[^<>]*?\bhref\s*=\s*([\"']?)(https?://[^\"'\s<>]+)\1[^<>]*>(.*?)</a\s*>", re.I | re.S
 )
@@ -73,7 +88,7 @@ def reader_view(text: str) -> str:
     Text with no HTML comes back as it is.
 
     >>> reader_view("<li>Remove <code>RustcEncodable</code> &amp; more</li><li>See <a href='https://x.org/1'>#1</a></li>")
-    '\\nRemove RustcEncodable & more\\n\\nSee [#1](https://x.org/1)\\n'
+    '\\nRemove `RustcEncodable` & more\\n\\nSee [#1](https://x.org/1)\\n'
     >>> reader_view("<tr><td>Date</td><td>Meeting Id</td></tr>")
     '\\nDate | Meeting Id\\n'
     >>> reader_view("latency < 5 ms, [x](https://x.org)")
@@ -91,11 +106,11 @@ def reader_view(text: str) -> str:
 
 
 def _visible(s: str) -> str:
-    s = drop_media(s)
+    s = code_spans(drop_media(s))
     s = _ANCHOR.sub(lambda m: f"[{_TAG.sub('', m.group(3)).strip()}]({m.group(2)})", s)
     s = _CELL.sub(" | ", s)
     s = _TAG.sub("", _BLOCK.sub("\n", s))
     return decode_entities(s)
 
 
-__all__ = ["decode_entities", "drop_media", "reader_view"]
+__all__ = ["code_spans", "decode_entities", "drop_media", "reader_view"]

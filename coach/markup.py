@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
-from coach.htmltext import decode_entities, drop_media
+from coach.htmltext import code_spans, decode_entities, drop_media
 
 # The placeholders coach.redact writes for personal data ("[email 1]"): bracketed like a
 # shortcut reference link, but never one, so the cleaner leaves them for redact to restore.
@@ -344,7 +344,7 @@ _HOLD = 0xF0000  # supplementary private use: one placeholder character per code
 def _clean(text: str, refs: Mapping[str, str]) -> str:
     # Inline code is the author's literal text: no pass may touch it ("`> [!NOTE]`" lost its
     # quote marker and brackets to the passes: "`>!NOTE`").
-    s, held = _hold(text)
+    s, held = _hold(code_spans(text))  # "<code>x</code>" is the code span `x`
     for one in PASSES[:6]:
         s = one(s)
     # a reference label may be code ("[`unsafe_op_in_unsafe_fn`]"): resolved as written

@@ -40,7 +40,8 @@ _BLOCKS = "p|div|h[1-6]|ul|ol|li|table|tr|blockquote|pre|section|figure|article|
 _BLOCK_OPEN = re.compile(rf"^<(?:{_BLOCKS})\b", re.I)
 _BLOCK_CLOSE = re.compile(rf"</(?:{_BLOCKS})>$", re.I)
 _BREAK = re.compile(rf"<(/?)({_BLOCKS}|br|hr)\b[^<>]{{0,2000}}>", re.I)
-_CLOSERS = re.compile(r"(?:\s*</(?:li|p)\s*>)+$", re.I)
+_CLOSERS = re.compile(rf"(?:\s*</(?:{_BLOCKS})\s*>)+$", re.I)
+_OPENERS = re.compile(rf"^\s*(?:<(?:{_BLOCKS})\b[^<>]{{0,2000}}>\s*)+(?=\S)", re.I)
 _LI_OPEN = re.compile(r"^\s*<li\b[^<>]{0,2000}>\s*(\[[ xX]\][ \t]+)?", re.I)
 # Blocks whose content is no prose: code, pictures, players, scripts (to their closing tag).
 _OPAQUE = re.compile(
@@ -122,7 +123,8 @@ def parse(text: str) -> list[Segment]:
         # Nor is one whose next word could not fit on it ("Further information:" /
         # "[#319](https://github.com/...)"): the wrap moved the word, the label goes on.
         nxt = [p for p, _ in all_lines[n + 1 : n + 2]]
-        mid = item is not None and not re.search(r"[.!?:;)\]*_]$", text[last : item[1]].rstrip())
+        tail = _CLOSERS.sub("", text[last : item[1]].rstrip()) if item else ""
+        mid = item is not None and not after_block and not re.search(r"[.!?:;)\]*_]$", tail)
         label = not mid and not (nxt and _BULLET.match(nxt[0]) is None and _no_room(body, nxt[0]))
         if _is_heading(body, label) or _titled(text, line_start, body, item, nxt):
             flush()
@@ -152,7 +154,10 @@ def parse(text: str) -> list[Segment]:
         ):
             flush()
             kind = "sentence"
-            begin(line_start + len(body) - len(body.lstrip()), line_end)
+            opener = _OPENERS.match(body)  # a unit starts at its words, not at "<p>"
+            begin(
+                line_start + (opener.end() if opener else len(body) - len(body.lstrip())), line_end
+            )
         else:  # a wrapped line: the open paragraph or bullet goes on
             item[1] = line_end
             lines, last = lines + 1, line_start

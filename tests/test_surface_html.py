@@ -51,9 +51,21 @@ def test_inline_tags_and_entities_invent_no_name() -> None:
     html = to_html(EDITION)
     assert "&amp;" in html and "<code>" in html
     rewrite = clean_unit(html[html.index("<li>") :])
-    assert rewrite.startswith("Remove RustcEncodable & RustcDecodable from the 2024 prelude.")
+    assert rewrite == clean_unit(EDITION)  # "<code>x</code>" is the code span `x`
+    assert rewrite.startswith("Remove `RustcEncodable` & `RustcDecodable` from the 2024 prelude.")
     check = check_facts(html, rewrite)
     assert check.added == () and check.missing == ()
+
+
+def test_html_code_is_code_to_the_garble_detector() -> None:
+    # ao-pyca-asn1-2025-06 (Apache-2.0) as HTML: "Writer::write_..." lost its code span and
+    # read as doubled punctuation ("::"), a garble the Markdown never had
+    from coach.evals.garble import find_garbles
+
+    md = "Re-added the `Writer::write_{explicit,implicit}_element` APIs."
+    unit = clean_unit(to_html(md))
+    assert unit == clean_unit(md) == md
+    assert find_garbles(unit, to_html(md)) == find_garbles(unit, md) == []
 
 
 @pytest.mark.parametrize(
@@ -139,3 +151,18 @@ def test_list_items_with_paragraphs_and_checkboxes() -> None:
         ("bullet", "It serves 40 councils."),
         ("checkbox", "Request TAC approval"),
     ]
+
+
+def test_a_fact_only_in_a_link_target_is_kept_with_the_target() -> None:
+    # openssf-sigstore-2026-q1 (CC BY 4.0): "v3.0.5" is only in the link's address; the eval
+    # read the HTML's href attribute as text the reader sees and counted the fact lost
+    from coach.evals.rewrites import facts_kept
+
+    md = (
+        "[Cosign v3](https://github.com/sigstore/cosign/releases/tag/v3.0.5) was recently released."
+    )
+    rewrite = clean_unit(md)
+    assert facts_kept(["v3.0.5"], rewrite, md) == []
+    assert facts_kept(["v3.0.5"], rewrite, to_html(md)) == []
+    dropped = "Cosign v3 was recently released."  # without its link: lost, in either surface
+    assert facts_kept(["v3.0.5"], dropped, md) == facts_kept(["v3.0.5"], dropped, to_html(md))

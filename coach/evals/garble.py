@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from coach.htmltext import reader_view
 from coach.markup import MD_BULLET
 
 
@@ -312,6 +313,7 @@ def find_garbles(text: str, source: str | None = None) -> list[Garble]:
     fragment the author wrote themselves ('Contributions are welcome!.' in the source) is not
     counted against the rewrite. Markup always counts: the reader sees it either way."""
     found: list[Garble] = []
+    source = reader_view(source) if source else source  # HTML as read: "<code>x</code>" is `x`
     src_units = _source_units(source) if source else []
     src_norm = " ".join(source.split()).lower() if source else ""
     for s, opens in _placed_sentences(text):

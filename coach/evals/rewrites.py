@@ -27,6 +27,7 @@ from coach.evals.real import (
     index_strategy,
     strategy_folder,
 )
+from coach.htmltext import reader_view
 from coach.reader_text import unread
 
 # A fixed section label a template puts before content ("What changed: ..."), not content.
@@ -162,7 +163,7 @@ def _reader_text(source: str) -> str:
     """What a reader of the rendered update sees: link targets and link definitions dropped,
     and what coach.reader_text.unread drops (reference labels, heading numbers): the same rule the
     code fact check reads a source by (the eval's view of a rewrite, applied to the source)."""
-    return _norm_fact(unread(_REF_DEF.sub(" ", source)))
+    return _norm_fact(unread(_REF_DEF.sub(" ", reader_view(source))))  # HTML: href is a target
 
 
 def _raw(s: str) -> str:
