@@ -189,7 +189,8 @@ def _throughput(tmp: Path, rows: int = THROUGHPUT_ROWS) -> list[dict]:
                unit="cores", reference="the machine's cores", reference_value=float(n),
                higher_is_better=True, note=note)
           for w in (1, 2)),
-        dict(metric=f"offline batch, {rows} distinct real rows, 2 workers: throughput",
+        dict(metric=f"offline batch, {rows} distinct real rows, 2 workers: throughput against "
+                    "the ceiling",
              value=rows / got[2]["seconds"], unit="rows/s",
              reference=f"the ceiling: 1 worker's CPU spread over {n} cores",
              reference_value=ceiling, higher_is_better=True, note=note),

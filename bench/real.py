@@ -98,6 +98,8 @@ class ModelClock:
     def __init__(self) -> None:
         self.minilm = self.use = 0.0
         self.minilm_texts = self.use_texts = 0
+        # MiniLM's word pieces: run (each batch padded to its longest text) and real (unpadded)
+        self.pieces_run = self.pieces_real = 0
 
     def install(self, embedder: Any) -> ModelClock:
         from coach import multilingual
@@ -114,9 +116,23 @@ class ModelClock:
             return run
 
         embedder.embed_uncached = timed(embedder.embed_uncached, "minilm")
+        embedder._session = _CountedSession(embedder._session, self)
         multilingual._encoder()  # loaded here: start-up, not the measured work
         multilingual._encode = timed(multilingual._encode, "use")  # every uncached text
         return self
+
+
+class _CountedSession:
+    """MiniLM's onnxruntime session, counting the word pieces of every batch it runs."""
+
+    def __init__(self, session: Any, clock: ModelClock) -> None:
+        self.session, self.clock = session, clock
+
+    def run(self, names: Any, feeds: dict[str, Any]) -> Any:
+        mask = feeds["attention_mask"]
+        self.clock.pieces_run += int(mask.size)
+        self.clock.pieces_real += int(mask.sum())
+        return self.session.run(names, feeds)
 
 
 def units_of(texts: list[str]) -> list[list[str]]:

@@ -235,29 +235,39 @@ def scores(
     if not pieces:
         empty = np.zeros(0, dtype=np.float32)
         return empty, empty, empty
+    if sentence is None or overlaps is None:
+        sentence = [True] * len(pieces)
+        overlaps = [frozenset([i]) for i in range(len(pieces))]
+    dumb = [i for i, p in enumerate(pieces) if not informative(p)]
+    # A piece that says nothing but addresses scores -inf whatever its vector; the vector is
+    # read only as another sentence's neighbour (near, a sentence piece). Otherwise it is not
+    # encoded at all (its row stays zero): every score and span is the same.
+    unread = {i for i in dumb if not (near and sentence[i])}
     flat: list[str] = []
     owner: list[int] = []
     first: list[int] = []
     for i, p in enumerate(pieces):
+        if i in unread:
+            continue
         first.append(len(flat))
         for r in readings(p):
             flat.append(r)
             owner.append(i)
     m = _model()
-    vectors = multilingual.embed(flat)
-    raw = m.score(vectors)
-    plain = raw[first]
+    read = [i for i in range(len(pieces)) if i not in unread]
+    encoded = multilingual.embed(flat)
+    raw = m.score(encoded)
+    plain = np.full(len(pieces), -np.inf, dtype=np.float32)
+    plain[read] = raw[first]
     decoded = np.full(len(pieces), -np.inf, dtype=np.float32)
     rest = np.setdiff1d(np.arange(len(flat)), first)
-    np.maximum.at(decoded, np.asarray(owner)[rest], raw[rest])
-    dumb = [i for i, p in enumerate(pieces) if not informative(p)]
+    np.maximum.at(decoded, np.asarray(owner, dtype=np.int64)[rest], raw[rest])
     plain[dumb] = decoded[dumb] = -np.inf
     if not near:
         return plain, decoded, np.ones(len(pieces), dtype=np.float32)
-    if sentence is None or overlaps is None:
-        sentence = [True] * len(pieces)
-        overlaps = [frozenset([i]) for i in range(len(pieces))]
-    return plain, decoded, closeness(vectors[first], sentence, overlaps)
+    own = np.zeros((len(pieces), encoded.shape[1]), dtype=np.float32)
+    own[read] = encoded[first]
+    return plain, decoded, closeness(own, sentence, overlaps)
 
 
 def closeness(own: np.ndarray, sentence: list[bool], overlaps: list[frozenset[int]]) -> np.ndarray:

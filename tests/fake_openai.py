@@ -242,7 +242,14 @@ class _Handler(BaseHTTPRequestHandler):
         if b.kind == "status":
             self._send_json(b.status, b.body or {}, b.headers)
         elif b.kind == "hang":
-            self.server.fake._stopping.wait(b.seconds)
+            fake = self.server.fake
+            with fake._lock:
+                fake.hanging += 1
+            try:
+                fake._stopping.wait(b.seconds)
+            finally:
+                with fake._lock:
+                    fake.hanging -= 1
             self.close_connection = True
         elif b.kind == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -315,6 +322,8 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(self.server.fake.stream_delay)
         if cut:
             return
+        with self.server.fake._lock:  # counted before the client can have seen the end
+            self.server.fake.streams_finished += 1
         send({}, finish or ("tool_calls" if tool else "stop"))
         if (body.get("stream_options") or {}).get("include_usage"):
             usage = {**env, "choices": [], "usage": _usage(body, text)}
@@ -386,6 +395,10 @@ class FakeOpenAI:
         self.model = model
         self.queue: deque[Behaviour] = deque()
         self.requests: list[dict[str, Any]] = []
+        # requests held silent by hang() right now: a client that returns while this is above
+        # zero gave up on its own deadline instead of waiting for the server
+        self.hanging = 0
+        self.streams_finished = 0  # SSE answers sent to their end (finish_reason written)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), _Handler)

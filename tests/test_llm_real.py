@@ -104,7 +104,7 @@ def test_rambling_is_cut_at_the_deadline(
         "required": ["n"],
         "properties": {"n": {"type": "array", "items": {"type": "integer"}, "minItems": 1500}},
     }
-    started = time.monotonic()
+    pieces: list[str] = []
     with (
         caplog.at_level("WARNING", logger="coach"),
         pytest.raises(ModelError, match="still answering"),
@@ -116,19 +116,24 @@ def test_rambling_is_cut_at_the_deadline(
             timeout=3.0,
             max_tokens=8000,
             retries=0,
+            on_chunk=pieces.append,
         )
     assert "refused" not in caplog.text, caplog.text  # json_schema was used, not a step-down
-    assert 2.9 < time.monotonic() - started < 8
+    # tokens kept coming until the deadline cut the answer: it is not a whole answer yet
+    assert pieces
+    with pytest.raises(json.JSONDecodeError):
+        json.loads("".join(pieces))
 
 
 def test_rambling_or_slow_model_ends_in_a_fallback(
     indexed_home: Path, smollm2: LlamaServer
 ) -> None:
-    started = time.monotonic()
     result = make(indexed_home, smollm2, timeout=0.5).rewrite(UPDATE)
-    assert time.monotonic() - started < 20
     assert result.engine == "offline-fallback"
-    assert any("in time" in f and "COACH_TIMEOUT" in f for f in result.findings), result.findings
+    # the 0.5 s budget's deadline ended it (lc._late), not the model finishing or failing
+    assert any(
+        "in time" in f and "deadline passed" in f and "COACH_TIMEOUT" in f for f in result.findings
+    ), result.findings
     assert_sound(result)
 
 
