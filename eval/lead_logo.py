@@ -43,7 +43,8 @@ def main() -> int:
         for fold, v in sorted(chosen.items()):
             ranker = v["ranker"]
             lead.use(ranker)
-            lead_join.use(v["setting"])  # chosen on the other organisations (eval.train_join)
+            lead_join.use(v["setting"].join)  # chosen on the other organisations (eval.train_join)
+            lead.use_cap(v["setting"].cap)
             sub = [u for u in ds.updates if folds[u.id] == fold]
             rows = rewrite_all(dataclasses.replace(ds, updates=tuple(sub)))
             s = summarise(rows)
@@ -51,7 +52,7 @@ def main() -> int:
             held, n = held + k, n + s["outcome_updates"]
             weights = dict(zip(ranker.names, [round(float(w), 3) for w in ranker.w], strict=True))
             print(
-                f"held out {fold}: ranker {weights}, join {v['setting']}, "
+                f"held out {fold}: ranker {weights}, {v['setting']}, "
                 f"leads {k}/{s['outcome_updates']}"
             )
             for r in rows:
@@ -59,6 +60,7 @@ def main() -> int:
                     print(f"    miss {r['id']}: {r['lead']['first'][:90]!r}")
     finally:
         lead.use(None)
+        lead.use_cap(None, active=False)
         lead_join.use(None, active=False)
     print(f"leave-one-organisation-out, real rewrites: {held}/{n} = {100 * held / max(n, 1):.1f}%")
     return 0

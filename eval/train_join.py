@@ -17,7 +17,9 @@ eval.lead_logo runs) in coach/data/lead_ranker.json under "join".
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
@@ -37,12 +39,48 @@ MOST = (2, 3)
 # At most a fold line (prompts/offline.yaml fold_words: 40, "a line that long stays readable"):
 # 45 and 60 won one or two more updates on this set (docs/quality.md) and read as run-ons.
 WORDS = (25, 32, 40)
-GRID: tuple[lead_join.Settings | None, ...] = (
+JOINS: tuple[lead_join.Settings | None, ...] = (
     None,
     *(
         lead_join.Settings(m, n, w, strict)
         for strict, n, m, w in product((True, False), MOST, MARGINS, WORDS)
     ),
+)
+# The lean cap (lead.block_cap): None = no lean test on the lead (the eighth round); else a
+# lead whose first words point back, or whose result leans on a longer block, is weak, and
+# a shorter block reads as one sentence. At most a fold line, as WORDS (60 was measured: it
+# won one update with a 47-word run-on, docs/quality.md); ties go to the fold line first.
+CAPS: tuple[int | None, ...] = (None, 40, 32, 25)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One point of the grid: the lean cap and the joined opening's settings."""
+
+    cap: int | None
+    join: lead_join.Settings | None
+
+    def __str__(self) -> str:
+        return f"cap {self.cap}, join {self.join}"
+
+
+# The join grid beside the caps: the 40-word strict settings (each fold chose one of them in
+# rounds seven and eight) and no join; with the caps, the whole join grid is 244 settings.
+GRID_NO_RESTATE: tuple[Setting, ...] = tuple(
+    Setting(c, j)
+    for c in CAPS
+    for j in JOINS
+    if j is None or (j.words == 40 and j.strict and c is not None) or c is None
+)
+# A piece that restates one taken (lead_join.restates: the share of its content words, links
+# out, a taken piece holds) is dropped at these cuts; beside every 40-word strict join.
+RESTATE: tuple[float, ...] = ()  # measured in the ninth round: docs/quality.md
+GRID: tuple[Setting, ...] = GRID_NO_RESTATE + tuple(
+    Setting(c, dataclasses.replace(j, restate=r))
+    for r in RESTATE
+    for c in CAPS
+    for j in JOINS
+    if j is not None and j.words == 40 and j.strict
 )
 
 
@@ -68,26 +106,29 @@ class Judge:
                 self.vecs[t] = v
         return np.stack([self.vecs[t] for t in texts])
 
-    def keys(self, uid: str, rk: lead.Ranker, st: lead_join.Settings | None) -> tuple[Any, ...]:
-        """(lead, pieces) the ranker and the setting give for this update."""
+    def keys(self, uid: str, rk: lead.Ranker, setting: Setting) -> tuple[Any, ...]:
+        """(lead, pieces, cap) the ranker and the setting give for this update."""
         _, _, found, _ = self.upd[uid]
         items = list(found)
         outcomes = [k for k, it in enumerate(items) if it.role == "outcome"]
         activity = [k for k, it in enumerate(items) if it.role == "activity"]
-        k = lead.choose(items, outcomes, activity, weak_lead, rk)
-        if k is None:
-            return (None, ())
-        items[k] = as_lead(items[k])
-        got = lead_join.pick(items, k, outcomes, activity, weak_lead, st, rk) if st else []
-        return (k, tuple((p.item, p.where) for p in got))
+        st = setting.join
+        with lead.capped(setting.cap):
+            k = lead.choose(items, outcomes, activity, weak_lead, rk)
+            if k is None:
+                return (None, (), setting.cap)
+            items[k] = as_lead(items[k])
+            got = lead_join.pick(items, k, outcomes, activity, weak_lead, st, rk) if st else []
+        return (k, tuple((p.item, p.where) for p in got), setting.cap)
 
     def passes(self, uid: str, key: tuple[Any, ...]) -> bool:
         if (uid, key) not in self.seen:
             outcome, data, found, context = self.upd[uid]
-            k, join = key
-            text, _, _ = compose(
-                list(found), (), "executive", "standard", context, data, lead=k, join=join
-            )
+            k, join, cap = key
+            with lead.capped(cap):
+                text, _, _ = compose(
+                    list(found), (), "executive", "standard", context, data, lead=k, join=join
+                )
             self.texts[(uid, key)] = text
             sents = content_sentences(text)
             self.embed([outcome, *sents])
@@ -113,7 +154,7 @@ def nested_choice(ds: RealDataset, cache: str | None) -> tuple[Judge, dict[str, 
         if h != f
     }
 
-    def score(uids: list[str], rk: lead.Ranker, st: lead_join.Settings | None) -> int:
+    def score(uids: list[str], rk: lead.Ranker, st: Setting) -> int:
         return sum(judge.passes(u, judge.keys(u, rk, st)) for u in uids)
 
     out: dict[str, Any] = {}
@@ -123,7 +164,7 @@ def nested_choice(ds: RealDataset, cache: str | None) -> tuple[Judge, dict[str, 
         ]
         st = GRID[int(np.argmax(inner_scores))]
         got = [judge.passes(u, judge.keys(u, outer[f], st)) for u in ids[f]]
-        base = [judge.passes(u, judge.keys(u, outer[f], None)) for u in ids[f]]
+        base = [judge.passes(u, judge.keys(u, outer[f], GRID[0])) for u in ids[f]]
         out[f] = {
             "ranker": outer[f],
             "setting": st,
@@ -153,33 +194,40 @@ def main() -> None:
         losses = [u for u, a, b in pairs if b and not a]
         total, base_total = total + sum(v["got"]), base_total + sum(v["base"])
         print(
-            f"held out {f}: setting {v['setting']} (inner {v['inner'][0]} vs no join "
-            f"{v['inner'][1]}); leads {sum(v['got'])}/{len(v['ids'])} (no join "
+            f"held out {f}: {v['setting']} (inner {v['inner'][0]} vs no cap, no join "
+            f"{v['inner'][1]}); leads {sum(v['got'])}/{len(v['ids'])} (no cap, no join "
             f"{sum(v['base'])}); won {wins} lost {losses}"
         )
     n = len(judge.upd)
-    print(f"nested LOGO with joins {total}/{n} = {100 * total / n:.1f}% (no join {base_total})")
+    print(f"nested LOGO {total}/{n} = {100 * total / n:.1f}% (no cap, no join {base_total})")
     best = GRID[int(np.argmax(plain))]
-    print(f"plain LOGO: no join {plain[0]}, best {max(plain)} with {best}")
+    print(f"plain LOGO: no cap, no join {plain[0]}, best {max(plain)} with {best}")
     for st, s in sorted(zip(GRID, plain, strict=True), key=lambda t: -t[1])[:12]:
         print(f"    {s} {st}")
     fold_of = assign_folds(ds.updates)
     shown = 0
-    for (uid, (k, join)), text in judge.texts.items():
-        if not join or shown >= args.show:
+    for (uid, key), text in judge.texts.items():
+        if not key[1] or shown >= args.show:
             continue
-        if judge.keys(uid, out[fold_of[uid]]["ranker"], best) == (k, join):
-            print(f"--- {uid} ({'leads' if judge.seen[(uid, (k, join))] else 'miss'})")
+        if judge.keys(uid, out[fold_of[uid]]["ranker"], best) == key:
+            print(f"--- {uid} ({'leads' if judge.seen[(uid, key)] else 'miss'})")
             print(text.split("\n\n")[0][:600])
             shown += 1
-    if args.write and best is not None:
+    if args.write:
         info = json.loads(OUT.read_text("utf-8"))
-        info["join"] = {
-            "margin": best.margin,
-            "most": best.most,
-            "words": best.words,
-            "strict": best.strict,
-        }
+        j = best.join
+        info["join"] = (
+            {
+                "margin": j.margin,
+                "most": j.most,
+                "words": j.words,
+                "strict": j.strict,
+                "restate": j.restate,
+            }
+            if j is not None
+            else None
+        )
+        info["lean_block_words"] = best.cap
         info["join_logo"] = {"nested": [total, n], "plain": [max(plain), n], "none": plain[0]}
         OUT.write_text(json.dumps(info, indent=1) + "\n", "utf-8")
         print(f"wrote {OUT}")

@@ -100,7 +100,8 @@ def _cached_replay(ds: RealDataset, cache: str | None) -> list[dict[str, Any]]:
         with open(cache, "rb") as fh:
             rows: list[dict[str, Any]] = pickle.load(fh)  # our own file, from --cache
         return rows
-    rows = replay(ds)
+    with lead.capped(None):  # forced leads as they read with no lean cap, whatever ships
+        rows = replay(ds)
     if cache:
         with open(cache, "wb") as fh:
             pickle.dump(rows, fh)
@@ -118,7 +119,8 @@ def groups(rows: list[dict[str, Any]], min_p: float) -> list[dict[str, Any]]:
         if not cands:
             out.append({**r, "cands": [], "X": np.zeros((0, len(lead.FEATURES)))})
             continue
-        weak = np.array([weak_lead(found[k]) for k in cands])
+        with lead.capped(None):  # the eighth round's weak test: the cap acts when choosing
+            weak = np.array([weak_lead(found[k]) for k in cands])
         allowed = ~weak if (~weak).any() else np.array([k in outcomes for k in cands])
         out.append(
             {

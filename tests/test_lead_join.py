@@ -147,7 +147,7 @@ def test_a_lead_in_left_with_one_sentence_bullet_keeps_its_colon() -> None:
 def test_a_piece_after_a_semicolon_loses_its_capital_only_when_it_is_no_name(
     piece: str, after: str
 ) -> None:
-    from coach.engines.arrange import _lowered
+    from coach.engines.lead_block import lowered as _lowered
 
     assert _lowered(piece, set()) == after
 

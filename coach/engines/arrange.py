@@ -22,6 +22,8 @@ import re
 from collections.abc import Mapping, Sequence
 
 from coach.engines import lead, lead_join
+from coach.engines.lead_block import VERB_FORM as _VERB_FORM
+from coach.engines.lead_block import lean_block, leans_as_lead, lowered
 from coach.engines.lead_form import as_lead as as_lead
 from coach.engines.leaning import refers_back
 from coach.engines.render import (
@@ -38,7 +40,6 @@ from coach.engines.sections import Item, invitation, template
 from coach.types import Citation, UnitChange
 
 _TITLE_WORD = re.compile(r"([A-Z][a-z]+)\b")
-_VERB_FORM = re.compile(r"[A-Z][a-z]{2,}(?:ed|ing)")  # "Created", "Reviewing": verbs, not names
 
 
 def fold(items: list[Item], lower_ok: set[str], budget: int | None = None) -> str:
@@ -164,10 +165,10 @@ def compose(
     fates: dict[int, tuple[str, str]] = {}
     order: list[int] = []  # item indexes in the order the rewrite shows them
 
-    def prose(label: str, idx: list[int]) -> None:
+    def prose(label: str, idx: list[int], view: list[Item] | None = None) -> None:
         if not idx:
             return
-        texts = rendered(items, idx)
+        texts = rendered(view or items, idx)
         blocks.append(f"{label} " + " ".join(texts))
         for i, text in zip(idx, texts, strict=True):
             fates[i] = ("kept", text)
@@ -203,7 +204,10 @@ def compose(
     pieces = _pieces(items, ranked, outcomes, activity, lead, join)
     activity = [i for i in activity if i not in ranked[:1]]  # a result filed as activity leads
     if not pieces:
-        prose(labels["outcomes"], ranked)
+        view = list(items)  # the caller's items stay as the author wrote them (changes())
+        if ranked:
+            view[ranked[0]] = lean_block(items[ranked[0]], lower_ok)
+        prose(labels["outcomes"], ranked, view)
     else:  # two or three results open the rewrite as one sentence, each whole
         items, line, took = _joined(items, pieces, lower_ok)
         gone = {i for i in took if items[i] is None}
@@ -299,21 +303,6 @@ def _pieces(
     return [offered[k] for k in join if k in offered]
 
 
-def _lowered(text: str, lower_ok: set[str]) -> str:
-    """A piece after a semicolon: its first word loses the capital when it is a common word, or
-    a word the update writes in lower case followed by a lower-case word ("Like the trac
-    sites"); "Project Director Ryan Levick" keeps it (a title, not a sentence opening)."""
-    m = re.match(r"([A-Z][a-z’']+)(\s+\S)?", text)
-    if not m:
-        return text
-    common = {str(w) for w in template()["sections"]["lower_mid_line"]}
-    word, nxt = re.split(r"[’']", m.group(1).lower())[0], (m.group(2) or "").strip()
-    verb = _VERB_FORM.fullmatch(m.group(1)) is not None  # "Approved RFC 2872", "Completed ..."
-    if word in common or ((verb or word in lower_ok) and (nxt[:1].islower() or verb)):
-        return text[0].lower() + text[1:]
-    return text
-
-
 def _joined(
     items: list[Item], pieces: list[lead_join.Piece], lower_ok: set[str]
 ) -> tuple[list[Item | None], str, set[int]]:
@@ -321,7 +310,7 @@ def _joined(
     the items that gave a piece). Only the stops between the pieces change (as in `fold`)."""
     # a piece of more than one sentence ends the line with its own stop ("... Congrats, Ryan!")
     texts = [p.text.strip() if p.closes else bare(p.text) for p in pieces]
-    line = "; ".join(texts[:1] + [_lowered(t, lower_ok) for t in texts[1:]])
+    line = "; ".join(texts[:1] + [lowered(t, lower_ok) for t in texts[1:]])
     line = sentence(line)
     view: list[Item | None] = list(items)
     took = {p.item for p in pieces}
@@ -352,7 +341,9 @@ def weak_lead(it: Item) -> bool:
     if refers_back(it.text):
         return True  # "As part of that, ...", "Because of this, ...": a pointer, not a result
     first = re.match(r"[A-Za-z’']+", it.text)
-    return bool(first and first.group(0).lower() in vocab("leans_on_previous"))
+    if first and first.group(0).lower() in vocab("leans_on_previous"):
+        return True
+    return leans_as_lead(it)
 
 
 def _earned(citations: tuple[Citation, ...]) -> Citation | None:

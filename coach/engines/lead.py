@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -89,6 +90,42 @@ def _load() -> Ranker:
         np.asarray(data["scale"], float),
         float(data.get("min_p", 0.5)),
     )
+
+
+_cap_override: list[int | None] = []
+
+
+def block_cap() -> int | None:
+    """At most this many words of a lead block whose result leans on the sentences before it
+    (lead_form.result_block_words); None: no cap. Chosen by nested leave-one-organisation-out
+    (eval/train_join.py); ships in coach/data/lead_ranker.json as "lean_block_words"."""
+    return _cap_override[-1] if _cap_override else _shipped_cap()
+
+
+@lru_cache(maxsize=1)
+def _shipped_cap() -> int | None:
+    data = json.loads(resources.files("coach").joinpath(WEIGHTS).read_text("utf-8"))
+    cap = data.get("lean_block_words")
+    return None if cap is None else int(cap)
+
+
+def use_cap(cap: int | None, active: bool = True) -> None:
+    """Cap lean blocks at `cap` from now on; active False: back to the shipped cap. For eval."""
+    _cap_override.clear()
+    if active:
+        _cap_override.append(cap)
+
+
+@contextmanager
+def capped(cap: int | None) -> Iterator[None]:
+    """Cap lean blocks at `cap` inside the block, then back to what was in force (the replay
+    trains the ranker with no cap whatever ships; eval/train_join.py scores each cap)."""
+    saved = list(_cap_override)
+    use_cap(cap)
+    try:
+        yield
+    finally:
+        _cap_override[:] = saved
 
 
 def shipped() -> Ranker:

@@ -107,3 +107,18 @@ def result_member_first(it: Item) -> Item:
         member_parts=tuple(member_parts),
         units=(*lead_in, *(u for us in member_units for u in us)),
     )
+
+
+def result_block_words(it: Item) -> int:
+    """How many words a reader reads, as the item leads (`as_lead`), before its first result
+    sentence ends: 0 when it opens on one. A result that leans on the sentences before it
+    ("They've now produced an initial draft ...") cannot move first, so it leads only as one
+    block with them (coach/engines/arrange.py `weak_lead` caps the block, lead.block_cap)."""
+    it = as_lead(it)
+    lead_units = it.units[: len(it.units) - sum(len(us) for us in it.member_units)]
+    if it.headed or len(lead_units) != len(it.parts) or len(it.parts) < 2:
+        return 0
+    for k, u in enumerate(lead_units):
+        if u.label in ("outcome", "mixed") or "result" in u.signals:
+            return 0 if k == 0 else sum(len(p.split()) for p in it.parts[: k + 1])
+    return 0

@@ -50,6 +50,7 @@ class Settings:
     most: int  # pieces in the joined sentence, the lead's included
     words: int  # words in the joined sentence
     strict: bool = True  # a partner needs the outcome finder's `result` signal (or a stated form)
+    restate: float | None = None  # a piece this much of whose words a taken piece has: dropped
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,14 @@ def _load() -> Settings | None:
     j = data.get("join")
     if not j:
         return None
-    return Settings(float(j["margin"]), int(j["most"]), int(j["words"]), bool(j["strict"]))
+    cut = j.get("restate")
+    return Settings(
+        float(j["margin"]),
+        int(j["most"]),
+        int(j["words"]),
+        bool(j["strict"]),
+        None if cut is None else float(cut),
+    )
 
 
 def shipped() -> Settings | None:
@@ -270,7 +278,35 @@ def pick(
         n = len(bare(p.text).split())
         if len(chosen) >= st.most or chosen[-1].closes:
             break  # a piece of more than one sentence ends the line
+        if st.restate is not None and restates(p.text, chosen) >= st.restate:
+            continue  # "...; rustc-perf benchmarks are now executed in parallel" said it already
         if size + n <= st.words:
             chosen.append(p)
             size += n
     return chosen if len(chosen) >= 2 else []
+
+
+_ADDRESS = re.compile(r"https?://\S+|`[^`]*`")
+
+
+def content_words(text: str) -> set[str]:
+    """The words a reader reads, stop words out (coach/lexical.py `tokens`): link targets and
+    bare addresses out ("rust-lang", "github" in a link are no shared content), code spans
+    kept as the words they hold."""
+    from coach.lexical import tokens
+    from coach.markup import plain
+
+    shown = _ADDRESS.sub(
+        lambda m: m.group(0).strip("`") if m.group(0)[0] == "`" else " ", plain(text)
+    )
+    return set(tokens(shown))
+
+
+def restates(text: str, taken: Sequence[Piece]) -> float:
+    """The share of the piece's content words that the pieces already taken hold: a result
+    heading over the same work restates the sentence before it."""
+    own = content_words(text)
+    if not own:
+        return 0.0
+    seen = set().union(*(content_words(p.text) for p in taken))
+    return len(own & seen) / len(own)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import cache
 
 from coach.engines.vocab import starts, template, words
 from coach.markup import clean_unit, plain
@@ -37,7 +38,8 @@ def continues(source: str, a: Unit, b: Unit, refs: dict[str, str], starts: list[
     # inside a paragraph any opening word of the list keeps the run together, as before;
     # across a paragraph or bullet break only a sentence that truly points back goes along
     if a.kind == b.kind == "sentence" and not _BLANK.search(gap):
-        return leans_on_previous(clean_unit(b.text, refs), strict=False)
+        b_text = clean_unit(b.text, refs)
+        return leans_on_previous(b_text, strict=False) or early_pointer(b_text)
     return leans_on_previous(clean_unit(b.text, refs)) and not no_antecedent(a_text)
 
 
@@ -85,6 +87,40 @@ def leans_on_previous(text: str, strict: bool = True) -> bool:
     if " ".join(opening[:2]) in words("opens_alone"):
         return False  # "There are now 100 sites", "Here's what we did": they point ahead
     return not _dates(opening, 0)
+
+
+_CASED = re.compile(r"[A-Za-z]+")
+
+
+def early_pointer(text: str) -> bool:
+    """A pronoun or demonstrative among the first `pointer_words` words whose antecedent is
+    not in the sentence (prompts/offline.yaml `early_pointers`): "We achieved this by
+    analyzing ...", "Overall this helps us ...", "Following this change, he also ...". Not a
+    demonstrative that dates ("Last month this year ..."), not "it" after a verb that points
+    ahead ("We made it possible to ..."), not a personal pronoun after a name in the same
+    words ("When Sophie finished, she ..."). A sentence that opens so stays with the sentence
+    before it in its paragraph, and cannot open the rewrite without it (coach/engines/arrange.py
+    `weak_lead`)."""
+    cased = _CASED.findall(plain(text))[: _pointer_words()]
+    low = [w.lower() for w in cased]
+    demonstratives = words("early_pointers_demonstrative")
+    personal = words("early_pointers_personal")
+    for j, w in enumerate(low):
+        if w in demonstratives and not _dates(low, j):
+            return True
+        if w not in personal:
+            continue
+        if j and low[j - 1] in words("points_ahead_verbs"):
+            continue  # "made it possible to ...": "it" points at what follows
+        if any(c[:1].isupper() for c in cased[1:j]):
+            continue  # "When Sophie finished, she ...": the antecedent is in the sentence
+        return True
+    return False
+
+
+@cache
+def _pointer_words() -> int:
+    return int(template()["sections"]["pointer_words"])
 
 
 def refers_back(text: str) -> bool:

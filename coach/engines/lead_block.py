@@ -1,0 +1,90 @@
+"""The lead as one block with what it points at: a lead whose first words point back at a
+sentence the reader does not see is weak, and a result that leans on the sentences before it
+in its paragraph opens the rewrite with them as ONE sentence when that block is short
+(lead.block_cap(), chosen by nested leave-one-organisation-out in eval/train_join.py).
+Only the stops between the author's sentences change; no word is cut or added.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from coach.engines import lead
+from coach.engines.lead_form import as_lead, result_block_words
+from coach.engines.leaning import early_pointer
+from coach.engines.render import BARE_URL_END, bare, vocab
+from coach.engines.sections import Item, template
+
+VERB_FORM = re.compile(r"[A-Z][a-z]{2,}(?:ed|ing)")  # "Created", "Reviewing": verbs, not names
+
+
+def lowered(text: str, lower_ok: set[str]) -> str:
+    """A piece after a semicolon: its first word loses the capital when it is a common word, or
+    a word the update writes in lower case followed by a lower-case word ("Like the trac
+    sites"); "Project Director Ryan Levick" keeps it (a title, not a sentence opening)."""
+    m = re.match(r"([A-Z][a-z’']+)(\s+\S)?", text)
+    if not m:
+        return text
+    common = {str(w) for w in template()["sections"]["lower_mid_line"]}
+    word, nxt = re.split(r"[’']", m.group(1).lower())[0], (m.group(2) or "").strip()
+    verb = VERB_FORM.fullmatch(m.group(1)) is not None  # "Approved RFC 2872", "Completed ..."
+    if word in common or ((verb or word in lower_ok) and (nxt[:1].islower() or verb)):
+        return text[0].lower() + text[1:]
+    return text
+
+
+def leans_as_lead(it: Item) -> bool:
+    """The lead would point at a sentence the reader does not see: its first sentence as it
+    leads has a pointer in its first words ("We achieved this by analyzing ...": the sorting
+    keeps a paragraph's antecedent in the item, so this one's is elsewhere), or its result
+    leans on sentences before it and that block is longer than lead.block_cap() words."""
+    cap = lead.block_cap()
+    if cap is None:
+        return False
+    shown = as_lead(it)
+    first = (shown.parts or (shown.text,))[0]
+    if shown.headed and ": " in first:
+        first = first.split(": ", 1)[1]  # the heading's lead-in is no pointer
+    return early_pointer(first) or result_block_words(it) > cap
+
+
+_BLOCK_END = re.compile(r"[!?:;]['\"’”)\]*_]*\s*$")
+
+
+def lean_block(it: Item, lower_ok: set[str]) -> Item:
+    """The lead whose result leans on the sentences before it ("By planning ... every three
+    months, we can dedicate a substantial team ...; overall this helps us finish and deliver
+    work faster."): that block, at most lead.block_cap() words, reads as ONE sentence, its
+    sentences joined with semicolons (only the stops between them change, as in `fold`), so
+    the reader meets the result in the opening sentence, with what it points at."""
+    cap, n = lead.block_cap(), result_block_words(it)
+    if cap is None or not 0 < n <= cap:
+        return it
+    parts = list(it.parts)
+    k = next(j for j in range(1, len(parts) + 1) if sum(len(p.split()) for p in parts[:j]) == n)
+    block = parts[:k]
+    if any(";" in p or BARE_URL_END.search(bare(p)) for p in block) or any(
+        _BLOCK_END.search(p) for p in block[:-1]
+    ):
+        return it
+    line = "; ".join([bare(block[0]), *(lowered_pointer(bare(p), lower_ok) for p in block[1:])])
+    joined = line + block[-1].rstrip()[len(bare(block[-1])) :]
+    parts[:k] = [joined]
+    # one part now stands for k units: the item is only rendered from here on
+    return replace(it, parts=tuple(parts), text=" ".join(parts))
+
+
+def lowered_pointer(text: str, lower_ok: set[str]) -> str:
+    """A leaning sentence after a semicolon: as `lowered`, and its first word loses the capital
+    too when it is itself a pointer ("They've now ...") or the pointer follows it ("Overall
+    this helps ...", "Following this change ..."): an opening word, not a name."""
+    out = lowered(text, lower_ok)
+    m = re.match(r"([A-Z][a-z]+)(?:['’][a-z]+)?\W+([a-z]+)\W*([a-z]*)", out)
+    if m is None:
+        return out
+    first, second, third = m.group(1).lower(), m.group(2), m.group(3)
+    pointer = second in vocab("early_pointers_demonstrative") and third not in vocab("time_nouns")
+    if first in vocab("leans_on_previous") or pointer:
+        return out[0].lower() + out[1:]
+    return out
