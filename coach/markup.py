@@ -229,8 +229,9 @@ def tidy_inline_links(s: str) -> str:
 _EMPHASIS = (
     re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),
     re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"),
-    re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])"),
-    re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])"),
+    # italics may run over a hard-wrapped line ("_This is the third ... I will be\npublishing_")
+    re.compile(r"(?<![\w*])\*(?=[^\s*])((?:[^*\n]|\n(?!\s*\n))+?)(?<=[^\s*])\*(?![\w*])"),
+    re.compile(r"(?<![\w_])_(?=[^\s_])((?:[^_\n]|\n(?!\s*\n))+?)(?<=[^\s_])_(?![\w_])"),
     re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"),
 )
 
@@ -238,8 +239,8 @@ _EMPHASIS = (
 def strip_emphasis(s: str) -> str:
     """Bold, italics and strike marks go; identifiers such as snake_case stay.
 
-    >>> strip_emphasis("**Return Type Notation** is _implemented_ in my_crate")
-    'Return Type Notation is implemented in my_crate'
+    >>> strip_emphasis("**Return Type Notation** is _implemented_ in my_crate"), strip_emphasis("_a\\nb_")
+    ('Return Type Notation is implemented in my_crate', 'a\\nb')
     """
     for pattern in _EMPHASIS:
         s = pattern.sub(r"\1", s)

@@ -148,3 +148,16 @@ def test_a_version_heading_keeps_its_number() -> None:
     # numbering in an outline ("1.1" beside "1.2" under "1.") is still numbering
     outline = "## 1. Plans\n\n### 1.1 Origin 2026\n\nx.\n\n### 1.2 Blog\n\ny."
     assert "Origin 2026" in headings_with_facts(outline, "x. y.")
+
+
+def test_italics_over_a_wrapped_line_are_still_italics() -> None:
+    # mixxx-outreachy-2020-week-3's intro (dev set) as a 72-column mail kept its "_" ("_This is
+    # the third ... I will be\npublishing ... Mixxx DJ_."), and the lead moved to it
+    line = (
+        "_This is the third of many weekly progress reports that I will be publishing for the "
+        "duration of my Outreachy internship with Mixxx DJ_."
+    )
+    (unit,) = segment(hard_wrap(line))
+    assert "\n" in unit.text
+    assert clean_unit(unit.text) == clean_unit(line)
+    assert "_" not in clean_unit(unit.text)
