@@ -74,7 +74,7 @@ GRID_NO_RESTATE: tuple[Setting, ...] = tuple(
 )
 # A piece that restates one taken (lead_join.restates: the share of its content words, links
 # out, a taken piece holds) is dropped at these cuts; beside every 40-word strict join.
-RESTATE: tuple[float, ...] = ()  # measured in the ninth round: docs/quality.md
+RESTATE = (0.5, 0.67)
 GRID: tuple[Setting, ...] = GRID_NO_RESTATE + tuple(
     Setting(c, dataclasses.replace(j, restate=r))
     for r in RESTATE

@@ -181,3 +181,22 @@ def test_a_piece_that_opens_on_a_comparison_does_not_join() -> None:
     assert first.startswith("What changed: Completed static archive of plugins.jquery.com"), first
     assert "; like the trac sites" not in first.lower(), first  # main at b559a1b joined it
     assert "Like the trac sites, static search indexing is done using pagefind.js" in draft(JQUERY)
+
+
+def test_a_piece_restating_one_taken_is_read_by_its_words_not_its_links() -> None:
+    from coach.engines.lead_join import Piece, restates
+
+    # rust-infra-2025-q4-fastly-bors-perf: a result heading over the sentence already taken
+    taken = [Piece(0, ("part", 0), "We now have two x64 machines that run benchmarks in parallel.")]
+    assert restates("`rustc-perf` benchmarks are now executed in parallel", taken) >= 0.5
+    assert restates("Fastly now serves the crates.io CDN.", taken) < 0.5
+    # rust-council-2024-accomplishments: two RFCs with links to the same site share no content
+    rfc = (
+        "As part of [RFC #3595](https://rust-lang.github.io/rfcs/3595-move-crates-io-team-"
+        "under-dev-tools.html), the crates.io team moved to be a part of Dev tools."
+    )
+    other = (
+        "The Council approved [RFC 3614](https://rust-lang.github.io/rfcs/3614-project-goals"
+        ".html) which kicks off an experimental program to define project goals."
+    )
+    assert restates(other, [Piece(0, ("part", 0), rfc)]) < 0.2  # read with its links: 0.42
