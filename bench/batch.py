@@ -10,9 +10,9 @@ Each figure is given in wall time and in CPU time (user+sys of the process and i
 processes, counted around the measured call only, so start-up is left out on both sides). On a
 shared 2-core machine wall time mostly measures the neighbours, so the target is read on CPU.
 A second reference, "every text the design embeds once", adds to the units what this design
-embeds beyond them, each once and uncached: the whole update and its passage-sized windows
-(grounding's query), and each row's new rewrite sentences (content preservation, from the
-1-worker output).
+embeds beyond them, each once and uncached: the update's passage-sized windows (grounding's
+query; the update itself only when it is one window), and each row's new rewrite sentences
+(content preservation, from the 1-worker output).
 The batch's ratio to it is the overhead left; the units floor's ratio to it is the design's.
 
 LLM (synthetic rows, loopback fake server with a fixed latency): measured rows/s beside the
@@ -50,7 +50,7 @@ def _cpu() -> float:
 def _design_texts(texts: list[str], rewritten: str) -> list[str]:
     """Every distinct text a batch of `texts` must embed in this design: units, the update and
     its grounding windows, and the new sentences of the rewrites in `rewritten` (a batch CSV)."""
-    from coach.retrieval import query_windows
+    from coach.retrieval import query_texts
     from coach.settings import MAX_INPUT_CHARS
     from coach.text import clean_input
 
@@ -58,7 +58,7 @@ def _design_texts(texts: list[str], rewritten: str) -> list[str]:
     items = [u for us in units for u in us]
     for t in texts:
         data = clean_input(t, MAX_INPUT_CHARS).text
-        items += [data, *query_windows(data)]
+        items += query_texts(data)
     with open(rewritten, newline="") as fh:
         rows = list(csv.DictReader(fh))
     for us, r in zip(units, rows, strict=True):

@@ -6,7 +6,8 @@ uncached call: the floor of this design (a rewrite must embed each unit once). M
 two back to back, update by update, keeps the ratio honest on a shared machine; the spread of
 the per-update ratios says how noisy the run was. Wall and CPU time (process_time: this process
 and onnxruntime's threads) are both reported. After each rewrite, "every text the design
-embeds" is timed too: the units, the update and its grounding windows, and the rewrite's new
+embeds" is timed too: the units, the update's grounding windows (the update itself only when
+it is one window), and the rewrite's new
 sentences (content preservation), uncached in one call, so the rewrite's ratio to it is the
 overhead left above the model.
 """
@@ -31,7 +32,7 @@ def run(n: int = N) -> list[dict]:
     for t in warmup:
         coach.rewrite(t)
     emb = coach.retriever.embedder
-    from coach.retrieval import query_windows
+    from coach.retrieval import query_texts
 
     clock = ModelClock().install(emb)
     shares: dict[str, list[float]] = {"minilm": [], "use": []}
@@ -56,7 +57,7 @@ def run(n: int = N) -> list[dict]:
         pieces["run"] += clock.pieces_run - r0
         pieces["real"] += clock.pieces_real - q0
         shares["use"].append((clock.use - u0) * 1000)
-        extra = [result.source, *query_windows(result.source), *score_texts(us, result.text)]
+        extra = [*query_texts(result.source), *score_texts(us, result.text)]
         emb.embed_uncached(list(dict.fromkeys([*us, *extra])))
         c4 = time.process_time()
         floor.append((t1 - t0) * 1000)

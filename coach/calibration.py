@@ -23,6 +23,9 @@ class Calibration:
     threshold: float  # an update earns a citation at or above this
     unit_threshold: float  # a unit of work maps to a passage at or above this
     background_top: int = 10
+    # how much of the query's background closeness the score subtracts: the slope of the
+    # background updates' best score on their closeness, fitted by `--calibrate` (never typed in)
+    query_weight: float = 1.0
 
 
 @cache
@@ -30,7 +33,10 @@ def calibration() -> Calibration:
     """coach/data/grounding.json, written by `python -m coach.evals.grounding --calibrate`."""
     raw = json.loads(resources.files("coach").joinpath("data/grounding.json").read_text("utf-8"))
     return Calibration(
-        float(raw["threshold"]), float(raw["unit_threshold"]), int(raw.get("background_top", 10))
+        float(raw["threshold"]),
+        float(raw["unit_threshold"]),
+        int(raw.get("background_top", 10)),
+        float(raw.get("query_weight", 1.0)),
     )
 
 

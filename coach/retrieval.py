@@ -1,8 +1,9 @@
 """Find the strategy passages an update serves, and say so only when the link is clear.
 
 Retrieval is dense MiniLM through the store (BM25 fusion stays available as a mode: on the real
-updates it did not beat dense, see docs/grounding.md). The update is searched as one text; each
-unit of work is searched on its own for the alignment map.
+updates it did not beat dense, see docs/grounding.md). The update is searched as one query, the
+mean of its passage-sized windows (coach/retrieval_query.py); each unit of work is searched on
+its own for the alignment map.
 
 A citation is *earned* only when its normalised score clears a threshold calibrated on the real
 gold (coach/data/grounding.json). Raw cosines are not comparable across corpora and queries (a
@@ -27,7 +28,14 @@ from coach.calibration import Calibration, background_texts, calibration
 from coach.embeddings import get_embedder
 from coach.ingest.chunking import passage_context
 from coach.lexical import BM25, tokens
-from coach.retrieval_query import CONTEXT, pick_in_context, query_vector, query_windows
+from coach.retrieval_query import (
+    CONTEXT,
+    blended_query,
+    pick_in_context,
+    query_texts,
+    query_vector,
+    query_windows,
+)
 from coach.types import Alignment, Citation
 
 if TYPE_CHECKING:  # the store is handed in; importing it here would import Chroma
@@ -38,7 +46,9 @@ __all__ = [
     "Calibration",
     "Retriever",
     "background_texts",
+    "blended_query",
     "calibration",
+    "query_texts",
     "query_vector",
     "query_windows",
     "tokens",
@@ -144,9 +154,26 @@ class Retriever:
         hub = self._passage_closeness(collection, keys)
         unrelated = self.background("background_updates.txt")
         sims = unrelated @ matrix.T - np.asarray([hub[i] for i in keys])[None, :]
-        value = float(np.median(sims.max(axis=1) - self.closeness(unrelated)))
+        weight = self.calibrated.query_weight
+        value = float(np.median(sims.max(axis=1) - weight * self.closeness(unrelated)))
         self._base[collection] = (key, value)
         return value
+
+    def background_slope(self, collection: str) -> float:
+        """The slope of the background updates' best (cosine - passage closeness) against this
+        collection on their own background closeness: how much of a query's closeness is
+        generic status-update talk that lifts every passage. Uses the background only (no
+        gold), so `--calibrate` fits the score's query weight from it (docs/grounding.md)."""
+        ids = self.store.ids(collection)
+        found = self.store.embeddings(collection, ids) if ids else {}
+        if not found:
+            return float("nan")
+        keys = list(found)
+        matrix = np.asarray([found[i] for i in keys], dtype=np.float32)
+        hub = self._passage_closeness(collection, keys)
+        unrelated = self.background("background_updates.txt")
+        best = (unrelated @ matrix.T - np.asarray([hub[i] for i in keys])[None, :]).max(axis=1)
+        return float(np.polyfit(self.closeness(unrelated), best, 1)[0])
 
     def closeness(self, vectors: np.ndarray) -> np.ndarray:
         """Mean cosine of each vector to its top-k background sentences."""
@@ -251,13 +278,14 @@ class Retriever:
     def normalised(
         self, collection: str, vectors: np.ndarray, lists: Sequence[Sequence[Citation]]
     ) -> list[list[float]]:
-        """Each candidate's cosine minus the passage's and the query's background closeness,
-        minus the collection's base (what unrelated updates score against it)."""
+        """Each candidate's cosine minus the passage's background closeness, minus the query's
+        times the calibrated weight, minus the collection's base (what unrelated updates score
+        against it)."""
         ids = [c.id for found in lists for c in found]
         if not ids:
             return [[] for _ in lists]
         hub = self._passage_closeness(collection, ids)
-        mine = self.closeness(vectors)
+        mine = self.calibrated.query_weight * self.closeness(vectors)
         base = self.base(collection)
         return [
             [c.score - hub[c.id] - float(q) - base for c in found]
@@ -320,10 +348,9 @@ class Retriever:
         items = list(items)
         aligned = list(aligned) if aligned is not None else [True] * len(items)
         work = [items[i] for i, a in enumerate(aligned) if a]
-        windows = query_windows(text)
-        texts = [text, *windows, *work]
-        vectors = self.embedder.embed(texts)
-        got = self.ground_vectors(texts, vectors, k, collection, n, windows=len(windows))
+        query = query_texts(text)
+        vectors = self.embedder.embed([*query, *work])
+        got = self.ground_vectors([text, *work], vectors, k, collection, n, windows=len(query))
         return got.earned, got.alignment, got.suggestion
 
     def ground_vectors(
@@ -333,13 +360,14 @@ class Retriever:
         k: int,
         collection: str,
         n: int,
-        windows: int = 0,
+        windows: int = 1,
     ) -> Grounded:
-        """`ground` on texts already embedded: [update, *its windows, *work units] (the eval
-        reuses vectors across collections through this, so it measures what a rewrite does)."""
-        query = query_vector(vectors[0], vectors[1 : 1 + windows])
-        texts = [texts[0], *texts[1 + windows :]]
-        vectors = np.vstack([query[None, :], np.asarray(vectors[1 + windows :])])
+        """`ground` on texts already embedded: `texts` is [update, *work units] and `vectors`
+        [*the update's `query_texts`, *work units], `windows` of them the query's (the eval
+        reuses vectors across collections through this, so it measures what a rewrite does).
+        The update's text is read only by BM25 in the hybrid mode; it is never embedded."""
+        query = query_vector(vectors[:windows])
+        vectors = np.vstack([query[None, :], np.asarray(vectors[windows:])])
         lists = self._search(texts, vectors, max(k, UNIT_DEPTH), collection, self.mode, n)
         ranked = lists[0][:k]
         scores = self.normalised(collection, vectors[:1], [ranked])[0] if ranked else []

@@ -1,8 +1,9 @@
 """How an update becomes a query, and how a unit is read in its update's context.
 
-Measured on the real-updates gold, leave-one-organisation-out (docs/grounding.md, third round):
-MiniLM reads 256 word pieces, so an update is also read as passage-sized windows; a unit's
-passage is picked with its update's query as context, its score staying the unit's own.
+Measured on the real-updates gold, leave-one-organisation-out (docs/grounding.md, third and
+eighth rounds): MiniLM reads 256 word pieces, so an update is read as passage-sized windows, the
+opening one weighted x2; a unit's passage is picked with its update's query as context, its score
+staying the unit's own.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def query_windows(text: str) -> list[str]:
     """The update cut into passage-sized windows (none when it is one window already).
 
     MiniLM reads 256 word pieces, so the update's own vector sees only its opening; the mean of
-    its windows sees all of it. Half of each is the query (docs/grounding.md, third round)."""
+    its windows sees all of it (docs/grounding.md, third and eighth rounds)."""
     windows = split_text(text, pack=PACK_CHARS)
     return windows if len(windows) > 1 else []
 
@@ -64,8 +65,33 @@ def window_spans(text: str, windows: Sequence[str]) -> list[tuple[int, int]]:
     ]
 
 
-def query_vector(update: np.ndarray, windows: np.ndarray) -> np.ndarray:
-    """Equal parts the update's vector and the mean of its windows' vectors, unit length."""
+FIRST_WINDOW = 2.0  # the opening window's weight in the query: it states what the update is about
+
+
+def query_texts(text: str) -> list[str]:
+    """What the grounding query embeds: the update's windows, or the update itself when it is
+    one window. Never the whole text of a longer update: MiniLM would read only its opening,
+    which the first window already is (docs/grounding.md, "Landed (2 December)")."""
+    return query_windows(text) or [text]
+
+
+def query_vector(vectors: np.ndarray, first: float = FIRST_WINDOW) -> np.ndarray:
+    """The mean of the `query_texts` vectors, the first weighted `first`, unit length.
+
+    >>> [round(float(x), 3) for x in query_vector(np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]))]
+    [0.707, 0.707]
+    """
+    vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+    weights = np.ones(len(vectors), dtype=np.float32)
+    weights[0] = first
+    mean = (weights[:, None] * vectors).sum(axis=0)
+    size = float(np.linalg.norm(mean))
+    return (mean / size).astype(np.float32) if size else vectors[0]
+
+
+def blended_query(update: np.ndarray, windows: np.ndarray) -> np.ndarray:
+    """The query shipped until 2 December: equal parts the whole update's vector and the mean
+    of its windows. The pipeline no longer uses it; eval/grounding_late.py's variants do."""
     update = np.asarray(update, dtype=np.float32)
     if len(windows) == 0:
         return update

@@ -11,8 +11,8 @@ embeds), and then scores each variant in numpy: pooled hit@1 / hit@3 / cites gol
 citing at the 95th-percentile rule, and per held-out organisation hit@1 / cites gold / unrelated
 citing at a threshold fitted without it (the LOGO rule of coach.evals.grounding.logo).
 
-The dump keeps each update's query parts too (the whole-update vector, its windows' vectors,
-its text) and each passage's metadata, so a variant can rebuild the query or group passages;
+The dump keeps each update's query parts too (the whole-update vector, which the pipeline no
+longer embeds but older variants read, its windows' vectors, its text) and each passage's metadata, so a variant can rebuild the query or group passages;
 `sample_sets` / `sample_hits` give a ranking change a second opinion on another organisation
 (coach's own sample updates and items against the sample corpus). The fifth round's variants
 are in eval/grounding_round5.py.
@@ -38,7 +38,13 @@ from coach.evals import grounding_rows as R
 from coach.evals.gold import item_passages
 from coach.evals.real_gold import gold_rows
 from coach.injection_model import segments, unmasked
-from coach.retrieval import background_texts, embed_text, query_vector, query_windows
+from coach.retrieval import (
+    background_texts,
+    calibration,
+    embed_text,
+    query_vector,
+    query_windows,
+)
 from coach.settings import Settings
 
 Dump = dict[str, Any]
@@ -83,7 +89,7 @@ def dump(data_dir: Path, sample: Path | None = None, home: Path | None = None) -
                 {
                     "id": u["id"],
                     "org": u.get("org"),
-                    "query": query_vector(mini[0], mini[1:]),
+                    "query": query_vector(mini[1:] if len(windows) else mini[:1]),
                     "whole": np.asarray(mini[0], dtype=np.float32),
                     "windows": np.asarray(mini[1:], dtype=np.float32),
                     "text": u["text"],
@@ -104,15 +110,22 @@ class Normaliser:
     """The shipped score for one encoder: cosine - passage closeness - query closeness - base
     (coach.retrieval.Retriever.normalised), in numpy."""
 
-    def __init__(self, d: Dump, key: str, top: int = 10) -> None:
+    def __init__(self, d: Dump, key: str, top: int = 10, query_weight: float | None = None) -> None:
         self.top = top
+        # the shipped weight is MiniLM's (coach/data/grounding.json); another encoder's is 1
+        if query_weight is None:
+            query_weight = calibration().query_weight if key == "mini" else 1.0
+        self.query_weight = float(query_weight)
         self.bg = d["background"]["background.txt"][key]
         unrelated = d["background"]["background_updates.txt"][key]
         self.m = {org: p[key] for org, p in d["passages"].items()}
         self.hub = {org: self.closeness(m) for org, m in self.m.items()}
         self.base = {
             org: float(
-                np.median((unrelated @ m.T - self.hub[org]).max(1) - self.closeness(unrelated))
+                np.median(
+                    (unrelated @ m.T - self.hub[org]).max(1)
+                    - self.query_weight * self.closeness(unrelated)
+                )
             )
             for org, m in self.m.items()
         }
@@ -124,7 +137,8 @@ class Normaliser:
         return self.m[org] @ q
 
     def score(self, q: np.ndarray, org: str) -> np.ndarray:
-        return self.cos(q, org) - self.hub[org] - self.closeness(q)[0] - self.base[org]
+        qc = self.query_weight * self.closeness(q)[0]
+        return self.cos(q, org) - self.hub[org] - qc - self.base[org]
 
 
 Scorer = Callable[[dict[str, Any], str], tuple[np.ndarray, np.ndarray]]
@@ -210,7 +224,7 @@ def sample_sets(d: Dump, embed: Callable[[list[str]], np.ndarray]) -> dict[str, 
                     "text": text,
                     "whole": v[0],
                     "windows": v[1:],
-                    "query": query_vector(v[0], v[1:]),
+                    "query": query_vector(v[1:] if len(windows) else v[:1]),
                     "pillars": gold,
                 }
             )

@@ -61,7 +61,11 @@ def attach(
     flat, i = vectors([t for p in parts for t in p]), 0
     for u, p in zip(queries, parts, strict=True):
         v, i = flat[i : i + len(p)], i + len(p)
-        u["mp_whole"], u["mp_windows"], u["mp_query"] = v[0], v[1:], query_vector(v[0], v[1:])
+        u["mp_whole"], u["mp_windows"], u["mp_query"] = (
+            v[0],
+            v[1:],
+            query_vector(v[1:] if len(v) > 1 else v[:1]),
+        )
 
 
 def reranker_variants(d: Dump) -> dict[str, Scorer]:

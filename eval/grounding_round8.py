@@ -155,7 +155,8 @@ def ceiling(d: Dump, norm: Normaliser, query: Query, rates: tuple[float, ...]) -
 class Corrected(Normaliser):
     """The shipped score with one background-only correction (the base is refitted to match):
 
-    - `query_weight`: the query closeness enters times this (shipped 1.0); "fit" takes the
+    - `query_weight`: the query closeness enters times this (shipped: grounding.json's, 1.0
+      until 2 December; None reads it); "fit" takes the
       slope of the background updates' best (cosine - passage closeness) on their query
       closeness, averaged over collections (a regression on background updates only);
     - `base_quantile`: the base is this quantile of the background updates (shipped 0.5);
@@ -169,12 +170,13 @@ class Corrected(Normaliser):
     def __init__(
         self,
         d: Dump,
-        query_weight: float | str = 1.0,
+        query_weight: float | str | None = None,
         base_quantile: float = 0.5,
         passage: str = "sentences",
         scale: str = "",
     ) -> None:
         super().__init__(d, "mini")
+        query_weight = self.query_weight if query_weight is None else query_weight
         u = _bg_updates(d)
         self.mu = {o: (u @ m.T).mean(0) for o, m in self.m.items()}
         self.sd = {o: (u @ m.T).std(0) for o, m in self.m.items()}

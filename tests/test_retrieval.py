@@ -20,6 +20,7 @@ from coach.retrieval import (
     Calibration,
     Retriever,
     calibration,
+    query_texts,
     query_vector,
     query_windows,
     tokens,
@@ -125,12 +126,83 @@ def test_query_windows_cover_a_long_update() -> None:
     assert [w.split(":")[0] for w in windows] == [f"Paragraph {i}" for i in range(4)]
 
 
-def test_query_vector_is_half_update_half_windows() -> None:
+def test_query_vector_is_the_windows_mean_with_the_first_twice() -> None:
     e1, e2 = np.eye(3, dtype=np.float32)[:2]
-    assert np.allclose(query_vector(e1, np.zeros((0, 3))), e1)
-    got = query_vector(e1, np.stack([e2, e2]))
+    assert np.allclose(query_vector(e1[None, :]), e1)  # a one-window update is its own vector
+    got = query_vector(np.stack([e1, e2, e2]))
     assert np.allclose(got, (e1 + e2) / np.sqrt(2)) and np.isclose(np.linalg.norm(got), 1)
-    assert np.allclose(query_vector(e1, np.zeros((2, 3))), e1)  # degenerate windows add nothing
+    assert np.allclose(query_vector(np.stack([e1, e2])), (2 * e1 + e2) / np.sqrt(5))
+    assert query_texts("Closed 40 tickets.") == ["Closed 40 tickets."]
+
+
+class Recording:
+    """The real embedder, recording every text handed to it (a counting wrapper, no fake)."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner, self.texts = inner, []
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.texts += list(texts)
+        return self.inner.embed(texts)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def test_a_long_updates_query_never_embeds_its_whole_text(rcoach: Coach) -> None:
+    """The grounding query is its windows' mean: the whole text of a multi-window update is
+    not embedded by a rewrite (MiniLM would read only its opening, the first window)."""
+    import uuid
+
+    from coach.cache import text_key
+
+    mark = uuid.uuid4().hex[:8]  # a text no earlier test or run has embedded
+    paras = [
+        f"Ward {i} ({mark}): validated 120 pathways on the orthopaedic waiting list and "
+        "booked the longest waiters first, so 52-week waits fell again this month. " * 3
+        for i in range(4)
+    ]
+    text = "\n\n".join(paras)
+    real = rcoach.retriever.embedder
+    rec = Recording(real)
+    rcoach.retriever.embedder = rec  # type: ignore[assignment]
+    try:
+        result = rcoach.rewrite(text)
+    finally:
+        rcoach.retriever.embedder = real
+    windows = query_windows(result.source)
+    assert len(windows) > 1 and result.source == text
+    assert rec.texts[: len(windows)] == windows  # the query's texts are the windows
+    assert text not in rec.texts and result.source not in rec.texts
+    if real.vectors is not None:  # and nothing else on the rewrite path embedded it either
+        assert not real.vectors.get_many([text_key(text)])
+        assert len(real.vectors.get_many([text_key(w) for w in windows])) == len(windows)
+
+
+def test_the_query_weight_comes_from_the_calibration_data(rcoach: Coach) -> None:
+    """The score subtracts the query's background closeness times grounding.json's
+    `query_weight`, which `--calibrate` fits on the background updates (never a constant)."""
+    import json
+    from dataclasses import replace
+
+    from coach.evals.grounding import fit_query_weight
+    from coach.retrieval import Retriever
+
+    raw = json.loads((Path(coach.__file__).parent / "data" / "grounding.json").read_text())
+    cal = calibration()
+    assert cal.query_weight == raw["query_weight"] and 0.0 < cal.query_weight < 1.0
+    r = rcoach.retriever
+    assert r.calibrated.query_weight == cal.query_weight
+    name = rcoach.settings.collection
+    slope = r.background_slope(name)
+    assert np.isfinite(slope) and fit_query_weight(r, {"sample": name}) == round(slope, 4)
+    # the weight is what the score uses: at weight 0 the query's closeness drops out
+    plain = Retriever(rcoach.store, calibrated=replace(cal, query_weight=0.0))
+    v = r.embedder.embed(["Closed 40 tickets and held four standups this week."])
+    found = r.retrieve("Closed 40 tickets and held four standups this week.", 3, name)
+    got, zero = r.normalised(name, v, [found])[0], plain.normalised(name, v, [found])[0]
+    shift = -cal.query_weight * float(r.closeness(v)[0]) + plain.base(name) - r.base(name)
+    assert np.allclose(np.subtract(got, zero), shift, atol=1e-5) and abs(shift) > 0.01
 
 
 def test_a_unit_is_read_in_its_updates_context() -> None:

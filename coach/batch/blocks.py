@@ -29,7 +29,7 @@ def prefetch(coach: Any, texts: Sequence[str], collection: str | None) -> None:
     Only what decides those texts runs here: cleaning and segmentation. The injection filter
     and the labelling run once, in the rewrite itself (a unit the filter later blanks was
     embedded for nothing, which only a rare row with a payload pays)."""
-    from coach.retrieval import query_windows
+    from coach.retrieval import query_texts
     from coach.segment import segment
     from coach.text import clean_input
 
@@ -42,11 +42,11 @@ def prefetch(coach: Any, texts: Sequence[str], collection: str | None) -> None:
         except CoachError:
             continue  # the row fails on its own, with its reason
         # grounding embeds the work units, content preservation every unit (never the whole
-        # update: coach/preservation.py), grounding's query the update and its windows
+        # update: coach/preservation.py), grounding's query the update's windows (the update
+        # itself only when it is one window: coach/retrieval_query.py)
         items.extend([data[s.start : s.end] for s in segment(data)] or [data])
         if grounded:
-            items.extend(query_windows(data))  # the grounding query reads the update in windows
-            items.append(data)
+            items.extend(query_texts(data))
     if items:
         coach.retriever.embedder.embed(items)
 

@@ -57,10 +57,27 @@ def _folders(cols: dict[str, str]) -> Any:
     return lambda org: by_key.get(org_key(org), org) if org else org
 
 
-def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) -> dict[str, Any]:
-    """Score every update against every collection once; return the raw rows for `metrics`."""
+def fit_query_weight(retriever: Any, cols: dict[str, str]) -> float:
+    """The score's query weight: the mean over the collections of the background updates'
+    slope (`Retriever.background_slope`): fitted on background text only, no gold label."""
+    slopes = [retriever.background_slope(c) for c in cols.values()]
+    slopes = [s for s in slopes if np.isfinite(s)]
+    return round(float(np.mean(slopes)), 4) if slopes else 1.0
+
+
+def run(
+    data_dir: Path,
+    sample: Path | None = None,
+    home: Path | None = None,
+    calibrate: bool = False,
+) -> dict[str, Any]:
+    """Score every update against every collection once; return the raw rows for `metrics`.
+    With `calibrate`, the query weight is refitted on these collections' background first, so
+    the thresholds `fit` takes from the rows are fitted on the score they will be used with."""
+    from dataclasses import replace
+
     from coach import Coach
-    from coach.retrieval import query_vector, query_windows
+    from coach.retrieval import query_texts, query_vector
 
     data_dir = Path(data_dir)
     set_aside: list[str] = []  # rows of the gold files that could not be read: said, not fatal
@@ -77,6 +94,9 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
             coach, data_dir, sample if sample is not None else sample_corpus(), documents_skipped
         )
         store, retriever = coach.store, coach.retriever
+        weight = fit_query_weight(retriever, cols)
+        if calibrate:
+            retriever.calibrated = replace(retriever.calibrated, query_weight=weight)
         passages = {org: store.all(c) for org, c in cols.items()}
         counts = {org: len(p) for org, p in passages.items()}
         folder_of = _folders(cols)  # "NRW" in the updates finds strategy/nrw/, as rewrites do
@@ -102,18 +122,20 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
                 skipped.append(f"{u['id']}: {exc}")
                 continue
             work = [x.text for x in analysis.units if x.label != "other"]
-            windows = query_windows(u["text"])
-            texts = [u["text"], *windows, *work]
-            vectors = retriever.embedder.embed(texts)
-            queries[u["id"]] = query_vector(vectors[0], vectors[1 : 1 + len(windows)])
+            query = query_texts(u["text"])
+            texts = [u["text"], *work]
+            vectors = retriever.embedder.embed([*query, *work])
+            queries[u["id"]] = query_vector(vectors[: len(query)])
             u = {**u, "org": folder_of(u.get("org"))}
             g = gold_updates.get(u["id"])
             gold = set().union(*(gold_ids.get(i, set()) for i in g["gold_items"])) if g else set()
             for org, col in cols.items():
                 got = retriever.ground_vectors(
-                    texts, vectors, 3, col, counts[org], windows=len(windows)
+                    texts, vectors, 3, col, counts[org], windows=len(query)
                 )
-                hyb = retriever._search(texts[:1], vectors[:1], 3, col, "hybrid", counts[org])
+                hyb = retriever._search(
+                    texts[:1], queries[u["id"]][None, :], 3, col, "hybrid", counts[org]
+                )
                 rows.append(
                     {
                         "update": u["id"],
@@ -143,6 +165,7 @@ def run(data_dir: Path, sample: Path | None = None, home: Path | None = None) ->
     return {
         "rows": rows,
         "units": units,
+        "query weight": weight,
         "chunks": counts,
         "skipped": skipped,
         "documents skipped": documents_skipped,
@@ -283,19 +306,27 @@ def evaluate_grounding(
     at thresholds fitted on all of it, written to coach/data/grounding.json), and LOGO folds."""
     from coach.retrieval import calibration
 
-    raw = run(Path(data_dir), Path(sample) if sample else None, Path(home) if home else None)
+    raw = run(
+        Path(data_dir), Path(sample) if sample else None, Path(home) if home else None, calibrate
+    )
     cal = calibration()
-    t, tu = cal.threshold, cal.unit_threshold
+    t, tu, w = cal.threshold, cal.unit_threshold, cal.query_weight
     if calibrate:
-        t, tu = round(fit(raw["rows"]), 4), round(fit_units(raw["units"]), 4)
-        write_calibration({"threshold": t, "unit threshold": tu})
+        t, tu, w = (
+            round(fit(raw["rows"]), 4),
+            round(fit_units(raw["units"]), 4),
+            raw["query weight"],
+        )
+        write_calibration({"threshold": t, "unit threshold": tu, "query weight": w})
     return {
         "threshold": t,
         "unit threshold": tu,
+        "query weight": w,
         "chunks": raw["chunks"],
         "summary": summarise(raw, t, tu),
         "logo": logo(raw),
         "fitted on all": {
+            "query weight (background updates)": raw["query weight"],
             "threshold": round(fit(raw["rows"]), 4),
             "unit threshold": round(fit_units(raw["units"]), 4),
         },
@@ -354,6 +385,7 @@ def write_calibration(fitted: dict[str, float]) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     data["threshold"] = fitted["threshold"]
     data["unit_threshold"] = fitted["unit threshold"]
+    data["query_weight"] = fitted["query weight"]
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
