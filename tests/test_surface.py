@@ -53,11 +53,11 @@ FEW = ("crates-io-2024-07-cargo-install-dark-mode", "ao-jquery-2023-02", "nrw-we
 
 @pytest.mark.slow
 @needs_data
-def test_a_few_real_updates_keep_their_lead_and_facts_through_two_surfaces() -> None:
+def test_a_few_real_updates_keep_their_lead_and_facts_through_three_surfaces() -> None:
     ds = load_real(DATA)
     few = replace(ds, updates=tuple(u for u in ds.updates if u.id in FEW))
     assert len(few.updates) == len(FEW)
-    chosen = {k: TRANSFORMS[k] for k in ("hard-wrap 72", '"1)" numbered')}
+    chosen = {k: TRANSFORMS[k] for k in ("hard-wrap 72", '"1)" numbered', "HTML one line")}
     results = surface_run.measure(few, chosen)
     base = results[surface_run.ORIGINAL]["rows"]
     for name in chosen:
