@@ -1,6 +1,7 @@
 """The CI gate on real updates: offline rewrites of the whole real-updates dataset stay within
 eval/real/gate.yaml (garbled fragments, leaked markup, orphaned leaning sentences, curated facts
-kept, invented facts, leads with the outcome, asks for a missing outcome).
+kept, invented facts, leads with the outcome, asks for a missing outcome) and the grounding
+figures (hit@1/@3, cites gold, unrelated citing pooled and held out).
 
 Skipped when the dataset is not beside the repo (../shared/datasets/real-updates or
 COACH_REAL_DATA); its texts are not copied into the repo."""
@@ -103,3 +104,19 @@ def test_the_authors_own_text_keeps_every_curated_fact() -> None:
     ds = load_real(DATA)
     lost = [(u.id, facts_kept(u.facts, u.text, u.text)) for u in ds.updates]
     assert [x for x in lost if x[1]] == []
+
+
+def test_grounding_within_the_gate(gate) -> None:
+    """The grounding figures of `coach eval real` at the shipped calibration, pooled and per
+    held-out organisation, stay within the gate's floors."""
+    from coach.evals.grounding import evaluate_grounding
+
+    result = evaluate_grounding(DATA)
+    s = result["summary"]
+    assert gate["grounding_hit_at_3_min"] >= 0.90
+    assert s["hit@1"] >= gate["grounding_hit_at_1_min"], result["failures"]
+    assert s["hit@3"] >= gate["grounding_hit_at_3_min"], result["failures"]
+    assert s["own cites gold"] >= gate["grounding_cites_gold_min"], result["failures"]
+    assert s["unrelated cite anything"] <= gate["grounding_unrelated_max"], result["failures"]
+    worst = max(f["unrelated cite anything"] for f in result["logo"] if f.get("threshold"))
+    assert worst <= gate["grounding_heldout_unrelated_max"], result["logo"]
