@@ -74,8 +74,9 @@ _BLOCK = re.compile(
     r"section|article|header|footer|figure|figcaption|hr)\b[^<>]*>",
     re.I,
 )
-_CELL = re.compile(r"</t[dh]\s*>\s*(?=<t[dh]\b)", re.I)
-_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+# Between two table cells: the readers put a separator there (a cell ends a word).
+CELL = re.compile(r"</t[dh]\s*>\s*(?=<t[dh]\b)", re.I)
+TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
 _HAS_HTML = re.compile(r"<[A-Za-z/!]|&(?:#|[A-Za-z]{2,31};)|[\u00a0\u202f\u2007]")
 # A Markdown code fence: what is inside is shown as written, tags and entities included.
 _FENCED = re.compile(r"(?ms)^[ \t]{0,3}(```|~~~).*?(?:^[ \t]{0,3}\1[^\n]*$|\Z)")
@@ -105,12 +106,29 @@ def reader_view(text: str) -> str:
     return "".join([*out, _visible(text[pos:])])
 
 
+def links_as_markdown(s: str) -> str:
+    """`<a href="url">text</a>` as the Markdown link `[text](url)`: the address is a fact, and
+    both readers (this one and coach.markup.strip_html) keep it the same way.
+
+    >>> links_as_markdown('<a class="x" href="https://x.org/106"><b>Const</b> traits</a>')
+    '[Const traits](https://x.org/106)'
+    """
+    return _ANCHOR.sub(lambda m: f"[{TAG.sub('', m.group(3)).strip()}]({m.group(2)})", s)
+
+
 def _visible(s: str) -> str:
-    s = code_spans(drop_media(s))
-    s = _ANCHOR.sub(lambda m: f"[{_TAG.sub('', m.group(3)).strip()}]({m.group(2)})", s)
-    s = _CELL.sub(" | ", s)
-    s = _TAG.sub("", _BLOCK.sub("\n", s))
+    s = links_as_markdown(code_spans(drop_media(s)))
+    s = CELL.sub(" | ", s)
+    s = TAG.sub("", _BLOCK.sub("\n", s))
     return decode_entities(s)
 
 
-__all__ = ["code_spans", "decode_entities", "drop_media", "reader_view"]
+__all__ = [
+    "CELL",
+    "TAG",
+    "code_spans",
+    "decode_entities",
+    "drop_media",
+    "links_as_markdown",
+    "reader_view",
+]

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
-from coach.htmltext import code_spans, decode_entities, drop_media
+from coach.htmltext import CELL, TAG, code_spans, decode_entities, drop_media, links_as_markdown
 
 # The placeholders coach.redact writes for personal data ("[email 1]"): bracketed like a
 # shortcut reference link, but never one, so the cleaner leaves them for redact to restore.
@@ -86,11 +86,6 @@ MD_BULLET = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+")
 
 # -- passes ---------------------------------------------------------------------------------
 _BR = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr|td|th)>", re.I)  # a cell ends a word too
-_TAG = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
-_CELL = re.compile(r"</t[dh]\s*>\s*(?=<t[dh]\b)", re.I)  # between two cells: a dash, as "| a | b |"
-_ANCHOR = re.compile(
-    r"<a\s[^<>]*?\bhref\s*=\s*([\"']?)(https?://[^\"'\s<>]+)\1[^<>]*>(.*?)</a\s*>", re.I | re.S
-)
 # An autolink ("<https://github.com/Homebrew/brew/pull/17049>") is a link the reader sees as
 # its address: the brackets are markup, the address is a fact and stays.
 AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>", re.I)
@@ -110,8 +105,8 @@ def strip_html(s: str) -> str:
     >>> strip_html("<tr><td>Date</td><td>Topic</td></tr> <picture><img alt='logo'></picture>")
     'Date – Topic   '
     """
-    s = _ANCHOR.sub(lambda m: f"[{_TAG.sub('', m.group(3)).strip()}]({m.group(2)})", drop_media(s))
-    return _TAG.sub("", _BR.sub(" ", _CELL.sub(" – ", AUTOLINK.sub(r"\1", s))))
+    s = links_as_markdown(drop_media(s))  # between two cells: a dash, as "| a | b |" reads
+    return TAG.sub("", _BR.sub(" ", CELL.sub(" – ", AUTOLINK.sub(r"\1", s))))
 
 
 def unescape_entities(s: str) -> str:
