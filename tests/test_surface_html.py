@@ -166,3 +166,4 @@ def test_a_fact_only_in_a_link_target_is_kept_with_the_target() -> None:
     assert facts_kept(["v3.0.5"], rewrite, to_html(md)) == []
     dropped = "Cosign v3 was recently released."  # without its link: lost, in either surface
     assert facts_kept(["v3.0.5"], dropped, md) == facts_kept(["v3.0.5"], dropped, to_html(md))
+    assert facts_kept(["v3.0.5"], dropped, to_html(md)) == ["v3.0.5"]  # not kept by accident
