@@ -28,14 +28,7 @@ from coach.calibration import Calibration, background_texts, calibration
 from coach.embeddings import get_embedder
 from coach.ingest.chunking import passage_context
 from coach.lexical import BM25, tokens
-from coach.retrieval_query import (
-    CONTEXT,
-    blended_query,
-    pick_in_context,
-    query_texts,
-    query_vector,
-    query_windows,
-)
+from coach.retrieval_query import CONTEXT, pick_in_context, query_texts, query_vector, query_windows
 from coach.types import Alignment, Citation
 
 if TYPE_CHECKING:  # the store is handed in; importing it here would import Chroma
@@ -46,7 +39,6 @@ __all__ = [
     "Calibration",
     "Retriever",
     "background_texts",
-    "blended_query",
     "calibration",
     "query_texts",
     "query_vector",
@@ -70,10 +62,6 @@ class Grounded:
     suggestion: Citation | None
     ranked: list[Citation]
     scores: list[float]
-
-
-# Kept for callers that want a plain cosine floor (eval/measure_retrieval.py's sample corpus).
-UNMAPPED_BELOW = 0.34
 
 
 def to_citation(hit: Hit, score: float) -> Citation:
@@ -145,17 +133,9 @@ class Retriever:
         cached = self._base.get(collection)
         if cached is not None and cached[0] == key:
             return cached[1]
-        ids = self.store.ids(collection)
-        found = self.store.embeddings(collection, ids) if ids else {}
-        if not found:
+        if (got := self._background_best(collection)) is None:
             return 0.0
-        keys = list(found)
-        matrix = np.asarray([found[i] for i in keys], dtype=np.float32)
-        hub = self._passage_closeness(collection, keys)
-        unrelated = self.background("background_updates.txt")
-        sims = unrelated @ matrix.T - np.asarray([hub[i] for i in keys])[None, :]
-        weight = self.calibrated.query_weight
-        value = float(np.median(sims.max(axis=1) - weight * self.closeness(unrelated)))
+        value = float(np.median(got[0] - self.calibrated.query_weight * got[1]))
         self._base[collection] = (key, value)
         return value
 
@@ -164,16 +144,22 @@ class Retriever:
         collection on their own background closeness: how much of a query's closeness is
         generic status-update talk that lifts every passage. Uses the background only (no
         gold), so `--calibrate` fits the score's query weight from it (docs/grounding.md)."""
+        got = self._background_best(collection)
+        return float(np.polyfit(got[1], got[0], 1)[0]) if got else float("nan")
+
+    def _background_best(self, collection: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Per background update: its best (cosine - passage closeness) against the collection
+        and its own closeness (None: empty collection). One reading for `base` and the slope."""
         ids = self.store.ids(collection)
         found = self.store.embeddings(collection, ids) if ids else {}
         if not found:
-            return float("nan")
+            return None
         keys = list(found)
         matrix = np.asarray([found[i] for i in keys], dtype=np.float32)
         hub = self._passage_closeness(collection, keys)
         unrelated = self.background("background_updates.txt")
-        best = (unrelated @ matrix.T - np.asarray([hub[i] for i in keys])[None, :]).max(axis=1)
-        return float(np.polyfit(self.closeness(unrelated), best, 1)[0])
+        sims = unrelated @ matrix.T - np.asarray([hub[i] for i in keys])[None, :]
+        return sims.max(axis=1), self.closeness(unrelated)
 
     def closeness(self, vectors: np.ndarray) -> np.ndarray:
         """Mean cosine of each vector to its top-k background sentences."""

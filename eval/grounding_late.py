@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from coach.retrieval import blended_query as query_vector
 from coach.retrieval import query_windows
+from coach.retrieval_query import blended_query as query_vector
 from coach.retrieval_query import window_spans
 from eval.grounding_replica import Dump, Normaliser, Scorer, dump, figures, rows
 
