@@ -8,6 +8,7 @@ it rather than computing anything of its own. Every piece of text is escaped.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -123,8 +124,6 @@ def failures(items: list[tuple[int, str]]) -> str:
 
 def _chart(path: str) -> str:
     """The report's chart inlined (a data: URL: nothing for the browser to fetch)."""
-    import base64
-
     data = base64.b64encode(Path(path).read_bytes()).decode()
     return (
         f'<figure class="coach-batch-chart"><img alt="{_e(CHART)}" '

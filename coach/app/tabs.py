@@ -86,6 +86,8 @@ def batch_page(
 
 
 def stop_batch(session: str) -> str:
+    """Set this session's Stop flag: the run ends with `Stopped` at its next progress tick,
+    after a finished update, never inside one (a thread cannot be killed safely)."""
     if ev := _STOPS.get(session):
         ev.set()
     return render.status("Stopping after the update in progress…")
