@@ -53,10 +53,12 @@ def served_process(
 
 
 @contextmanager
-def coach_server(home: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def coach_server(
+    home: Path, extra_env: dict[str, str] | None = None, timeout: float = 60.0
+) -> Iterator[str]:
     """Serve the page from a real `coach serve` process; yield its base URL."""
     port = free_port()
     env = {**os.environ, "COACH_HOME": str(home), "COACH_PORT": str(port), **(extra_env or {})}
     cmd = [sys.executable, "-m", "coach.cli", "serve", "--host", "127.0.0.1"]
-    with served_process(cmd, f"http://127.0.0.1:{port}", "/", env) as url:
+    with served_process(cmd, f"http://127.0.0.1:{port}", "/", env, timeout=timeout) as url:
         yield url

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -459,22 +460,55 @@ def test_batch_shows_a_chart_the_failed_rows_and_a_sentence_for_a_bad_file(
     _no_error_pill(page)
 
 
-def test_batch_stop_ends_a_long_run(page: Any, tmp_path: Path) -> None:
-    """Problem: a 5 MB file (2,940 updates, about half an hour) had no way to stop it."""
+class _Gate:
+    """A fake model that answers the first update at once and holds every other one until the
+    test opens the gate: the run cannot finish, nor reach its next row, before Stop is seen."""
+
+    def __init__(self) -> None:
+        self.open = threading.Event()
+
+    def __call__(self, body: dict[str, Any]) -> str:
+        if "ward 0 team" not in json.dumps(body):
+            self.open.wait(timeout=120)
+        return echo_rewrite(body)
+
+
+def test_batch_stop_ends_a_long_run(browser: Any, indexed_home: Path, tmp_path: Path) -> None:
+    """Problem: a 5 MB file (2,940 updates, about half an hour) had no way to stop it.
+
+    The first version raced the run: 400 fast offline rows could finish before the click was
+    seen (and a late "Stopping..." could overwrite "Stopped after"), so it failed once in a
+    whole-file run. Here the model holds the second row until Stop is shown, so the order is
+    fixed: row 1 done, Stop pressed and acknowledged, gate opened, row 2 done, run ends."""
+    home = tmp_path / "home"
+    shutil.copytree(indexed_home, home)
+    gate = _Gate()
     src = tmp_path / "long.csv"
-    lines = ["team,update"] + [
-        f"t{i},Held {i} standups with the ward {i} team and closed {i + 3} tickets."
-        for i in range(3000)
-    ]
-    src.write_text("\n".join(lines) + "\n")
-    page.get_by_role("tab", name="Batch").click()
-    page.locator("#batch-file input[type=file]").set_input_files(str(src))
-    page.click("#batch-btn")
-    page.wait_for_function(
-        "() => document.body.innerText.includes(' of 3000 updates rewritten')", timeout=60_000
-    )
-    page.click("#batch-stop")
-    page.wait_for_selector("#batch-status >> text=Stopped after", timeout=60_000)
-    done = int(page.inner_text("#batch-status").split("Stopped after ")[1].split(" ")[0])
-    assert done < 3000
-    assert page.locator("#batch-out a").count() == 0
+    rows = [f"t{i},Held {i} standups with the ward {i} team and closed {i + 3} tickets." for i in range(50)]  # fmt: skip
+    src.write_text("\n".join(["team,update", *rows]) + "\n")
+    with (
+        FakeOpenAI(default=gate) as fake,
+        coach_server(home, {"COACH_ENGINE": "llm", **fake.env()}, timeout=180) as url,
+    ):
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        try:
+            page.goto(url + "/", wait_until="load")
+            page.get_by_role("tab", name="Batch").click()
+            page.locator("#batch-file input[type=file]").set_input_files(str(src))
+            page.click("#batch-btn")
+            page.wait_for_function(
+                "() => document.body.innerText.includes('1 of 50 updates rewritten')",
+                timeout=90_000,
+            )
+            page.click("#batch-stop")
+            page.wait_for_selector("#batch-stop-note >> text=Stop pressed", timeout=30_000)
+            gate.open.set()  # the held row finishes; the run sees Stop before the next row
+            page.wait_for_selector("#batch-status >> text=Stopped after", timeout=60_000)
+            status = page.inner_text("#batch-status")
+            done = int(status.split("Stopped after ")[1].split(" ")[0])
+            assert done == 2 and "of 50 updates" in status, status  # the row in flight, no more
+            assert page.locator("#batch-out a").count() == 0  # no file was written
+        finally:
+            gate.open.set()
+            context.close()

@@ -240,6 +240,7 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                     b_go = gr.Button("Run batch", variant="primary", scale=3, elem_id="batch-btn")
                     b_stop = gr.Button("Stop", variant="stop", scale=1, elem_id="batch-stop")
                 b_status = gr.HTML(elem_id="batch-status")
+                b_note = gr.HTML(elem_id="batch-stop-note")  # Stop's answer: tabs.stop_batch
                 b_out = gr.File(
                     label="Rewritten file, report and chart",
                     file_count="multiple",
@@ -259,7 +260,8 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                 outs = [b_status, b_out, b_sum]
                 private(b_go.click, do_batch_page, b_in, outs, concurrency_id="coach",
                         show_progress_on=[b_sum])  # fmt: skip
-                private(b_stop.click, do_stop, [], [b_status], queue=False, show_progress="hidden")
+                private(b_go.click, lambda: "", [], [b_note], queue=False, show_progress="hidden")
+                private(b_stop.click, do_stop, [], [b_note], queue=False, show_progress="hidden")
                 # The named endpoint as it was, (file, summary) and an exception for bad input,
                 # on a trigger of its own: the page's listener answers with a sentence and a chart.
                 api_out, api_sum = gr.File(visible=False), gr.Markdown(visible=False)

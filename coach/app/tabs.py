@@ -55,6 +55,7 @@ NOTHING_INDEXED = (
 SKIP = handlers.SKIP
 Report = Callable[[float, str], Any]  # (fraction done, what is happening) -> the progress bar
 _STOPS: dict[str, threading.Event] = {}  # per browser session: the Stop button's flag
+_RUNNING: set[str] = set()  # the sessions with a batch run in progress
 
 
 class Stopped(InputError):
@@ -68,6 +69,7 @@ def batch_page(
     Stop (`stop_batch`) raises at the next finished update; the run ends with that sentence."""
     stop = _STOPS.setdefault(session, threading.Event())
     stop.clear()
+    _RUNNING.add(session)
 
     def tick(done: int, total: int) -> None:
         if stop.is_set():
@@ -82,15 +84,23 @@ def batch_page(
             report(0.0, "Reading the file and loading the models…")
 
     aud, ln, coll, column = (list(form) + [None] * 4)[:4]
-    return batchview.page_batch(coach, path, aud, ln, coll, column=column, progress=tick)
+    try:
+        return batchview.page_batch(coach, path, aud, ln, coll, column=column, progress=tick)
+    finally:
+        _RUNNING.discard(session)
 
 
 def stop_batch(session: str) -> str:
     """Set this session's Stop flag: the run ends with `Stopped` at its next progress tick,
-    after a finished update, never inside one (a thread cannot be killed safely)."""
-    if ev := _STOPS.get(session):
-        ev.set()
-    return render.status("Stopping after the update in progress…")
+    after a finished update, never inside one (a thread cannot be killed safely). The answer
+    goes to its own panel beside the run's status: the run's "Stopped after N" may reach the
+    browser before this reply does (a separate request), and a late "Stopping..." written over
+    it read as a run that never stopped. This sentence stays true whichever arrives last."""
+    ev = _STOPS.get(session)
+    if ev is None or session not in _RUNNING:
+        return render.status("Nothing is running: Stop ends a batch run in progress.")
+    ev.set()
+    return render.status("Stop pressed: the run ends after the update in progress.")
 
 
 def strategy_start(coach: Coach) -> tuple[str, list[list[Any]]]:
