@@ -184,9 +184,12 @@ def compose(
         order.extend(idx)
 
     def folded(label: str, idx: list[int]) -> None:
-        """Foldable units joined into one line; the others follow it as whole sentences."""
+        """Foldable units joined into one line; the others follow it as whole sentences.
+        Many units stay a list, in the author's order: one fold of 20 read as a wall."""
         if not idx:
             return
+        if len(idx) >= int(template()["fold_list_min"]):
+            return listed(label, idx)
         fold_idx = [i for i in idx if _foldable(items[i])]
         if len(fold_idx) < 2:
             fold_idx = []
