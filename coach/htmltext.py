@@ -32,9 +32,15 @@ def decode_entities(s: str) -> str:
 
 
 # Elements whose content is no prose a reader reads: pictures, players, frames, scripts, styles.
-_MEDIA = "picture|video|audio|svg|iframe|object|canvas|script|style|noscript|map"
-_MEDIA_BLOCK = re.compile(rf"<({_MEDIA})\b[^>]{{0,2000}}>.{{0,20000}}?</\1\s*>", re.I | re.S)
-_MEDIA_TAG = re.compile(rf"<(?:img|source|track|embed|area|{_MEDIA})\b[^>]{{0,2000}}/?>", re.I)
+MEDIA_TAGS = "picture|video|audio|svg|iframe|object|canvas|script|style|noscript|map"
+# Block elements: each stands on lines of its own for the reader, and coach.segment cuts units
+# at them (one list for both, so the fact check and the units never disagree on a layout).
+BLOCK_TAGS = (
+    "p|div|li|ul|ol|dl|dt|dd|h[1-6]|tr|table|thead|tbody|blockquote|pre|section|article|header|"
+    "footer|figure|figcaption"
+)
+_MEDIA_BLOCK = re.compile(rf"<({MEDIA_TAGS})\b[^>]{{0,2000}}>.{{0,20000}}?</\1\s*>", re.I | re.S)
+_MEDIA_TAG = re.compile(rf"<(?:img|source|track|embed|area|{MEDIA_TAGS})\b[^>]{{0,2000}}/?>", re.I)
 
 
 def drop_media(s: str) -> str:
@@ -69,11 +75,7 @@ def code_spans(s: str) -> str:
 _ANCHOR = re.compile(
     r"<a\s[^<>]*?\bhref\s*=\s*([\"']?)(https?://[^\"'\s<>]+)\1[^<>]*>(.*?)</a\s*>", re.I | re.S
 )
-_BLOCK = re.compile(
-    r"<br\s*/?>|</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|tr|table|thead|tbody|blockquote|pre|"
-    r"section|article|header|footer|figure|figcaption|hr)\b[^<>]*>",
-    re.I,
-)
+_BLOCK = re.compile(rf"<br\s*/?>|</?(?:{BLOCK_TAGS}|hr)\b[^<>]*>", re.I)
 # Between two table cells: the readers put a separator there (a cell ends a word).
 CELL = re.compile(r"</t[dh]\s*>\s*(?=<t[dh]\b)", re.I)
 TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
@@ -124,7 +126,9 @@ def _visible(s: str) -> str:
 
 
 __all__ = [
+    "BLOCK_TAGS",
     "CELL",
+    "MEDIA_TAGS",
     "TAG",
     "code_spans",
     "decode_entities",

@@ -13,6 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from coach.htmltext import BLOCK_TAGS, MEDIA_TAGS
 from coach.markup import (
     MAIL_SUBJECT,
     drop_images,
@@ -36,7 +37,7 @@ _SETEXT = re.compile(r"^ {0,3}(?:={2,}|-{3,})[ \t]*$")
 # An HTML block element opens or closes a paragraph: a CMS writes one per line, no blank lines,
 # or all of them on one line ("<p>a.</p><p>b.</p><ul><li>c</li></ul>"): `_pieces` cuts a line
 # there, so either layout is read as the same paragraphs and bullets.
-_BLOCKS = "p|div|h[1-6]|ul|ol|li|table|tr|blockquote|pre|section|figure|article|dl|dt|dd"
+_BLOCKS = BLOCK_TAGS  # coach.htmltext: the reader's block elements are the units' breaks
 _BLOCK_OPEN = re.compile(rf"^<(?:{_BLOCKS})\b", re.I)
 _BLOCK_CLOSE = re.compile(rf"</(?:{_BLOCKS})>$", re.I)
 _BREAK = re.compile(rf"<(/?)({_BLOCKS}|br|hr)\b[^<>]{{0,2000}}>", re.I)
@@ -44,9 +45,7 @@ _CLOSERS = re.compile(rf"(?:\s*</(?:{_BLOCKS})\s*>)+$", re.I)
 _OPENERS = re.compile(rf"^\s*(?:<(?:{_BLOCKS})\b[^<>]{{0,2000}}>\s*)+(?=\S)", re.I)
 _LI_OPEN = re.compile(r"^\s*<li\b[^<>]{0,2000}>\s*(\[[ xX]\][ \t]+)?", re.I)
 # Blocks whose content is no prose: code, pictures, players, scripts (to their closing tag).
-_OPAQUE = re.compile(
-    r"^\s*<(pre|picture|video|audio|svg|script|style|iframe|object|noscript)\b", re.I
-)
+_OPAQUE = re.compile(rf"^\s*<(pre|{MEDIA_TAGS})\b", re.I)
 _ABBREV = re.compile(rf"(?:\b(?:{_ABBREVIATIONS})\.|\b[A-Z]\.)[\"'’”)\]*_]*$")
 
 

@@ -167,3 +167,15 @@ def test_a_fact_only_in_a_link_target_is_kept_with_the_target() -> None:
     dropped = "Cosign v3 was recently released."  # without its link: lost, in either surface
     assert facts_kept(["v3.0.5"], dropped, md) == facts_kept(["v3.0.5"], dropped, to_html(md))
     assert facts_kept(["v3.0.5"], dropped, to_html(md)) == ["v3.0.5"]  # not kept by accident
+
+
+def test_every_block_the_reader_breaks_at_starts_a_unit_at_its_words() -> None:
+    # reader_view (the fact check) and segment had two block-tag lists: <figcaption> and
+    # <footer> broke lines for the fact check but not units, which kept the tags as their text
+    html = (
+        "<figure><img src='a.png'><figcaption>Visits doubled in May.</figcaption></figure>"
+        "<p>We shipped it.</p><footer>Thanks, Alex</footer>"
+    )
+    got = [s.text for s in parse(html)]
+    assert got == ["Visits doubled in May.", "We shipped it.", "Thanks, Alex"]
+    assert [ln.strip() for ln in reader_view(html).splitlines() if ln.strip()] == got
