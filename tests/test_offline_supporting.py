@@ -49,3 +49,59 @@ def test_a_few_items_still_fold_into_one_line() -> None:
     few = "\n".join(NODEJS.splitlines()[:5])  # the outcome and three items
     work = block(draft(few).text, "Supporting work:")
     assert "\n" not in work and re.search(r"; \w", work), work
+
+
+# ao-nodejs-2022-07 as written: bullet lead-ins ending on ":" with lists indented under them,
+# marked "1)", "*" and "-" (the list showed "- Triagged HackerOne reports:" then "- 1646638."
+# and "- 1625036." at its own level, as if they were items of work of their own)
+NODEJS_NESTED = """The Node.js released a new security version on July, 7th.
+
+* Triagged HackerOne reports:
+  1) 1646638
+  1) 1625036
+
+* HackerOne reports with a fix ready/land:
+  1) 1642017 (GHSA-8qr4-xgw6-wmr3)
+  2) 1632921 (To be defined)
+  3) 1638888 (GHSA-f772-66g8-q5h3)
+  3) 1623175 (CVE-2022-32222)
+
+* Backport Pull Requests were created to include the revert flag on the OpenSSL Security change (CVE-2022-32223)
+on the following active lines:
+  * [v16](https://github.com/nodejs/node/pull/43892)
+  * [v14](https://github.com/nodejs/node/pull/43782)
+
+- Monthly report was submitted.
+
+* There are three significant initiatives running in the Security WG:
+  - Security Model/Threat Model for Node.js
+  - Automatic check for dependencies' vulnerabilities in Node.js CI
+  - Permission Model
+
+* As part of the process, open issues were re-evaluated and some of them were closed as out-of-date/solved.
+  * To avoid out-of-date issues, a stale bot was added to the project: [#814](https://github.com/nodejs/security-wg/pull/814)
+"""
+
+
+def test_a_list_indented_under_a_bullet_lead_in_stays_under_it() -> None:
+    text = draft(NODEJS_NESTED).text
+    work = block(text, "Supporting work:")
+    lines = work.splitlines()[1:]
+    top = [line for line in lines if line.startswith("- ")]
+    for sub in ("1646638", "1642017", "1632921", "[v16]", "[v14]", "Permission Model"):
+        assert not any(line[2:].startswith(sub) for line in top), work  # not a sibling
+    for lead_in, subs in (
+        ("Triagged HackerOne reports:", ("1646638", "1625036")),
+        ("HackerOne reports with a fix ready/land:", ("1642017", "1623175")),
+        ("on the following active lines:", ("43892", "43782")),
+        ("running in the Security WG:", ("Threat Model", "Permission Model")),
+    ):
+        at = next(k for k, line in enumerate(lines) if lead_in in line)
+        said = lines[at].split(lead_in, 1)[1] + "\n".join(
+            line for line in lines[at + 1 :] if line.startswith("  - ")
+        )
+        assert all(s in said for s in subs), work
+    # a bullet under one that ends on a stop is no lead-in's member: it stays an item of its own
+    assert any(line.startswith("- To avoid out-of-date issues") for line in top), work
+    missing = {f.text for f in extract_facts(NODEJS_NESTED)} - {f.text for f in extract_facts(text)}
+    assert not missing

@@ -189,10 +189,15 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
         member_parts: list[tuple[str, ...]] = []
         group = list(chunk)
         j = i + 1
-        if text.endswith(":") and u.kind == "sentence":
+        # A sentence lead-in owns the bullets after it; a bullet lead-in ("* Triagged HackerOne
+        # reports:") owns the bullets indented under it, whatever their marker ("  1) 1646638",
+        # "  - ...", "  * ..."), and none of its siblings.
+        depth = -1 if u.kind == "sentence" else _indent(source, u.start)
+        if text.endswith(":") and u.kind in ("sentence", "bullet", "checkbox"):
             while (
                 j < len(chunks)
                 and chunks[j][0].kind in ("bullet", "checkbox")
+                and _indent(source, chunks[j][0].start) > depth
                 and not any(group[-1].end <= h < chunks[j][0].start for h in starts)
             ):
                 member = " ".join(stopped(source, chunks[j], refs))
@@ -251,6 +256,12 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
             )
         )
     return _greetings_with_known_facts(out)
+
+
+def _indent(source: str, pos: int) -> int:
+    """How far in the line holding `pos` starts (a tab is four columns): a bullet's depth."""
+    line = source[source.rfind("\n", 0, pos) + 1 : pos].expandtabs(4)
+    return len(line) - len(line.lstrip())
 
 
 _SUBJECT = ("we", "i", "our", "they")
