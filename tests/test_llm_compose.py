@@ -146,9 +146,10 @@ def test_content_the_model_left_out_is_kept_but_not_a_label() -> None:
 
 
 def test_a_fact_the_composer_cannot_place_is_listed_not_lost() -> None:
-    """The safety net: a figure the cleaner removes (inside an HTML comment, which the facts
-    check still reads) is listed as written after the composed text, never lost."""
-    text = "Closed 40 tickets.\n\nBurndown done <!-- 48 points left -->\n"
+    """The safety net: a figure the cleaner removes (a footnote marker, which the facts check
+    still reads) is listed as written after the composed text, never lost. (An HTML comment no
+    longer serves: the fact check reads HTML as its reader sees it, comments gone.)"""
+    text = "Closed 40 tickets.\n\nBurndown done [^48]\n"
     out = _compose(text, Extraction(outcomes=((0, ""),)))
     assert out.endswith("Also in the update: 48."), out
     assert check_facts(text, out).ok
