@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from coach.engines import lead
 from coach.engines.lead_form import as_lead, result_block_words
-from coach.engines.leaning import early_pointer
+from coach.engines.leaning import demonstrative_back, early_pointer
 from coach.engines.render import BARE_URL_END, bare, vocab
 from coach.engines.sections import Item, template
 
@@ -84,7 +84,6 @@ def lowered_pointer(text: str, lower_ok: set[str]) -> str:
     if m is None:
         return out
     first, second, third = m.group(1).lower(), m.group(2), m.group(3)
-    pointer = second in vocab("early_pointers_demonstrative") and third not in vocab("time_nouns")
-    if first in vocab("leans_on_previous") or pointer:
+    if first in vocab("leans_on_previous") or demonstrative_back([first, second, third], 1):
         return out[0].lower() + out[1:]
     return out

@@ -103,10 +103,9 @@ def early_pointer(text: str) -> bool:
     `weak_lead`)."""
     cased = _CASED.findall(plain(text))[: _pointer_words()]
     low = [w.lower() for w in cased]
-    demonstratives = words("early_pointers_demonstrative")
     personal = words("early_pointers_personal")
     for j, w in enumerate(low):
-        if w in demonstratives and not _dates(low, j):
+        if demonstrative_back(low, j):
             return True
         if w not in personal:
             continue
@@ -152,6 +151,12 @@ def points_back(opening: list[str]) -> bool:
     "That week ..."): a time, not a pointer to the sentence before."""
     pointers = words("leans_on_previous")
     return any(w in pointers and not _dates(opening, j) for j, w in enumerate(opening))
+
+
+def demonstrative_back(low: list[str], j: int) -> bool:
+    """The lower-cased word at j is a demonstrative that points back ("this helps"), not one
+    that dates ("this year"): the test `early_pointer` and lead_block.lowered_pointer share."""
+    return low[j] in words("early_pointers_demonstrative") and not _dates(low, j)
 
 
 def _dates(opening: list[str], j: int) -> bool:
