@@ -37,7 +37,7 @@ _NUMBER_WORDS = (
 
 # Order matters: earlier patterns claim their text so later ones do not count it again.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("cite", re.compile(r"\[p?\d{1,2}\]")),  # citation markers [1], [p2]: not facts
+    ("cite", re.compile(r"\[[ \t]?p?\d{1,3}[ \t]?\]")),  # citation and note markers [1], [p2], [ 3]
     # What a reader never reads (coach.reader_text: reference labels; heading outline numbers
     # are claimed before these patterns run, by section_numbers), claimed, dropped.
     ("unread", REF_LABEL),

@@ -23,6 +23,8 @@ from coach.htmltext import CELL, TAG, code_spans, decode_entities, drop_media, l
 PLACEHOLDER = re.compile(r"\[(email|phone|card) (\d+)\]")
 
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]^][^\]]*)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*[\"')])?\s*$", re.M)
+# A mail's numbered notes ("[ 3] https://..." at its end, "[3]" in its text): labels with no colon.
+_NOTE_DEF = re.compile(r"^\s{0,3}\[[ \t]*(\d{1,3})[ \t]*\][ \t]+<?(https?://\S+?)>?[ \t]*$", re.M)
 
 
 def link_definitions(text: str) -> dict[str, str]:
@@ -31,7 +33,8 @@ def link_definitions(text: str) -> dict[str, str]:
     >>> link_definitions("See [the list][p-high].\\n\\n[p-high]: https://x.org/issues")
     {'p-high': 'https://x.org/issues'}
     """
-    return {m.group(1).strip().lower(): m.group(2) for m in _REF_DEF.finditer(text)}
+    notes = {m.group(1): m.group(2) for m in _NOTE_DEF.finditer(text)}
+    return notes | {m.group(1).strip().lower(): m.group(2) for m in _REF_DEF.finditer(text)}
 
 
 def is_link_definition(line: str) -> bool:
@@ -40,7 +43,7 @@ def is_link_definition(line: str) -> bool:
     >>> is_link_definition("[jan-28-mtg]: https://github.com/rust-lang/compiler-team/issues/479")
     True
     """
-    return bool(_REF_DEF.fullmatch(line.strip()))
+    return bool(_REF_DEF.fullmatch(line.strip()) or _NOTE_DEF.fullmatch(line.rstrip()))
 
 
 # -- block syntax: lines that are not prose (segment, batch Markdown, chunking, garble) --------
@@ -192,12 +195,15 @@ def resolve_reference_links(s: str, refs: Mapping[str, str]) -> str:
         return f"[{m.group(1)}]({url})" if url else m.group(1)
 
     def shortcut(m: re.Match[str]) -> str:
+        note = re.fullmatch(r"[ \t]*\d{1,3}[ \t]*", m.group(1))  # "[3]": a note's number
+        if note and m.start() and m.string[m.start() - 1].isalnum():
+            return m.group(0)  # "items[0]": an index
         url = refs.get(m.group(1).strip().lower())
         if url:
-            return f"[{m.group(1)}]({url})"
+            return f"[{m.group(1).strip()}]({url})"
         if re.fullmatch(r"[ xX]", m.group(1)) or PLACEHOLDER.fullmatch(m.group(0)):
             return m.group(0)
-        return m.group(1)
+        return "" if note else m.group(1)  # a note whose text is not in the update goes
 
     return _SHORTCUT.sub(shortcut, _REF_LINK.sub(full, s))
 
@@ -289,7 +295,7 @@ _SPACING: tuple[tuple[re.Pattern[str], str], ...] = (
     (_SPACE, " "),
     (re.compile(r"\(\s*\)|\[\s*\]"), ""),
     (re.compile(r"([(\[])\s+"), r"\1"),
-    (re.compile(r"\s+([,;:.!?)])"), r"\1"),
+    (re.compile(r"\s+([,;:.!?)])(?![\w(]|(?<=[:;])[-)D(])"), r"\1"),  # not ".7z", not ":)"
     (_SPACE, " "),
 )
 
@@ -297,8 +303,8 @@ _SPACING: tuple[tuple[re.Pattern[str], str], ...] = (
 def collapse_space(s: str) -> str:
     """One space between words; none before closing punctuation; empty brackets go.
 
-    >>> collapse_space("Done  ( )\\n  today , finally")
-    'Done today, finally'
+    >>> collapse_space("Done  ( )\\n  today , finally"), collapse_space("a .7z file . :)")
+    ('Done today, finally', 'a .7z file. :)')
     """
     for pattern, replacement in _SPACING:
         s = pattern.sub(replacement, s)

@@ -1,0 +1,76 @@
+"""Shapes of real updates from organisations outside the dev set (the out-of-sample probe of
+2 December, docs/quality.md): each excerpt is a paraphrase that keeps the failure's shape, not
+the author's words (the probe's texts stay outside the repository)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from coach.evals.garble import find_garbles
+from coach.facts import extract_facts
+from coach.markup import clean_unit, is_link_definition, link_definitions
+
+# A project leader's monthly mail: numbered notes in the text, their addresses at the end.
+NOTES = """Monthly notes from the chair (June)
+
+ * Gave the yearly report [0] at the summer conference [1]. Videos are
+   already in the archive [2].
+
+ * Approved funding for two replacement servers [3] and for travel to the
+   autumn meetup [4].
+
+ [ 0] https://conf.example.org/talks/12-report/
+ [ 1] https://conf.example.org/
+"""
+
+
+def test_numbered_notes_are_link_definitions() -> None:
+    assert is_link_definition(" [ 0] https://conf.example.org/talks/12-report/")
+    assert is_link_definition("[12] https://conf.example.org/")
+    assert not is_link_definition("[3] servers were replaced")  # prose, no address
+    assert link_definitions(NOTES) == {
+        "0": "https://conf.example.org/talks/12-report/",
+        "1": "https://conf.example.org/",
+    }
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        # a defined note is a link on its number; one whose note is not in the text goes
+        (
+            "the yearly report [0] at the conference [1].",
+            "the yearly report [0](u0) at the conference [1](u1).",
+        ),
+        ("already in the archive [2].", "already in the archive."),
+        ("two replacement servers [ 3] and travel", "two replacement servers and travel"),
+        ("items[0] and ids[12]", "items[0] and ids[12]"),  # an index, not a note
+    ],
+)
+def test_note_markers(raw: str, clean: str) -> None:
+    assert clean_unit(raw, {"0": "u0", "1": "u1"}) == clean
+
+
+def test_note_numbers_are_no_facts_and_the_rewrite_invents_none(coach: object) -> None:
+    """Before: the cleaner kept a note's number ("at the summer conference 1."), the code fact
+    check counted 1-4 as invented, and the notes' address lines were read as prose."""
+    assert not [f for f in extract_facts(NOTES) if re.fullmatch(r"\d", f.text)]
+    r = coach.rewrite(NOTES, engine="offline", collection="probe-none")  # type: ignore[attr-defined]
+    assert r.facts.ok and not r.facts.added, r.text
+    assert not re.search(r"(?<![\[\w.])[0-4](?![\]\w.])", r.text), r.text
+    assert "https://conf.example.org/" in r.text  # a note's address is still carried
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Fixed: the file manager no longer crashes when the archiver writes a .7z archive.",
+        "That was my last report for now. :) Good luck to the candidates standing this year.",
+    ],
+)
+def test_a_mark_that_opens_a_word_keeps_its_space(source: str) -> None:
+    """Before: "a.7z archive" and "for now.:)" (the space before a stop was always dropped)."""
+    assert clean_unit(source) == source
+    assert not find_garbles(clean_unit(source), source)
