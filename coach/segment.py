@@ -69,11 +69,13 @@ def parse(text: str) -> list[Segment]:
     kind = "sentence"
     fenced = False
 
+    held = False  # a blank line after an unfinished paragraph: does the next line run on?
+
     def flush() -> None:
-        nonlocal item
+        nonlocal item, held
         if item is not None:
             out.extend(_split(text, item[0], item[1], kind))
-        item = None
+        item, held = None, False
 
     # The open item's shape, kept as it grows, so a long paragraph of wrapped lines is read in
     # linear time (slicing and counting the whole item at every line was quadratic).
@@ -107,8 +109,19 @@ def parse(text: str) -> list[Segment]:
             fenced = not fenced
             continue
         if fenced or not body.strip():
-            flush()
+            if fenced or item is None or kind != "sentence":
+                flush()
+            else:
+                held = True
             continue
+        if held and item is not None:
+            held = False
+            if _runs_on(text[last : item[1]], body) and not _BULLET.match(body):
+                item[1] = line_end  # one sentence a page cut with blank lines goes on
+                lines, last = lines + 1, line_start
+                balance += body.count("(") - body.count(")")
+                continue
+            flush()
         if in_li and (li := _LI_OPEN.match(body) or _BLOCK_OPEN.match(body.lstrip())):
             flush()  # an HTML list item, or a paragraph inside one: a bullet of its own
             kind = "checkbox" if li.re is _LI_OPEN and li.group(1) else "bullet"
@@ -239,6 +252,23 @@ def _title_line(previous: str, line: str) -> bool:
         and not re.search(r"[.!?:;,)\]]$", last)
         and bool(re.match(r"[A-Z0-9\[*\"“]", line.lstrip()))
     )
+
+
+# A line that ends on one of these has not ended its sentence ("... a litterpick in" / "Malvern").
+_OPEN_END = re.compile(r"\b(?:a|an|the|of|to|in|on|at|for|with|from|by|and|or|but|as|that)$", re.I)
+_TAGS_END = re.compile(r"(?:\s*<[^<>\n]{1,200}>)+\s*$")
+_TAGS_START = re.compile(r"^\s*(?:<[^<>\n]{1,200}>\s*)+")
+
+
+def _runs_on(tail: str, line: str) -> bool:
+    """A paragraph that stops mid-sentence ("We received 100% satisfaction for all the<br />")
+    and, after a blank line, a line that goes on in lower case ("activities and the trips ..."):
+    one sentence that a PDF's lines or a <br> per line cut, not two paragraphs."""
+    end = _TAGS_END.sub("", tail).rstrip()
+    start = _TAGS_START.sub("", line).lstrip("‘'\"“(")
+    if not end or not (end[-1].isalnum() or end[-1] == ","):
+        return False
+    return start[:1].islower() or bool(_OPEN_END.search(end))  # "Hi all," / "This week" ends
 
 
 def _has_words(line: str) -> bool:

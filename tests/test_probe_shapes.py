@@ -74,3 +74,59 @@ def test_a_mark_that_opens_a_word_keeps_its_space(source: str) -> None:
     """Before: "a.7z archive" and "for now.:)" (the space before a stop was always dropped)."""
     assert clean_unit(source) == source
     assert not find_garbles(clean_unit(source), source)
+
+
+# A quarterly report copied out of a PDF viewer: a <br /> and a blank line after every line.
+PDF_LINES = """<strong>Residents Panel Update</strong><br />
+
+April – June 2019<br />
+
+Over the spring the resident panel has been<br />
+
+busy gathering evidence for a national accreditation<br />
+
+which recognises community work.<br />
+
+We ran a number of events this quarter including<br />
+
+garden clean-ups in Leominster, Ledbury and<br />
+
+Bromyard; a litter pick in<br />
+
+Kington and a family cooking session. We had 95% satisfaction for all the<br />
+
+sessions and the visits gave us a chance<br />
+
+to talk about home safety.<br />
+
+Hi all,
+
+This week the panel met twice.
+"""
+
+
+def test_a_sentence_cut_by_blank_lines_is_one_unit() -> None:
+    """Before: every line was a paragraph: "We had 95% satisfaction for all the." and "a litter
+    pick in." reached the rewrite as sentences, a fragment the detector let pass because the
+    source's line ends there too."""
+    from coach.markup import plain
+    from coach.segment import segment
+
+    units = [plain(s.text) for s in segment(PDF_LINES)]
+    assert (
+        "Over the spring the resident panel has been busy gathering evidence for a national accreditation which recognises community work."
+        in units
+    )
+    assert any(
+        u.startswith("We ran a number of events")
+        and u.endswith("Kington and a family cooking session.")
+        for u in units
+    ), units
+    assert any(u.startswith("We had 95% satisfaction for all the sessions") for u in units), units
+    assert "Hi all," in units and "This week the panel met twice." in units  # a salutation ends
+
+
+def test_the_pdf_lines_rewrite_without_fragments(coach: object) -> None:
+    r = coach.rewrite(PDF_LINES, engine="offline", collection="probe-none")  # type: ignore[attr-defined]
+    assert r.facts.ok and not find_garbles(r.text, PDF_LINES), r.text
+    assert not re.search(r"\b(?:the|in|been|including|and)[.;]", r.text), r.text
