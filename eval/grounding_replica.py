@@ -36,6 +36,7 @@ from coach import Coach, multilingual
 from coach.evals import grounding as G
 from coach.evals import grounding_rows as R
 from coach.evals.gold import item_passages
+from coach.evals.grounding_units import FPR
 from coach.evals.real_gold import gold_rows
 from coach.injection_model import segments, unmasked
 from coach.retrieval import (
@@ -168,7 +169,7 @@ def rows(d: Dump, scorer: Scorer, k: int = 3) -> Rows:
     return out
 
 
-def figures(rs: Rows, fpr: float = G.FPR) -> dict[str, Any]:
+def figures(rs: Rows, fpr: float = FPR) -> dict[str, Any]:
     """Pooled figures at the in-sample fit, and LOGO folds (threshold fitted without the org)."""
     pos = [r for r in rs if r["own"] and r["has_gold"]]
     neg = [r for r in rs if not r["own"]]

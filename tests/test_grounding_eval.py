@@ -186,6 +186,36 @@ def test_evaluate_grounding_on_any_directory_of_the_schema(
     assert "leave-one-organisation-out" in format_report(result)
 
 
+def test_a_fold_refits_the_query_weight_without_the_held_out_strategy(
+    tmp_path: Path, models_dir: Path
+) -> None:
+    """The LOGO folds refit the score's query weight too: `reweigh` moves the run's scores to
+    another weight exactly as scoring at that weight does, and each fold's weight is the mean
+    slope of the collections other than the held-out organisation's."""
+    from coach.evals.grounding import run
+    from coach.evals.grounding_logo import logo, reweigh, slope, weight_of
+
+    data, sample, home = _tiny_dataset(tmp_path, models_dir)
+    shipped = run(data, sample, home)  # scored at grounding.json's weight
+    fitted = run(data, sample, home, calibrate=True)  # scored at the weight fitted on the set
+    assert shipped["scored at"] != fitted["scored at"] == fitted["query weight"]
+    moved = reweigh(shipped, fitted["scored at"])
+    for a, b in zip(moved["rows"], fitted["rows"], strict=True):
+        assert a["ranked"] == b["ranked"] and np.allclose(a["scores"], b["scores"], atol=2e-4)
+    for a, b in zip(moved["units"], fitted["units"], strict=True):
+        assert abs(a["score"] - b["score"]) < 2e-4
+        if b["update"] is not None:
+            assert np.allclose([s for _, s in a["update"]], [s for _, s in b["update"]], atol=2e-4)
+    parts = shipped["background"]
+    assert set(parts) == {"bakery", "harbour", "sample"}
+    for f in logo(shipped):
+        others = [slope(p) for org, p in parts.items() if org != f["held out"]]
+        assert f["query weight"] == weight_of(parts, f["held out"]) == round(np.mean(others), 4)
+    assert [f["query weight"] for f in logo(shipped, refit_weight=False)] == [
+        shipped["scored at"]
+    ] * 2
+
+
 def test_the_replica_scores_as_the_pipeline_does(tmp_path: Path, models_dir: Path) -> None:
     """eval/grounding_replica.py measures variants in numpy; its "shipped" variant must rank
     and score every (update, strategy) pair as coach.evals.grounding.run does, or its figures

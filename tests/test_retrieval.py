@@ -185,7 +185,7 @@ def test_the_query_weight_comes_from_the_calibration_data(rcoach: Coach) -> None
     import json
     from dataclasses import replace
 
-    from coach.evals.grounding import fit_query_weight
+    from coach.evals.grounding_logo import fit_query_weight
     from coach.retrieval import Retriever
 
     raw = json.loads((Path(coach.__file__).parent / "data" / "grounding.json").read_text())

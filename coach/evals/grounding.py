@@ -28,6 +28,13 @@ import numpy as np
 
 from coach.errors import CoachError
 from coach.evals.gold import item_passages
+from coach.evals.grounding_logo import (
+    BASELINE_FLOOR,
+    background_parts,
+    fit,
+    logo,
+    weight_of,
+)
 from coach.evals.grounding_rows import (
     SAMPLE,
     best,
@@ -37,7 +44,6 @@ from coach.evals.grounding_rows import (
     sample_corpus,
 )
 from coach.evals.grounding_units import (
-    FPR,
     best_accuracy,
     fit_units,
     maps,
@@ -47,22 +53,11 @@ from coach.evals.grounding_units import (
 from coach.evals.real import org_key
 from coach.evals.real_gold import gold_rows
 
-NO_FOLD = "n/a: without it no other organisation's updates are left to fit a threshold on"
-BASELINE_FLOOR = 0.34  # main's raw-cosine "unmapped" floor, for the dense-only baseline
-
 
 def _folders(cols: dict[str, str]) -> Any:
     """An organisation's name as its strategy folder spells it (case, unicode form), else as is."""
     by_key = {org_key(name): name for name in cols if name != SAMPLE}
     return lambda org: by_key.get(org_key(org), org) if org else org
-
-
-def fit_query_weight(retriever: Any, cols: dict[str, str]) -> float:
-    """The score's query weight: the mean over the collections of the background updates'
-    slope (`Retriever.background_slope`): fitted on background text only, no gold label."""
-    slopes = [retriever.background_slope(c) for c in cols.values()]
-    slopes = [s for s in slopes if np.isfinite(s)]
-    return round(float(np.mean(slopes)), 4) if slopes else 1.0
 
 
 def run(
@@ -94,7 +89,8 @@ def run(
             coach, data_dir, sample if sample is not None else sample_corpus(), documents_skipped
         )
         store, retriever = coach.store, coach.retriever
-        weight = fit_query_weight(retriever, cols)
+        parts = background_parts(retriever, cols)
+        weight = weight_of(parts)
         if calibrate:
             retriever.calibrated = replace(retriever.calibrated, query_weight=weight)
         passages = {org: store.all(c) for org, c in cols.items()}
@@ -126,6 +122,7 @@ def run(
             texts = [u["text"], *work]
             vectors = retriever.embedder.embed([*query, *work])
             queries[u["id"]] = query_vector(vectors[: len(query)])
+            closeness = float(retriever.closeness(queries[u["id"]][None, :])[0])
             u = {**u, "org": folder_of(u.get("org"))}
             g = gold_updates.get(u["id"])
             gold = set().union(*(gold_ids.get(i, set()) for i in g["gold_items"])) if g else set()
@@ -147,6 +144,7 @@ def run(
                         "ranked": [c.id for c in got.ranked],
                         "hybrid": [c.id for c in hyb[0]],
                         "scores": got.scores,
+                        "query closeness": closeness,
                         "cosine": [c.score for c in got.ranked],
                         "top": got.ranked[0].text[:90] if got.ranked else "",
                         "top_items": holds.get(got.ranked[0].id, 0) if got.ranked else 0,
@@ -166,17 +164,13 @@ def run(
         "rows": rows,
         "units": units,
         "query weight": weight,
+        "scored at": retriever.calibrated.query_weight,
+        "background": parts,
         "chunks": counts,
         "skipped": skipped,
         "documents skipped": documents_skipped,
         "rows set aside": set_aside,
     }
-
-
-def fit(rows: Sequence[dict[str, Any]], fpr: float = FPR) -> float:
-    """Precision first: the (1 - fpr) quantile of the unrelated pairs' best normalised score."""
-    neg = [best(r) for r in rows if not r["own"]]
-    return float(np.quantile(neg, 1 - fpr)) if neg else 0.0
 
 
 def summarise(raw: dict[str, Any], t: float, tu: float) -> dict[str, Any]:
@@ -227,49 +221,6 @@ def summarise(raw: dict[str, Any], t: float, tu: float) -> dict[str, Any]:
             [best(r) >= t for r in neg if r["collection"] == col]
         )
     return out
-
-
-def logo(raw: dict[str, Any], fpr: float = FPR) -> list[dict[str, Any]]:
-    """Leave one organisation out: thresholds fitted without it, scored on it."""
-    rows, units = raw["rows"], raw["units"]
-    folds = []
-    for org in sorted({r["org"] for r in rows if r["own"] and r["has_gold"]}):
-        train = [r for r in rows if r["org"] != org and r["collection"] != org]
-        test_pos = [r for r in rows if r["own"] and r["has_gold"] and r["org"] == org]
-        test_neg = [r for r in rows if not r["own"] and (r["org"] == org or r["collection"] == org)]
-        if not any(not r["own"] for r in train):  # nothing unrelated left to fit on
-            folds.append({"held out": org, "threshold": None, "n/a": NO_FOLD})
-            continue
-        t = fit(train, fpr)
-        tu = fit_units([u for u in units if u["org"] != org and u["collection"] != org])
-        folds.append(
-            {
-                "held out": org,
-                "threshold": round(t, 4),
-                "unit threshold": round(tu, 4),
-                "hit@1": mean(
-                    [r["ranked"][:1] != [] and r["ranked"][0] in r["gold"] for r in test_pos]
-                ),
-                "own cites gold": mean([cites_gold(r, t) for r in test_pos]),
-                "unrelated cite anything": mean([best(r) >= t for r in test_neg]),
-                "unit accuracy": unit_acc([u for u in units if u["org"] == org], tu, t),
-                "unit accuracy, dense baseline": unit_acc(
-                    [u for u in units if u["org"] == org],
-                    BASELINE_FLOOR,
-                    None,
-                    "cosine",
-                    "baseline_hit",
-                ),
-                "held-out units mapped, unrelated": mean(
-                    [
-                        maps(u, tu, t)
-                        for u in units
-                        if not u["own"] and org in (u["org"], u["collection"])
-                    ]
-                ),
-            }
-        )
-    return folds
 
 
 def failures(raw: dict[str, Any], t: float, n: int = 4) -> list[str]:
@@ -350,7 +301,8 @@ def format_report(result: dict[str, Any]) -> str:
     ]
     lines += [f"  {k}: {_shown(v)}" for k, v in result["summary"].items()]
     lines.append(
-        "  leave-one-organisation-out (threshold fitted without the held-out organisation):"
+        "  leave-one-organisation-out (query weight and thresholds fitted without the held-out"
+        " organisation):"
     )
     for f in result["logo"]:
         lines.append("    " + ", ".join(f"{k} {_shown(v)}" for k, v in f.items()))

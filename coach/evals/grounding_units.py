@@ -34,6 +34,8 @@ def unit_rows(
         return out
     texts = [g["unit"] for g in labelled]
     vectors = retriever.embedder.embed(texts)
+    closeness = retriever.closeness(vectors)  # what the score subtracts, x the query weight
+    around = {uid: float(retriever.closeness(q[None, :])[0]) for uid, q in queries.items()}
     groups: dict[str, list[int]] = {}
     for i, g in enumerate(labelled):
         groups.setdefault(str(g.get("update_id", "")), []).append(i)
@@ -64,6 +66,8 @@ def unit_rows(
                     "baseline_hit": bool(found) and found[0].id in gold,
                     "score": score,
                     "update": cited.get((str(g.get("update_id", "")), org)),
+                    "closeness": float(closeness[i]),
+                    "update closeness": around.get(str(g.get("update_id", "")), 0.0),
                     "cosine": found[0].score if found else 0.0,
                 }
             )
