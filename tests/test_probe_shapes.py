@@ -130,3 +130,31 @@ def test_the_pdf_lines_rewrite_without_fragments(coach: object) -> None:
     r = coach.rewrite(PDF_LINES, engine="offline", collection="probe-none")  # type: ignore[attr-defined]
     assert r.facts.ok and not find_garbles(r.text, PDF_LINES), r.text
     assert not re.search(r"\b(?:the|in|been|including|and)[.;]", r.text), r.text
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        # a public health app's note: the result is a count of the people it served
+        "Working on the exposure app has been a highlight. As of this week more than 3.1 million "
+        "people have installed it, and 1,900 people have used it to warn their close contacts.",
+        # a council's performance page: a count of homes against a target
+        "An additional 512 (net) new homes were completed in April to June 2021. That takes the "
+        "year so far to 1,020 against a target of 1,400.",
+    ],
+)
+def test_a_counted_result_is_not_asked_how_much(coach: object, update: str) -> None:
+    """Before: "How much did it change, and for whom? A number against a baseline is best."
+    after an update that says how much (only a percentage, money or the eye's measure signal
+    counted as saying it)."""
+    r = coach.rewrite(update, engine="offline", collection="probe-none")  # type: ignore[attr-defined]
+    assert not any(q.startswith("How much did it change") for q in r.questions), r.questions
+
+
+def test_a_version_is_no_count(coach: object) -> None:
+    r = coach.rewrite(  # type: ignore[attr-defined]
+        "The new viewer now opens large files without crashing (Viewer 5.24 ships it).",
+        engine="offline",
+        collection="probe-none",
+    )
+    assert any(q.startswith("How much did it change") for q in r.questions), r.questions

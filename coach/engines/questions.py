@@ -7,6 +7,8 @@ it. The wording is in prompts/offline.yaml.
 
 from __future__ import annotations
 
+import re
+
 from coach.engines.sections import Item, template
 from coach.facts import extract_facts
 from coach.markup import plain
@@ -23,12 +25,17 @@ def questions(items: list[Item], earned_link: bool, words: int, length: str) -> 
         out.append(q["outcome"])
     if work and not earned_link:
         out.append(q["goal"])
-    measured = any("measure" in u.signals for it in outcomes for u in it.units) or any(
-        # A bare number is often a version, a release or a count of meetings ("the 1.48
-        # release", "Airflow 3"): only a percentage or money says how much by itself.
-        f.kind in ("percent", "money")
-        for it in outcomes
-        for f in _facts(it)
+    measured = (
+        any("measure" in u.signals for it in outcomes for u in it.units)
+        or any(
+            # A bare number is often a version, a release or a count of meetings ("the 1.48
+            # release", "Airflow 3"): only a percentage or money says how much by itself, or a
+            # count of things the result is made of ("647 (net) new homes were completed").
+            f.kind in ("percent", "money")
+            for it in outcomes
+            for f in _facts(it)
+        )
+        or any(_counts(plain(it.text)) for it in outcomes)
     )
     if outcomes and not measured:
         out.append(q["measure"])  # asks how much, and for whom
@@ -77,6 +84,25 @@ def _says_plan(it: Item) -> bool:
 
 def _dated(it: Item) -> bool:
     return any(f.kind == "date" for f in _facts(it))
+
+
+# A number and, within two words, what it counts: "4.8 million people", "2,600 borrowers".
+_COUNT = re.compile(
+    r"(?:\b([A-Z][\w-]*|v|version|release)\s+)?(?<![\w.])(\d[\d,]*(?:\.\d+)?)"
+    r"(\s?(?:k|million|thousand|billion))?\s+(?:\(\w+\)\s+)?(?:[a-z-]+\s+){0,2}"
+    r"(?:[a-z]{2,}s|people|staff|children)\b"
+)
+
+
+def _counts(text: str) -> bool:
+    """A count of things ("647 (net) new homes were completed"), not a version ("Plasma 5.24
+    ships", "release 2 works") or a year ("in 2019 sessions")."""
+    for m in _COUNT.finditer(text):
+        name, number, scale = m.group(1), m.group(2), m.group(3)
+        if name or re.fullmatch(r"(?:19|20)\d\d", number) or ("." in number and not scale):
+            continue
+        return True
+    return False
 
 
 _WORK = {"tool", "activity", "ceremony", "artifact", "methodology"}  # a unit that reports work
