@@ -158,3 +158,37 @@ def test_a_version_is_no_count(coach: object) -> None:
         collection="probe-none",
     )
     assert any(q.startswith("How much did it change") for q in r.questions), r.questions
+
+
+# A council's performance page and a library's post: titles that are questions, answered below.
+ANSWERED = [
+    "Decent and affordable homes\n\nAre we meeting our targets?\n\nGreen – 6; Amber – 2; Red – 4\n\n"
+    "- The number of households helped to stay in their homes rose from 58 to 77.\n"
+    "- Households in temporary accommodation fell from 88 to 81.\n",
+    "How is the regional e-book service doing?\n\nWe started lending e-books in 2014. There are "
+    "now over 41,000 registered borrowers, who borrowed 38,000 items in May.\n",
+    "Sprint 6\nAre we ready for beta?\nVersion 3 of the prototype fixed the issues found in "
+    "research, and the team assessed it against the 14 service standard points.\n",
+]
+
+
+@pytest.mark.parametrize("update", ANSWERED)
+def test_a_question_the_update_answers_is_no_ask(coach: object, update: str) -> None:
+    """Before: "Risks and asks: Are we meeting our targets?" (every unit ending in "?" was an
+    ask, though the figures under it answer it)."""
+    r = coach.rewrite(update, engine="offline", collection="probe-none")  # type: ignore[attr-defined]
+    assert "asks:" not in r.text.lower(), r.text
+    assert r.facts.ok, r.text
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "Published the new bin collection form.\n\nCan anyone help us test it with residents?\n"
+        "We will share the results next week.\n",
+        "Moved the search to the new index.\n\nShould we retire the old one?\n",
+    ],
+)
+def test_a_question_to_the_reader_or_at_the_end_stays_an_ask(coach: object, update: str) -> None:
+    r = coach.rewrite(update, engine="offline", collection="probe-none")  # type: ignore[attr-defined]
+    assert re.search(r"asks?:[^\n]*\?", r.text, re.I), r.text

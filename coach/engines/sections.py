@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from coach.analysis import states_result
+from coach.engines.answered import answered
 from coach.engines.leaning import continues as _continues
 from coach.engines.leaning import leans_on_previous as leans_on_previous
 from coach.engines.leaning import no_antecedent as no_antecedent
@@ -164,6 +165,7 @@ def _is_chatter(text: str) -> bool:
 def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
     """The update's units as items in source order, each with its role and heading."""
     refs = link_definitions(source)
+    asked = answered(source, units)
     segs = [s for s in parse(source) if s.kind == "heading"]
     headings = [(s.start, _heading_text(s.text, refs)) for s in segs]
     versions = _versions(source, segs)
@@ -211,6 +213,13 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
         if not plain(text) and not members:
             continue
         roles = [role_of(x, clean_unit(x.text, refs), heading) for x in group]
+        if not _heading_is(heading, "ask_headings", edge=True):  # a question it answers: no ask
+            roles = [
+                ("activity" if extract_facts(x.text) else "chatter")
+                if r == "ask" and x.start in asked
+                else r
+                for r, x in zip(roles, group, strict=True)
+            ]
         role = roles[0]
         if "outcome" in roles and role in ("activity", "greeting", "chatter", "plan"):
             role = "outcome" if role != "plan" or roles.count("outcome") > len(roles) / 2 else role
