@@ -81,7 +81,11 @@ def question_faults(result: Any, outcome: str | None) -> dict[str, Any]:
         "n": len(qs),
         "over_3": len(qs) > 3,
         "repeated": sum(c - 1 for c in seen.values() if c > 1),
-        "asks_stated_outcome": [q for q in qs if outcome and _ASKS_OUTCOME.search(q)],
+        # what changed / how much / for whom, after an update that states its outcome (the goal
+        # question's "key result" is no such question)
+        "asks_stated_outcome": [
+            q for q in qs if outcome and _ASKS_OUTCOME.search(q) and "strategic goal" not in q
+        ],
     }
 
 

@@ -192,3 +192,18 @@ def test_a_question_the_update_answers_is_no_ask(coach: object, update: str) -> 
 def test_a_question_to_the_reader_or_at_the_end_stays_an_ask(coach: object, update: str) -> None:
     r = coach.rewrite(update, engine="offline", collection="probe-none")  # type: ignore[attr-defined]
     assert re.search(r"asks?:[^\n]*\?", r.text, re.I), r.text
+
+
+def test_a_question_in_a_fold_ends_its_sentence(coach: object) -> None:
+    """Before: "Also: How is the regional e-book service doing?; We started lending ..." in the
+    brief rewrite (a fold joins units with semicolons, and kept the question mark)."""
+    update = (
+        "How is the Westshire e-Book & e-Audio service doing?\n\nWe started lending e-books in "
+        "2014, slowly at first: 180 borrowers in the first month. There are now over 41,000 "
+        "registered borrowers. Loans grew by about 9,000 a year.\n"
+    )
+    for audience in ("executive", "team", "client"):
+        r = coach.rewrite(  # type: ignore[attr-defined]
+            update, engine="offline", collection="probe-none", audience=audience, length="brief"
+        )
+        assert "?;" not in r.text and not find_garbles(r.text, update), r.text

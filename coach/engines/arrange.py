@@ -64,7 +64,7 @@ def fold(items: list[Item], lower_ok: set[str], budget: int | None = None) -> st
         if lines[-1] and m and (m.group(1).lower() in lower_ok or _VERB_FORM.fullmatch(m.group(1))):
             p = p[0].lower() + p[1:]
         lines[-1].append(p)
-        size += n
+        size = budget if p.endswith("?") else size + n  # a question ends its line ("?;" never)
     return " ".join(sentence("; ".join(line)) for line in lines if line)
 
 
