@@ -108,6 +108,64 @@ def reader_view(text: str) -> str:
     return "".join([*out, _visible(text[pos:])])
 
 
+# Elements a screen reads as layout (coach.injection): block ones break the line, inline ones are
+# markup. Names outside this list ("<system>", "<update>") are left for the filter to read.
+_INLINE_TAGS = (
+    "a|abbr|b|big|caption|center|cite|code|col|colgroup|del|details|em|font|i|img|input|ins|kbd|"
+    "label|main|mark|nav|q|s|samp|small|source|span|strike|strong|sub|summary|sup|td|tfoot|th|"
+    "time|tt|u|var|wbr|aside|track|embed|area"
+)
+_LAYOUT_TAG = re.compile(
+    rf"</?(?:({BLOCK_TAGS}|br|hr)|{_INLINE_TAGS}|{MEDIA_TAGS})\b(?:\s[^<>]*)?/?>", re.I
+)
+# Attributes whose values are words (alt, title...) or addresses (href, src): kept in the
+# layout view, since a model that is sent the text reads them; class, style and id values are
+# names for the browser, blanked with the tag.
+_WORDS = r"alt|title|aria-[\w-]+|content|value|placeholder|label|summary|data-[\w-]+"
+_VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+))"""
+_KEPT = {
+    True: re.compile(rf"\b(?:{_WORDS}|href|src|cite|poster|action){_VALUE}", re.I),
+    False: re.compile(rf"\b(?:{_WORDS}){_VALUE}", re.I),
+}
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+
+
+def layout_view(text: str, addresses: bool = True) -> str:
+    """`text` at the same length with HTML tags read as layout: a block tag is a line break, the
+    rest of every tag spaces, but the values of word attributes (an alt text, a title) and,
+    with `addresses`, of address ones (href, src) are kept where they stand. Comments, entities
+    and names that are no HTML element ("<system>") are left as written. What the injection
+    screen reads (coach.injection): a sentence ends where its block does, as on the page, not
+    at the end of a one-line file.
+
+    >>> layout_view('<p>Done.</p><li><a href="https://x.org">#1</a></li><!-- <b>x</b> -->')
+    '\\n  Done.\\n   \\n            https://x.org  #1    \\n    <!-- <b>x</b> -->'
+    """
+    if "<" not in text:
+        return text
+    kept = _KEPT[addresses]
+
+    def as_layout(m: re.Match[str]) -> str:
+        return _layout(m, kept)
+
+    out, pos = [], 0
+    for m in _COMMENT.finditer(text):  # a comment is read whole, as written (coach.injection)
+        out += [_LAYOUT_TAG.sub(as_layout, text[pos : m.start()]), m.group(0)]
+        pos = m.end()
+    return "".join([*out, _LAYOUT_TAG.sub(as_layout, text[pos:])])
+
+
+def _layout(m: re.Match[str], kept: re.Pattern[str]) -> str:
+    tag = m.group(0)
+    keep = [" "] * len(tag)
+    for v in kept.finditer(tag):
+        i = next(g for g in (1, 2, 3) if v.group(g) is not None)
+        keep[v.start(i) : v.end(i)] = v.group(i)
+    if m.group(1):
+        keep[0] = "\n"
+    return "".join(keep)
+
+
 def links_as_markdown(s: str) -> str:
     """`<a href="url">text</a>` as the Markdown link `[text](url)`: the address is a fact, and
     both readers (this one and coach.markup.strip_html) keep it the same way.
@@ -133,6 +191,7 @@ __all__ = [
     "code_spans",
     "decode_entities",
     "drop_media",
+    "layout_view",
     "links_as_markdown",
     "reader_view",
 ]

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from coach import injection_lang, injection_links, injection_model, injection_norm
+from coach.htmltext import layout_view
 
 _AI = r"(?:AI|A\.I\.|assistant|model|language model|LLM|GPT|chat ?bot|bot|summari[sz]er|rewriter|copilot)"
 _ORDER = re.compile(
@@ -278,8 +279,11 @@ def spans(text: str, classify: bool = False, genre: bool = True) -> list[tuple[i
     The rules read several same-length views (coach.injection_norm): look-alike and full-width
     letters folded, accents dropped, sentences split over bullets joined; base64 or hex runs
     that decode to words are set aside whatever they say. With `classify`, every sentence is
-    also scored by the multilingual vector classifier (coach.injection_model).
+    also scored by the multilingual vector classifier (coach.injection_model). HTML is read
+    as layout (coach.htmltext.layout_view, same length): a sentence ends where its block
+    does, so a one-line CMS export is not one long sentence, and "<p>" opens no sentence.
     """
+    raw, text = text, layout_view(text)
     views = [injection_norm.latin(text)]
     if (p := injection_norm.plain(text)) != views[0]:
         views.append(p)
@@ -288,12 +292,14 @@ def spans(text: str, classify: bool = False, genre: bool = True) -> list[tuple[i
         flat = injection_norm.flattened(v)
         if flat != v:  # keep what only the joined lines reveal: a match that crosses a break
             found.extend((s, e) for s, e, ms, me in _rule_spans(flat) if "\n" in text[ms:me])
-    found.extend((s, e) for s, e, _ in injection_norm.encoded(text))
+    found.extend((s, e) for s, e, _ in injection_norm.encoded(raw))  # "&#87;..." as written
     found.extend(_joined_spans(text))
     if classify:  # the language-independent signal: each sentence's vector, classified
         # what the rules set aside (a comment, an "ADMIN:" order, an encoded run) is gone; the
         # classifier reads the rest, so a clean sentence beside it is judged on its own words
-        found.extend(injection_model.line_spans(_blank(text, found), genre))
+        # and an HTML address is no sentence: "<a href=URL>text</a>" is scored as its text
+        words = layout_view(raw, addresses=False) if text is not raw else text
+        found.extend(injection_model.line_spans(_blank(words, found), genre))
     found = [_trim(text, s, e) for s, e in found]
     # an order read across a link: what a set-aside passage points at goes with it
     found.extend(_trim(text, s, e) for s, e in injection_links.linked(text, views[-1], found))
