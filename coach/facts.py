@@ -263,7 +263,7 @@ def _names(text: str, masked: bytearray) -> list[tuple[int, Fact]]:
     while i < len(words):
         m = words[i]
         w = m.group(0)
-        if not _is_namey(w) or w.lower() in _NAME_STOP:
+        if not _is_namey(w) or _NAME_STOP & {w.lower(), re.split("['’]", w.lower())[0]}:  # I’ve
             i += 1
             continue
         initial = _starts_sentence(text, m.start())

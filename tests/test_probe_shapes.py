@@ -207,3 +207,25 @@ def test_a_question_in_a_fold_ends_its_sentence(coach: object) -> None:
             update, engine="offline", collection="probe-none", audience=audience, length="brief"
         )
         assert "?;" not in r.text and not find_garbles(r.text, update), r.text
+
+
+def test_a_fold_clause_that_stops_on_an_article_is_a_fragment() -> None:
+    """Before: the detector read only a sentence's end, so a fold's clause cut at a page's line
+    break ("... for all the; we have ...") passed as clean."""
+    text = "What changed: We had 95% satisfaction for all the; we have also been accredited."
+    assert [g.rule for g in find_garbles(text)] == ["dangling_end"]
+    assert not find_garbles("Also: Fixed the login page; asked residents what they wanted.")
+
+
+def test_a_title_with_no_stop_is_no_clause_of_a_fold(coach: object) -> None:
+    """Before: "Supporting work: What I’ve been up to; the focus of the week was ..." (a
+    weeknote's title over a numbered list, folded as a clause; "I’ve" was a name fact)."""
+    update = (
+        "Weeknote 12\n\nWhat I’ve been up to\n\n  1. The focus of the week was the quarterly "
+        "board meeting, a full day of sessions on the year's priorities.\n  2. Met the new "
+        "finance lead to plan the budget round.\n"
+    )
+    assert not extract_facts("What I’ve been up to")
+    for length in ("brief", "standard"):
+        r = coach.rewrite(update, engine="offline", collection="probe-none", length=length)  # type: ignore[attr-defined]
+        assert not find_garbles(r.text, update) and r.facts.ok, r.text

@@ -37,9 +37,12 @@ from coach.engines.render import (
 )
 from coach.engines.render import render_item as render_item
 from coach.engines.sections import Item, invitation, template
+from coach.facts import extract_facts
 from coach.types import Citation, UnitChange
 
 _TITLE_WORD = re.compile(r"([A-Z][a-z]+)\b")
+# A unit that stops, with no stop, on a preposition is a title over what follows it.
+_LABEL_END = re.compile(r"\b(?:to|on|about|for|with|of)$", re.I)
 
 
 def fold(items: list[Item], lower_ok: set[str], budget: int | None = None) -> str:
@@ -51,7 +54,13 @@ def fold(items: list[Item], lower_ok: set[str], budget: int | None = None) -> st
         parts = list(it.parts or (it.text,))
         if it.members:
             parts[-1] = join_lead(parts[-1], ", ".join(bare(m) for m in it.members))
-        pieces.extend(bare(p) for p in parts if bare(p))
+        # a title with no stop and no fact over what follows ("What I've been up to") is no
+        # clause of a fold: "What I've been up to; the focus of the week was ..." read as cut
+        pieces.extend(
+            bare(p)
+            for p in parts
+            if bare(p) and not (_LABEL_END.search(p.strip()) and not extract_facts(p))
+        )
     budget = int(template()["fold_words"]) if budget is None else budget
     lines: list[list[str]] = []
     size = budget

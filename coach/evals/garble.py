@@ -74,13 +74,14 @@ _DANGLE_WORDS = (
     "i we they he she the a an our my their your its and or but nor because although while "
     "than whose of to with from into onto including via"
 )
-_DANGLING = re.compile(rf"(?:^|\s)((?:{'|'.join(_DANGLE_WORDS.split())}))\s*[.!?]$", re.I)
+_DANGLING = re.compile(rf"(?:^|\s)((?:{'|'.join(_DANGLE_WORDS.split())}))\s*(?:[.!?]$|;(?=\s))", re.I)
 
 
 def dangling_end(s: str) -> str:
     """A sentence that stops on a subject, article, conjunction or preposition.
 
-    'Over the last three weeks I.' -> 'I.'; 'A vendor merge and.' -> 'and.'; 'for whom?' -> ''
+    'Over the last three weeks I.' -> 'I.'; 'A vendor merge and.' -> 'and.'; 'for whom?' -> '';
+    a clause of a fold too: 'We received 100% satisfaction for all the; we ...' -> 'the;'
     """
     body = re.sub(r"<[^<>]*>", "", s).strip().rstrip("\"')]*_")
     if len(body.split()) < 2 or body.endswith("..."):
