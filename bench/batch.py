@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.real import ModelClock, cycled, fresh_home, load, score_texts, units_of
 
@@ -47,24 +48,35 @@ def _cpu() -> float:
     )
 
 
-def _design_texts(texts: list[str], rewritten: str) -> list[str]:
-    """Every distinct text a batch of `texts` must embed in this design: units, the update and
-    its grounding windows, and the new sentences of the rewrites in `rewritten` (a batch CSV)."""
+def _design_texts(texts: list[str], rewritten: str) -> dict[str, list[str]]:
+    """Every distinct text a batch of `texts` must embed in this design, by purpose: the units,
+    grounding's query (the update's windows, or the update when it is one window), and the new
+    sentences of the rewrites in `rewritten` (a batch CSV); a text is counted under the first
+    purpose that needs it."""
     from coach.retrieval import query_texts
     from coach.settings import MAX_INPUT_CHARS
     from coach.text import clean_input
 
     units = units_of(texts)
-    items = [u for us in units for u in us]
+    windows: list[str] = []
     for t in texts:
-        data = clean_input(t, MAX_INPUT_CHARS).text
-        items += query_texts(data)
+        windows += query_texts(clean_input(t, MAX_INPUT_CHARS).text)
     with open(rewritten, newline="") as fh:
         rows = list(csv.DictReader(fh))
-    for us, r in zip(units, rows, strict=True):
-        if r.get("coach_rewrite"):
-            items += score_texts(us, r["coach_rewrite"])
-    return list(dict.fromkeys(items))
+    new = [x for us, r in zip(units, rows, strict=True) if r.get("coach_rewrite")
+           for x in score_texts(us, r["coach_rewrite"])]  # fmt: skip
+    seen: set[str] = set()
+    out: dict[str, list[str]] = {}
+    for purpose, items in (("units", [u for us in units for u in us]), ("windows", windows),
+                           ("new sentences", new)):  # fmt: skip
+        out[purpose] = [t for t in dict.fromkeys(items) if t not in seen]
+        seen.update(out[purpose])
+    return out
+
+
+def _pieces(embedder: Any, texts: list[str]) -> int:
+    """MiniLM's word pieces for `texts` (each cut at 256, as the model reads it)."""
+    return sum(len(e.ids) for e in embedder._tokenizer.encode_batch(texts)) if texts else 0
 
 
 def _child(mode: str, src: str, out: str, home: str) -> None:
@@ -76,15 +88,18 @@ def _child(mode: str, src: str, out: str, home: str) -> None:
         with open(src, newline="") as fh:
             texts = [row["update"] for row in csv.DictReader(fh)]
         if mode.startswith("design"):
-            distinct = _design_texts(texts, out)
+            groups = _design_texts(texts, out)
         else:
-            distinct = list(dict.fromkeys(u for us in units_of(texts) for u in us))
+            groups = {"units": list(dict.fromkeys(u for us in units_of(texts) for u in us))}
+        distinct = [t for g in groups.values() for t in g]
         emb = coach.retriever.embedder
         emb.embed_uncached(distinct[:4])  # the session's first run pays for allocations
         c, t = _cpu(), time.perf_counter()
         emb.embed_uncached(distinct)
         seconds, cpu = time.perf_counter() - t, _cpu() - c
-        models = {"texts": len(distinct)}
+        models = {"texts": len(distinct),
+                  **{f"pieces {k}": _pieces(emb, g) for k, g in groups.items()},
+                  **{f"texts {k}": len(g) for k, g in groups.items()}}  # fmt: skip
     else:
         from coach.batch import Options, run_batch
 
@@ -102,7 +117,8 @@ def _child(mode: str, src: str, out: str, home: str) -> None:
         seconds, cpu = time.perf_counter() - t, _cpu() - c  # workers are reaped by now
         if clock is not None:
             models = {"minilm": clock.minilm, "use": clock.use, "use_texts": clock.use_texts,
-                      "minilm_texts": clock.minilm_texts}  # fmt: skip
+                      "minilm_texts": clock.minilm_texts, "pieces_run": clock.pieces_run,
+                      "pieces_real": clock.pieces_real}  # fmt: skip
     print(json.dumps({"seconds": seconds, "rss_mb": _peak_rss_mb(), "cpu": cpu, **models}))
 
 
@@ -257,6 +273,36 @@ def _offline(rows: int = ROWS, distinct: int = DISTINCT) -> list[dict]:
                  unit="rows/s", reference="rows / floor time", reference_value=rows / floor,
                  higher_is_better=True)
         )  # fmt: skip
+    # What MiniLM reads in the batch, by purpose, in word pieces (its CPU follows them:
+    # docs/benchmarks.md, tenth round): the batch against every text the design embeds once
+    # says whether anything is embedded twice or for nothing
+    units = first["pieces units"]
+    pref = f"the units' word pieces (floor, {first['texts']} texts)"
+    for label, value in (
+        (
+            f"MiniLM word pieces run in the batch ({one['minilm_texts']:.0f} texts, batches padded)",
+            one["pieces_run"],
+        ),
+        ("MiniLM word pieces in the batch, unpadded", one["pieces_real"]),
+        (
+            f"every text the design embeds once ({design['texts']} texts): word pieces",
+            sum(v for k, v in design.items() if k.startswith("pieces ")),
+        ),
+        *(
+            (f"of which {k} ({design[f'texts {k}']:.0f} texts): word pieces", design[f"pieces {k}"])
+            for k in ("windows", "new sentences")
+        ),
+    ):
+        out.append(
+            dict(
+                metric=f"offline batch: {label}",
+                value=value,
+                unit="pieces",
+                reference=pref,
+                reference_value=units,
+                higher_is_better=False,
+            )
+        )
     start = _worker_startup()
     extra = runs["batch:2"]["cpu"] - runs["batch:1"]["cpu"]
     out.append(
