@@ -283,3 +283,27 @@ def test_the_replica_scores_as_the_pipeline_does(tmp_path: Path, models_dir: Pat
         r6.top_hits(rows(d, same["shipped"])), {1.0: r6.top_hits(rows(d, same["shipped"]))}
     )
     assert {org: change for org, (_, _, change, _) in picks.items()} == {"bakery": 0, "harbour": 0}
+
+
+def test_the_ninth_rounds_variants_score_as_the_folds_do(tmp_path: Path, models_dir: Path) -> None:
+    """eval/grounding_round9.py scores decision variants on the pipeline's rows; its shipped
+    decision gives the LOGO folds' own figures (query weight and threshold refit per fold), and
+    every variant runs on any directory of the schema."""
+    from coach.evals.grounding import run
+    from coach.evals.grounding_logo import logo
+    from eval.grounding_round9 import evaluate, folds, passages, shipped, split_unrelated, variants
+
+    data, sample, home = _tiny_dataset(tmp_path, models_dir)
+    raw = run(data, sample, home)
+    assert all(len(r["unit picks"]) == 1 for r in raw["rows"])  # each tiny update is one unit
+    by_fold = folds(raw)
+    got = evaluate(by_fold, shipped)
+    for f in logo(raw):
+        gold, n, unrelated = got[f["held out"]]
+        assert gold / n == f["own cites gold"] and unrelated == f["unrelated cite anything"]
+    found = passages(data, sample)
+    owner: dict[str, str | None] = {org: org for org in found}
+    owner["sample"] = None
+    for decide in variants(found, owner).values():
+        assert set(evaluate(by_fold, decide)) == {"bakery", "harbour"}
+    assert len(split_unrelated(by_fold, {"bakery", "harbour"})) == 2

@@ -148,6 +148,7 @@ def run(
                         "cosine": [c.score for c in got.ranked],
                         "top": got.ranked[0].text[:90] if got.ranked else "",
                         "top_items": holds.get(got.ranked[0].id, 0) if got.ranked else 0,
+                        "unit picks": [(a.passage, a.score) for a in got.alignment],
                     }
                 )
         cited = {
