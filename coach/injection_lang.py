@@ -74,7 +74,7 @@ def is_person_role(text: str, start: int) -> bool:
     if not writer.match(text, start):
         return False
     m = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    return bool(m) and m.group(1).lower() in roles
+    return m is not None and m.group(1).lower() in roles
 
 
 _ARTEFACT = (

@@ -79,10 +79,10 @@ def linked(text: str, folded: str, found: list[tuple[int, int]]) -> list[tuple[i
                     end = text.find("\n", d.start())
                     extra.append((d.start(), len(text) if end < 0 else end))
         for m in _PART.finditer(text, s, e):  # "(1 of 2)": the other parts of its series
-            k, n = m.group(1) or m.group(3), m.group(2) or m.group(4)
+            part, total = m.group(1) or m.group(3), m.group(2) or m.group(4)
             for o in _PART.finditer(text):
                 ok, on = o.group(1) or o.group(3), o.group(2) or o.group(4)
-                if on == n and ok != k and not s <= o.start() < e:
+                if on == total and ok != part and not s <= o.start() < e:
                     line = next((a, b) for a, b in lines if a <= o.start() <= b)
                     extra.append(line)
     for m in _IMAGE.finditer(text):  # an image's alt text that is set aside takes its title

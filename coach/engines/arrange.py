@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 from coach.engines import lead, lead_join
 from coach.engines.lead_block import VERB_FORM as _VERB_FORM
@@ -221,8 +222,9 @@ def compose(
             view[ranked[0]] = lean_block(items[ranked[0]], lower_ok)
         prose(labels["outcomes"], ranked, view)
     else:  # two or three results open the rewrite as one sentence, each whole
-        items, line, took = _joined(items, pieces, lower_ok)
-        gone = {i for i in took if items[i] is None}
+        joined, line, took = _joined(items, pieces, lower_ok)
+        gone = {i for i in took if joined[i] is None}
+        items = cast(list[Item], joined)  # a gone item (None) is never read again
         rest_idx = [i for i in ranked if i not in gone]
         activity = [i for i in activity if i not in gone]
         rest = rendered(items, rest_idx)

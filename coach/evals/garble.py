@@ -74,7 +74,9 @@ _DANGLE_WORDS = (
     "i we they he she the a an our my their your its and or but nor because although while "
     "than whose of to with from into onto including via"
 )
-_DANGLING = re.compile(rf"(?:^|\s)((?:{'|'.join(_DANGLE_WORDS.split())}))\s*(?:[.!?]$|;(?=\s))", re.I)
+_DANGLING = re.compile(
+    rf"(?:^|\s)((?:{'|'.join(_DANGLE_WORDS.split())}))\s*(?:[.!?]$|;(?=\s))", re.I
+)
 
 
 def dangling_end(s: str) -> str:

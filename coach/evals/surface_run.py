@@ -160,8 +160,8 @@ def measure(
         coach.store.close()
     base = out[ORIGINAL]["rows"]
     for res in out.values():
-        same = sum(a["lead_key"] == b["lead_key"] for a, b in zip(base, res["rows"], strict=True))
-        res["summary"]["same_lead"] = round(100 * same / len(base), 1) if base else None
+        leads = sum(a["lead_key"] == b["lead_key"] for a, b in zip(base, res["rows"], strict=True))
+        res["summary"]["same_lead"] = round(100 * leads / len(base), 1) if base else None
     return out
 
 
