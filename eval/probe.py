@@ -50,7 +50,7 @@ def _dataset(path: Path, tmp: Path) -> RealDataset:
     if path.is_dir():
         return load_real(path)
     if not path.is_file():
-        raise InputError(f"probe: {path} is not a file or a folder.")
+        raise InputError(f"{path} is not a file or a folder.")
     (tmp / "updates.jsonl").symlink_to(path.resolve())
     units = path.with_name("units.jsonl")
     if units.is_file():
@@ -241,11 +241,13 @@ def headline(rep: dict[str, Any]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path", nargs="?")
+    ap.add_argument("--data", help="the same as PATH")
     ap.add_argument("--dev", default=str(DEFAULT_DATA), help="the dev set (its strategy/)")
     ap.add_argument("--no-cli", action="store_true", help="skip `coach rewrite -` per update")
     ap.add_argument("--json", help="write the whole report here")
     args = ap.parse_args(argv)
-    if not args.path:
+    path = args.path or args.data
+    if not path:
         print(NO_DATA, file=sys.stderr)
         return 2
     dev = Path(args.dev)
@@ -253,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"probe: {dev} has no strategy/ folder to score grounding against.", file=sys.stderr)
         return 2
     try:
-        rep = run(Path(args.path), dev, cli=not args.no_cli)
+        rep = run(Path(path), dev, cli=not args.no_cli)
     except CoachError as e:  # a bad row, no updates: one sentence, as the CLI says it
         print(f"probe: {e}", file=sys.stderr)
         return 2
