@@ -27,7 +27,7 @@ import numpy as np
 
 from coach.embeddings import get_embedder
 from coach.engines import lead, lead_join
-from coach.engines.arrange import compose, weak_lead
+from coach.engines.arrange import compose, weak_lead, weak_opening
 from coach.engines.lead_form import as_lead
 from coach.engines.sections import headings_with_facts
 from coach.evals.real import RealDataset, assign_folds, load_real
@@ -114,7 +114,7 @@ class Judge:
         activity = [k for k, it in enumerate(items) if it.role == "activity"]
         st = setting.join
         with lead.capped(setting.cap):
-            k = lead.choose(items, outcomes, activity, weak_lead, rk)
+            k = lead.choose(items, outcomes, activity, weak_opening, rk)
             if k is None:
                 return (None, (), setting.cap)
             items[k] = as_lead(items[k])

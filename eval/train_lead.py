@@ -29,7 +29,7 @@ import numpy as np
 from coach.analysis import analyze
 from coach.embeddings import get_embedder
 from coach.engines import lead
-from coach.engines.arrange import compose, weak_lead
+from coach.engines.arrange import compose, weak_opening
 from coach.engines.sections import Item, headings_with_facts, items
 from coach.evals.real import RealDataset, assign_folds, load_real
 from coach.evals.rewrites import content_sentences, leads_with
@@ -120,7 +120,7 @@ def groups(rows: list[dict[str, Any]], min_p: float) -> list[dict[str, Any]]:
             out.append({**r, "cands": [], "X": np.zeros((0, len(lead.FEATURES)))})
             continue
         with lead.capped(None):  # the eighth round's weak test: the cap acts when choosing
-            weak = np.array([weak_lead(found[k]) for k in cands])
+            weak = np.array([weak_opening(found[k]) for k in cands])
         allowed = ~weak if (~weak).any() else np.array([k in outcomes for k in cands])
         out.append(
             {

@@ -26,7 +26,7 @@ from coach.engines import lead, lead_join
 from coach.engines.lead_block import VERB_FORM as _VERB_FORM
 from coach.engines.lead_block import lean_block, leans_as_lead, lowered
 from coach.engines.lead_form import as_lead as as_lead
-from coach.engines.leaning import refers_back
+from coach.engines.leaning import additive_opening, refers_back
 from coach.engines.render import (
     BARE_URL_END,
     bare,
@@ -287,7 +287,7 @@ def lead_first(
     exists. `pick` forces the lead (the training replay). The chosen item is replaced in
     `items` by its lead form (`as_lead`), which the caller renders."""
     if pick is None:
-        pick = lead.choose(items, idx, activity, weak_lead)
+        pick = lead.choose(items, idx, activity, weak_opening)
     if pick is None:
         return idx
     items[pick] = as_lead(items[pick])  # the lead's own order: its result first
@@ -358,6 +358,18 @@ def weak_lead(it: Item) -> bool:
     if first and first.group(0).lower() in vocab("leans_on_previous"):
         return True
     return leans_as_lead(it)
+
+
+def weak_opening(it: Item) -> bool:
+    """A weak lead (`weak_lead`), or an opening that adds to what came before and states no
+    result of its own ("The community is also growing rapidly ...": leaning.additive_opening,
+    and no `result` signal in its first unit; "We've also managed to get the webapp running"
+    states one): it may follow a result and join the opening sentence after one (lead_join
+    reads `weak_lead`), but it does not open the rewrite while a sound candidate exists."""
+    if weak_lead(it):
+        return True
+    first = it.units[0].signals if it.units else ()
+    return additive_opening(it.text) and "result" not in first
 
 
 def _earned(citations: tuple[Citation, ...]) -> Citation | None:

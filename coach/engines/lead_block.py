@@ -12,9 +12,10 @@ from dataclasses import replace
 
 from coach.engines import lead
 from coach.engines.lead_form import as_lead, result_block_words
-from coach.engines.leaning import demonstrative_back, early_pointer
+from coach.engines.leaning import demonstrative_back, early_pointer, leans_on_previous
 from coach.engines.render import BARE_URL_END, bare, vocab
 from coach.engines.sections import Item, template
+from coach.types import Unit
 
 VERB_FORM = re.compile(r"[A-Z][a-z]{2,}(?:ed|ing)")  # "Created", "Reviewing": verbs, not names
 
@@ -58,13 +59,13 @@ def lean_block(it: Item, lower_ok: set[str]) -> Item:
     work faster."): that block, at most lead.block_cap() words, reads as ONE sentence, its
     sentences joined with semicolons (only the stops between them change, as in `fold`), so
     the reader meets the result in the opening sentence, with what it points at."""
-    cap, n = lead.block_cap(), result_block_words(it)
+    cap, n = lead.block_cap(), result_block_words(it) or completed_block_words(it)
     if cap is None or not 0 < n <= cap:
         return it
     parts = list(it.parts)
     k = next(j for j in range(1, len(parts) + 1) if sum(len(p.split()) for p in parts[:j]) == n)
     block = parts[:k]
-    if any(";" in p or BARE_URL_END.search(bare(p)) for p in block) or any(
+    if any(";" in p or _bare_url_end(bare(p)) for p in block) or any(
         _BLOCK_END.search(p) for p in block[:-1]
     ):
         return it
@@ -73,6 +74,36 @@ def lean_block(it: Item, lower_ok: set[str]) -> Item:
     parts[:k] = [joined]
     # one part now stands for k units: the item is only rendered from here on
     return replace(it, parts=tuple(parts), text=" ".join(parts))
+
+
+_LINK_END = re.compile(r"\]\(<?https?://[^\s)]*>?\)$")
+
+
+def _bare_url_end(text: str) -> bool:
+    """The text ends on an address a semicolon after it would run into: a bare one, not a
+    Markdown link's target, which its ")" closes ("... releasing [version 0.23.0](https://...)")."""
+    return BARE_URL_END.search(text) is not None and _LINK_END.search(text) is None
+
+
+def completed_block_words(it: Item) -> int:
+    """The words of the lead's first two sentences when the first states a result and the
+    second points back at it and states one too ("We accomplished a major milestone by
+    releasing version 0.23.0. It makes AWS's Libcrypto the default for Rustls ..."): what the
+    result does is in the pointer, which cannot open alone, so the block reads as one sentence
+    (`lean_block`, at most lead.block_cap() words). 0 otherwise."""
+    lead_units = it.units[: len(it.units) - sum(len(us) for us in it.member_units)]
+    parts = it.parts
+    if it.headed or len(parts) < 2 or len(lead_units) != len(parts):
+        return 0
+    if not all(_result(u) for u in lead_units[:2]) or not leans_on_previous(parts[1]):
+        return 0
+    if parts[1].rstrip().endswith(":"):
+        return 0  # "This enables several use cases:" leads in its list: its own sentence
+    return sum(len(p.split()) for p in parts[:2])
+
+
+def _result(u: Unit) -> bool:
+    return u.label in ("outcome", "mixed") or "result" in u.signals
 
 
 def lowered_pointer(text: str, lower_ok: set[str]) -> str:

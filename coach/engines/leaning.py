@@ -117,6 +117,16 @@ def early_pointer(text: str) -> bool:
     return False
 
 
+def additive_opening(text: str) -> bool:
+    """An additive word among the first `pointer_words` words (prompts/offline.yaml
+    `early_pointers_additive`): "The community is also growing rapidly ...", "Sponsorship
+    opportunities are also live ...". The sentence adds to one before it: when it states no
+    result of its own it may follow one, not open the rewrite while a sound one exists
+    (coach/engines/arrange.py `weak_opening`)."""
+    low = [w.lower() for w in _CASED.findall(plain(text))[: _pointer_words()]]
+    return any(w in words("early_pointers_additive") for w in low)
+
+
 @cache
 def _pointer_words() -> int:
     return int(template()["sections"]["pointer_words"])
