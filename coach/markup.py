@@ -196,8 +196,9 @@ def resolve_reference_links(s: str, refs: Mapping[str, str]) -> str:
 
     def shortcut(m: re.Match[str]) -> str:
         note = re.fullmatch(r"[ \t]*\d{1,3}[ \t]*", m.group(1))  # "[3]": a note's number
-        if note and m.start() and m.string[m.start() - 1].isalnum():
-            return m.group(0)  # "items[0]": an index
+        glued = m.string[m.end() : m.end() + 1].isalnum() or m.string[m.end() : m.end() + 1] == "-"
+        if glued or (note and m.start() and m.string[m.start() - 1].isalnum()):
+            return m.group(0)  # "items[0]", "[SIG]-governance.md": a name as written
         url = refs.get(m.group(1).strip().lower())
         if url:
             return f"[{m.group(1).strip()}]({url})"

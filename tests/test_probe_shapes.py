@@ -229,3 +229,16 @@ def test_a_title_with_no_stop_is_no_clause_of_a_fold(coach: object) -> None:
     for length in ("brief", "standard"):
         r = coach.rewrite(update, engine="offline", collection="probe-none", length=length)  # type: ignore[attr-defined]
         assert not find_garbles(r.text, update) and r.facts.ok, r.text
+
+
+def test_a_bracketed_label_glued_to_a_name_stays_as_written(coach: object) -> None:
+    """Before: "[SIG]-governance.md" (a template's placeholder in a file name) became the new
+    file name "SIG-governance.md", which the code check counted as invented."""
+    assert (
+        clean_unit("the tasks in [TEAM]-charter.md are done")
+        == "the tasks in [TEAM]-charter.md are done"
+    )
+    assert clean_unit("see [here] for more") == "see here for more"  # a shortcut link still goes
+    update = "- Are the tasks in [TEAM]-charter.md up to date?\n  - Yes, the charter is current.\n"
+    r = coach.rewrite(update, engine="offline", collection="probe-none")  # type: ignore[attr-defined]
+    assert r.facts.ok and not r.facts.added, r.text
