@@ -104,6 +104,15 @@ def test_rambling_is_cut_at_the_deadline(
         "required": ["n"],
         "properties": {"n": {"type": "array", "items": {"type": "integer"}, "minItems": 1500}},
     }
+    msgs = lc.messages("You count.", "Count from 1 to 5000.")
+    # On a loaded machine the first token can take longer than 3 s: then the deadline finds the
+    # model silent, not rambling. A short warm-up (the same prompt, 8 tokens) times the prompt
+    # and the first tokens, and the deadline leaves room for them; the answer needs thousands of
+    # tokens more, so it still cannot end in time.
+    start = time.monotonic()
+    with pytest.raises(ModelError):  # 8 tokens cannot close the 1,500 numbers
+        lc.ask(model, msgs, schema, timeout=120.0, max_tokens=8, retries=0)
+    warm = time.monotonic() - start
     pieces: list[str] = []
     with (
         caplog.at_level("WARNING", logger="coach"),
@@ -111,9 +120,9 @@ def test_rambling_is_cut_at_the_deadline(
     ):
         lc.ask(
             model,
-            lc.messages("You count.", "Count from 1 to 5000."),
+            msgs,
             schema,
-            timeout=3.0,
+            timeout=max(3.0, 2 * warm + 1.0),
             max_tokens=8000,
             retries=0,
             on_chunk=pieces.append,
