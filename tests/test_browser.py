@@ -480,7 +480,10 @@ def test_batch_stop_ends_a_long_run(browser: Any, indexed_home: Path, tmp_path: 
     The first version raced the run: 400 fast offline rows could finish before the click was
     seen (and a late "Stopping..." could overwrite "Stopped after"), so it failed once in a
     whole-file run. Here the model holds the second row until Stop is shown, so the order is
-    fixed: row 1 done, Stop pressed and acknowledged, gate opened, row 2 done, run ends."""
+    fixed: row 1 done, Stop pressed and acknowledged, gate opened, row 2 done, run ends. Until
+    2 December a stopped run wrote no file (now the 2 done rows are downloadable), and Stop on
+    a run waiting in the queue (the page runs two jobs at a time) said "Nothing is running"
+    and the run then started: a third tab's run, queued behind two held ones, never starts."""
     home = tmp_path / "home"
     shutil.copytree(indexed_home, home)
     gate = _Gate()
@@ -491,25 +494,53 @@ def test_batch_stop_ends_a_long_run(browser: Any, indexed_home: Path, tmp_path: 
         FakeOpenAI(default=gate) as fake,
         coach_server(home, {"COACH_ENGINE": "llm", **fake.env()}, timeout=120) as url,
     ):
-        context = browser.new_context(viewport={"width": 1366, "height": 900})
-        page = context.new_page()
+        contexts = [
+            browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+            for _ in range(3)
+        ]
+        page, other, queued = pages = [c.new_page() for c in contexts]
         try:
-            page.goto(url + "/", wait_until="load")
-            page.get_by_role("tab", name="Batch").click()
-            page.locator("#batch-file input[type=file]").set_input_files(str(src))
-            page.click("#batch-btn")
-            page.wait_for_function(
-                "() => document.body.innerText.includes('1 of 50 updates rewritten')",
-                timeout=90_000,
+            for p in pages:
+                p.goto(url + "/", wait_until="load")
+                p.get_by_role("tab", name="Batch").click()
+            page.click("#batch-stop")  # nothing queued, nothing running: it says so
+            page.wait_for_selector("#batch-stop-note >> text=Nothing is running", timeout=30_000)
+            for p in pages:
+                p.locator("#batch-file input[type=file]").set_input_files(str(src))
+            for p in (page, other):  # two runs, each held at its second row
+                p.click("#batch-btn")
+                p.wait_for_function(
+                    "() => document.body.innerText.includes('1 of 50 updates rewritten')",
+                    timeout=90_000,
+                )
+            queued.click("#batch-btn")  # waits for one of the two
+            queued.click("#batch-stop")
+            queued.wait_for_selector(
+                "#batch-stop-note >> text=waiting for its turn and will not start", timeout=30_000
             )
-            page.click("#batch-stop")
-            page.wait_for_selector("#batch-stop-note >> text=Stop pressed", timeout=30_000)
-            gate.open.set()  # the held row finishes; the run sees Stop before the next row
+            for p in (page, other):
+                p.click("#batch-stop")
+                p.wait_for_selector("#batch-stop-note >> text=Stop pressed", timeout=30_000)
+            gate.open.set()  # the held rows finish; each run sees Stop before its next row
             page.wait_for_selector("#batch-status >> text=Stopped after", timeout=60_000)
             status = page.inner_text("#batch-status")
             done = int(status.split("Stopped after ")[1].split(" ")[0])
             assert done == 2 and "of 50 updates" in status, status  # the row in flight, no more
-            assert page.locator("#batch-out a").count() == 0  # no file was written
+            assert "the other 48 are in it as they were" in status, status
+            with page.expect_download() as dl:  # the rows done are kept: the file is there
+                page.locator("#batch-out a").first.click()
+            import csv
+            import io
+
+            rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text())))
+            assert len(rows) == 50 and sum(bool(r["coach_rewrite"]) for r in rows) == 2
+            assert rows[0]["coach_rewrite"] and not rows[2]["coach_rewrite"]
+            queued.wait_for_selector(
+                "#batch-status >> text=Stopped before it started", timeout=60_000
+            )
+            assert queued.locator("#batch-out a").count() == 0  # nothing was rewritten
+            assert "Stop pressed" in queued.inner_text("#batch-stop-note")  # not blanked
         finally:
             gate.open.set()
-            context.close()
+            for c in contexts:
+                c.close()

@@ -25,6 +25,7 @@ OUTCOMES = (
     ("fallback", "fell back to the offline coach", "#f59e0b"),
     ("failed", "failed", "#dc2626"),
     ("skipped", "passed through (no text)", "#9ca3af"),
+    ("left", "not reached (stopped)", "#e5e7eb"),
 )
 SHOWN_FAILURES = 20
 
@@ -41,11 +42,13 @@ def page_batch(
     collection: str | None,
     column: str | None = None,
     progress: Callable[[int, int], Any] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[str, list[str] | None, str]:
     """(status sentence, files to download, results HTML) for one run of the Batch tab.
 
     Bad input is one sentence in the status and every earlier result cleared: a stale file
-    under a red "Error" reads as the answer for the new one."""
+    under a red "Error" reads as the answer for the new one. A stopped run keeps its file:
+    the updates done are rewritten in it, the others are as they were."""
     if not path:
         return render.status("Choose a file of updates first."), None, ""
     try:
@@ -57,12 +60,24 @@ def page_batch(
             collection,
             progress=progress,
             column=column,
+            stop=stop,
         )
     except CoachError as exc:
         return render.status(str(exc)), None, ""
     report = counts.get("report") or ""
     files = [out, *[p for p in (report, chart_path(report)) if p and Path(p).is_file()]]
-    return "", files, results(counts)
+    return stopped_note(counts), files, results(counts)
+
+
+def stopped_note(counts: dict[str, Any]) -> str:
+    """What a stopped run's file holds, in one sentence; "" for a run that finished."""
+    if not counts.get("stopped"):
+        return ""
+    total, left = int(counts["rows"]), int(counts["left"])
+    return render.notice(
+        f"Stopped after {total - left} of {total} updates. The file below has them rewritten; "
+        f"the other {left} are in it as they were, not rewritten."
+    )
 
 
 def chart_path(report: str) -> str:

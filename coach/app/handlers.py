@@ -230,9 +230,11 @@ def run_batch(
     collection: str | None = None,
     progress: Callable[[int, int], Any] | None = None,
     column: str | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Rewrite a whole file with coach.batch: same format and order back, a row that fails is
-    recorded and never stops the others. Returns (output path, summary counts)."""
+    recorded and never stops the others; `stop` (the page's Stop) ends it between rows, with
+    the rows done written. Returns (output path, summary counts)."""
     from coach.batch import run_batch as batch
 
     src = check_upload(path, BATCH_TYPES, "batch file")
@@ -248,6 +250,7 @@ def run_batch(
         options=form_options(coach, audience, length, collection, metrics=True),
         progress=(lambda d, t, _s: progress(d, t)) if progress else None,
         report_path=out.with_suffix(".report.md"),
+        stop=stop,
     )
     counts = {
         "collection": _choice(collection) or coach.settings.collection,
@@ -256,6 +259,8 @@ def run_batch(
         "fallback": summary.fallback,
         "failed": summary.failed,
         "skipped": summary.skipped,
+        "left": summary.left,  # not reached: the run was stopped
+        "stopped": summary.stopped,
         "seconds": round(summary.seconds, 2),
         "line": summary.line(),
         "failures": list(summary.failures),  # (row index, reason): the page lists them
@@ -267,8 +272,9 @@ def run_batch(
 def batch_summary(counts: dict[str, Any]) -> str:
     return (
         f"**{counts['rows']}** update(s): {counts['ok']} rewritten, {counts['fallback']} fell back "
-        f"to the offline coach, {counts['failed']} failed, {counts['skipped']} passed through; "
-        f"{counts['seconds']} s, strategy collection {counts.get('collection', '-')!r}."
+        f"to the offline coach, {counts['failed']} failed, {counts['skipped']} passed through"
+        + (f", {counts['left']} not reached (stopped)" if counts.get("stopped") else "")
+        + f"; {counts['seconds']} s, strategy collection {counts.get('collection', '-')!r}."
     )
 
 

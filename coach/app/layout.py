@@ -6,6 +6,7 @@ takes at launch (theme, css, head) so a test that launches in-process gets the s
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -43,8 +44,9 @@ def skip(value: Any) -> Any:
 
 
 def _session(request: Any) -> str:
-    """The browser session a Stop belongs to."""
-    return str(getattr(request, "session_hash", "") or "local")
+    """The browser session a Stop belongs to. A request with none (a client that keeps no
+    session) is a session of its own: one shared name let any such client stop another's run."""
+    return str(getattr(request, "session_hash", "") or f"request-{uuid.uuid4().hex}")
 
 
 def launch_options() -> dict[str, Any]:
@@ -257,10 +259,15 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                 def do_stop(request: gr.Request) -> str:
                     return tabs.stop_batch(_session(request))
 
+                def do_arm(request: gr.Request) -> str:
+                    return tabs.batch_armed(_session(request))
+
+                # "armed" is wired first: listed after the run, it was sent after the run ended
+                # (so Stop could not see a queued run, and it blanked Stop's answer)
+                private(b_go.click, do_arm, [], [b_note], queue=False, show_progress="hidden")
                 outs = [b_status, b_out, b_sum]
                 private(b_go.click, do_batch_page, b_in, outs, concurrency_id="coach",
                         show_progress_on=[b_sum])  # fmt: skip
-                private(b_go.click, lambda: "", [], [b_note], queue=False, show_progress="hidden")
                 private(b_stop.click, do_stop, [], [b_note], queue=False, show_progress="hidden")
                 # The named endpoint as it was, (file, summary) and an exception for bad input,
                 # on a trigger of its own: the page's listener answers with a sentence and a chart.

@@ -43,6 +43,11 @@ def status(message: str) -> str:
     return f'<p class="coach-status" role="alert">{_e(plain(message))}</p>'
 
 
+def notice(message: str) -> str:
+    """A sentence in the status line that is news, not a fault ("Stopped after 300 of 500")."""
+    return f'<p class="coach-status coach-notice" role="status">{_e(plain(message))}</p>'
+
+
 def charts(paths: list[str]) -> str:
     """Chart images inlined at their own size (data: URLs: nothing for the browser to fetch)."""
     import base64

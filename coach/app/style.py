@@ -17,6 +17,7 @@ mark.pt:focus { outline: 2px solid #4f46e5; }
 .coach-spans .ask { color: #4b5563; font-style: italic; }
 .coach-caption, .coach-empty, .coach-meta { color: #4b5563; font-size: 0.9em; }
 .coach-status { color: #991b1b; font-weight: 600; margin: 0; }
+.coach-notice { color: inherit; }
 #status:not(:has(.coach-status)), #style-note:not(:has(p)) { display: none !important; }
 .coach-findings li { color: #92400e; }
 .coach-cite { border: 1px solid #e5e7eb; border-radius: 6px; padding: 0.4em 0.7em; margin: 0.4em 0; }

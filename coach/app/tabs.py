@@ -7,13 +7,12 @@ so Remove could not be clicked after a failed upload). Layout turns SKIP into "l
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from coach.app import batchview, handlers, render
+from coach.app import batchview, handlers, render, stops
 from coach.core import Coach
-from coach.errors import CoachError, InputError
+from coach.errors import CoachError
 
 EXAMPLES = [
     [
@@ -54,53 +53,50 @@ NOTHING_INDEXED = (
 )
 SKIP = handlers.SKIP
 Report = Callable[[float, str], Any]  # (fraction done, what is happening) -> the progress bar
-_STOPS: dict[str, threading.Event] = {}  # per browser session: the Stop button's flag
-_RUNNING: set[str] = set()  # the sessions with a batch run in progress
-
-
-class Stopped(InputError):
-    """The person pressed Stop: the run ends at the next finished update."""
+STOPS = stops.Stops()  # the Stop button's flags, per browser session
 
 
 def batch_page(
     coach: Coach, session: str, path: str | None, *form: str | None, report: Report
 ) -> tuple[str, list[str] | None, str]:
     """Run the Batch tab (form: audience, length, collection, column): (status, files, results).
-    Stop (`stop_batch`) raises at the next finished update; the run ends with that sentence."""
-    stop = _STOPS.setdefault(session, threading.Event())
-    stop.clear()
-    _RUNNING.add(session)
+    Stop (`stop_batch`) is read before each update; a stopped run still writes its file, with
+    the updates done rewritten and the rest as they were (batchview.page_batch says which)."""
+    stop = STOPS.start(session)
+    if stop is None:
+        return render.status("Stopped before it started: nothing was rewritten."), None, ""
 
     def tick(done: int, total: int) -> None:
-        if stop.is_set():
-            raise Stopped(
-                f"Stopped after {done} of {total} updates; no file was written. For "
-                "thousands of updates, `coach batch FILE -o OUT` in a terminal picks up "
-                "where it stopped with --resume."
-            )
-        if total:
+        if stop():
+            report(done / max(total, 1), f"Stopping after {done} of {total} updates…")
+        elif total:
             report(done / total, f"{done} of {total} updates rewritten")
         else:
             report(0.0, "Reading the file and loading the models…")
 
     aud, ln, coll, column = (list(form) + [None] * 4)[:4]
     try:
-        return batchview.page_batch(coach, path, aud, ln, coll, column=column, progress=tick)
+        return batchview.page_batch(
+            coach, path, aud, ln, coll, column=column, progress=tick, stop=stop
+        )
     finally:
-        _RUNNING.discard(session)
+        STOPS.end(session)
+
+
+def batch_armed(session: str) -> str:
+    """Run batch was clicked (outside the queue): Stop can now reach the run while it waits.
+    Clears Stop's panel of an earlier run's answer."""
+    STOPS.armed(session)
+    return ""
 
 
 def stop_batch(session: str) -> str:
-    """Set this session's Stop flag: the run ends with `Stopped` at its next progress tick,
-    after a finished update, never inside one (a thread cannot be killed safely). The answer
+    """Set this session's Stop flag: the run ends before its next update, never inside one (a
+    thread cannot be killed safely); a run still waiting in the queue never starts. The answer
     goes to its own panel beside the run's status: the run's "Stopped after N" may reach the
     browser before this reply does (a separate request), and a late "Stopping..." written over
     it read as a run that never stopped. This sentence stays true whichever arrives last."""
-    ev = _STOPS.get(session)
-    if ev is None or session not in _RUNNING:
-        return render.status("Nothing is running: Stop ends a batch run in progress.")
-    ev.set()
-    return render.status("Stop pressed: the run ends after the update in progress.")
+    return render.status(STOPS.stop(session))
 
 
 def strategy_start(coach: Coach) -> tuple[str, list[list[Any]]]:

@@ -76,6 +76,12 @@ def write_report(journal: Any, path: str | Path, summary: Any) -> Path:
         f"Unmapped work: {agg['unmapped_units']} unit(s) serve no strategic pillar.",
         "Content preserved (mean): " + ("n/a" if cp is None else f"{cp:.2f}") + ".",
     ]
+    if summary.stopped:  # the page's Stop: say what the file holds
+        lines.insert(
+            1,
+            f"Stopped: {summary.left} row(s) not reached are in the output as they were, "
+            "not rewritten.",
+        )
     with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8") as fh:
         if is_html:
             b64 = base64.b64encode(png).decode()

@@ -26,18 +26,23 @@ from coach.errors import CoachError, ConfigError, InputError, ModelAuthError
 from coach.options import RewriteOptions
 
 Progress = Callable[[int, int, str], None]  # (rows done, rows in total, last row's status)
+Stop = Callable[[], bool]  # True once the person asked the run to end (the page's Stop)
+# What block_payloads answers for a row it did not start because Stop was pressed: never journaled.
+NOT_STARTED: tuple[dict[str, Any], bool] = ({"status": "stopped"}, False)
 _FATAL = (ModelAuthError, ConfigError)
 
 
 @dataclass
 class Summary:
-    """What the batch did; `ok + fallback + failed + skipped == total`."""
+    """What the batch did; `ok + fallback + failed + skipped + left == total`."""
 
     total: int = 0
     ok: int = 0
     fallback: int = 0
     failed: int = 0
     skipped: int = 0  # structure only (a heading with no text), passed through
+    left: int = 0  # rows a stopped run never reached: in the output as they were, not rewritten
+    stopped: bool = False
     resumed: int = 0  # rows taken from the journal without a model call
     reused: int = 0  # rows answered from an identical earlier row
     calls: int = 0  # rows actually rewritten in this run
@@ -49,9 +54,10 @@ class Summary:
     notes: list[str] = field(default_factory=list)  # what the reader decided (encoding, sheets)
 
     def line(self) -> str:
+        left = f", {self.left} not reached (stopped)" if self.stopped else ""
         return (
             f"{self.total} row(s): {self.ok} succeeded, {self.fallback} fell back to the offline "
-            f"coach, {self.failed} failed, {self.skipped} passed through "
+            f"coach, {self.failed} failed, {self.skipped} passed through{left} "
             f"({self.resumed} from the journal, {self.calls} rewritten) in {self.seconds:.1f} s."
         )
 
@@ -83,12 +89,15 @@ def _rewrite(coach: Any, text: str, opts: Options) -> Any:
 
 
 def block_payloads(
-    coach: Any, texts: list[str], opts: Options
+    coach: Any, texts: list[str], opts: Options, stop: Stop | None = None
 ) -> list[tuple[dict[str, Any], bool]]:
     """A block of offline rows: their units embedded in one call, then each row rewritten and
-    scored (its rewrite's new sentences are the only new texts it embeds)."""
+    scored (its rewrite's new sentences are the only new texts it embeds). Once `stop` says
+    so, the rows not started yet are NOT_STARTED: Stop is seen between rows, not blocks."""
+    if stop and stop():
+        return [NOT_STARTED] * len(texts)
     prefetch(coach, texts, opts.collection)
-    return [row_payload(coach, t, opts) for t in texts]
+    return [NOT_STARTED if stop and stop() else row_payload(coach, t, opts) for t in texts]
 
 
 def failed(reason: str) -> dict[str, Any]:
@@ -182,11 +191,15 @@ def run_batch(
     journal_path: str | Path | None = None,
     progress: Progress | None = None,
     report_path: str | Path | None = None,
+    stop: Stop | None = None,
 ) -> Summary:
     """Rewrite a whole file into `output_path` (same format, same order); see the module doc.
 
     An engine without a model runs its rows in blocks (coach.batch.blocks), in `workers`
-    processes; a model engine runs `concurrency` rows at a time in threads, paced."""
+    processes; a model engine runs `concurrency` rows at a time in threads, paced. Once
+    `stop()` is true the run takes no new row (in one process it is asked before each row; with
+    helper processes or model rows in flight, those finish first) and writes the output with
+    the rows done: the rest are as they were, not rewritten (`Summary.left`)."""
     started = time.perf_counter()
     opts = options or Options()
     out = Path(output_path)
@@ -246,12 +259,19 @@ def run_batch(
     def work(text: str) -> tuple[dict[str, Any], bool]:
         return row_payload(coach, text, opts)
 
+    rows_read_stop = False  # whether each row reads `stop` itself (blocks in this process)
     if limiter is None and concurrency <= 1:
-        results = run_blocks(coach, partial(block_payloads, opts=opts), blocks(jobs()), workers)
+        # a helper process cannot read this process's flag: with helpers, Stop waits for a block
+        rows_read_stop = stop is not None and workers <= 1
+        work_block = partial(block_payloads, opts=opts, stop=stop if rows_read_stop else None)
+        results = run_blocks(coach, work_block, blocks(jobs()), workers)
     else:
         results = execute(work, jobs(), concurrency, limiter)
     try:
         for (rec, key), (payload, final) in results:
+            if payload is NOT_STARTED[0]:
+                s.stopped = True
+                break
             journal.record(rec.index, key, payload, final=final)
             s.calls += 1
             tick(payload["status"])
@@ -259,10 +279,14 @@ def run_batch(
                 journal.record(twin.index, key, payload, final=final)
                 s.reused += 1
                 tick(payload["status"])
+            if stop and not rows_read_stop and stop():  # rows in flight elsewhere: take no more
+                s.stopped = done < total
+                break
+        s.left = total - done if s.stopped else 0
         fmt.write(out, ((r, None if r.skip else journal.get(r.index)) for r in fmt.records()))
         counts = journal.counts()
         s.ok, s.fallback, s.failed = counts["ok"], counts["fallback"], counts["failed"]
-        s.skipped = total - s.ok - s.fallback - s.failed
+        s.skipped = total - s.ok - s.fallback - s.failed - s.left
         s.failures = [
             (i, p.get("error", "")) for i, p in journal.payloads() if p["status"] == "failed"
         ]
