@@ -128,10 +128,16 @@ def test_truncated_answer_falls_back_with_the_reason(
 def test_a_rambling_answer_is_stopped_at_the_deadline(
     indexed_home: Path, fake_llm: FakeOpenAI
 ) -> None:
-    """Each chunk arrives quickly (no read timeout fires), but the whole answer is too slow."""
+    """Each chunk arrives quickly (no read timeout fires), but the whole answer is too slow.
+
+    The deadline is wall time from the start of the rewrite, so it also covers building the
+    client and the request: a 2 s budget failed twice at load 8 ("silent", not "still
+    answering": the deadline had passed before the first word came). The budget is now 8 s
+    and the answer about a minute long (300+ chunks, 0.2 s apart): a slow start cannot eat
+    the budget, and without the deadline the whole answer would be read (streams_finished 1)."""
     fake_llm.stream_delay = 0.2
-    fake_llm.script(lambda body: echo_extract(body) + " and so on" * 50)
-    result = make(indexed_home, fake_llm, timeout=2.0).rewrite(unique())
+    fake_llm.script(lambda body: echo_extract(body) + " and so on" * 100)
+    result = make(indexed_home, fake_llm, timeout=8.0).rewrite(unique())
     assert result.engine == "offline-fallback"
     assert any("still answering" in f and "COACH_TIMEOUT" in f for f in result.findings)
     assert fake_llm.streams_finished == 0  # the client stopped reading mid-answer
