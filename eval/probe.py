@@ -160,7 +160,9 @@ def run(path: Path, dev: Path, cli: bool = True) -> dict[str, Any]:
         ds = _dataset(path, tmp / "data")
         coach = Coach(home=tmp / "home", cache=False)
         offline = engines.build(engines.FALLBACK, coach.settings)
-        rows, questions, page_fail = [], {}, []
+        rows: list[dict[str, Any]] = []
+        questions: dict[str, dict[str, Any]] = {}
+        page_fail: list[str] = []
         for upd in ds.updates:
             try:
                 result = coach.rewrite(upd.text, engine=engines.FALLBACK, collection="probe-none")
