@@ -15,6 +15,9 @@ from functools import cache
 
 from coach.analysis import states_result
 from coach.engines.answered import answered
+from coach.engines.headings import NUMBERING as _NUMBERING
+from coach.engines.headings import bare_titles, heading_shown, heading_text, versions
+from coach.engines.headings import headings_with_facts as headings_with_facts
 from coach.engines.leaning import continues as _continues
 from coach.engines.leaning import leans_on_previous as leans_on_previous
 from coach.engines.leaning import no_antecedent as no_antecedent
@@ -26,8 +29,7 @@ from coach.engines.vocab import template_text as template_text
 from coach.engines.vocab import words as _words
 from coach.facts import extract_facts
 from coach.markup import clean_unit, link_definitions, plain
-from coach.reader_text import section_numbers
-from coach.segment import Segment, parse
+from coach.segment import parse
 from coach.types import Unit
 
 ROLES = ("outcome", "activity", "plan", "risk", "ask", "greeting", "thanks", "chatter")
@@ -167,9 +169,12 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
     refs = link_definitions(source)
     asked = answered(source, units)
     segs = [s for s in parse(source) if s.kind == "heading"]
-    headings = [(s.start, _heading_text(s.text, refs)) for s in segs]
-    versions = _versions(source, segs)
-    shown = {s.start: _heading_shown(s.text, refs, s.start in versions) for s in segs}
+    dotted = versions(source, segs)
+    shown = {s.start: heading_shown(s.text, refs, s.start in dotted) for s in segs}
+    titles = bare_titles(source, units)  # "December 2020" over its paragraph: a heading too
+    shown.update({at: title for at, (title, _) in titles.items()})
+    headings = sorted([(s.start, heading_text(s.text, refs)) for s in segs] + [(at, t) for at, (t, _) in titles.items()])  # fmt: skip
+    units = tuple(u for u in units if u.start not in titles)
     starts = [h for h, _ in headings]
     led: set[int] = set()  # headings already leading an item in
     chunks: list[list[Unit]] = []
@@ -242,6 +247,9 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
             end = next((st for st in starts if st > at), len(source))
             said = " ".join(x.text for c in chunks for x in c if at < x.start < end)
             lead_in = shown[at] if heading_lead_in(heading, said) else ""
+            if at in titles:  # a bare title leads work in, with a fact said nowhere else; over
+                # a result it is context (offline._unplaced), so the lead stays the result's own
+                lead_in = shown[at] if role != "outcome" and (titles[at][1] or lead_in) else ""
             if lead_in:
                 parts = (f"{lead_in}: {parts[0]}", *parts[1:])
                 text = f"{lead_in}: {text}"
@@ -274,10 +282,6 @@ def _indent(source: str, pos: int) -> int:
 
 
 _SUBJECT = ("we", "i", "our", "they")
-_NUMBERING = re.compile(
-    r"^\d{1,3}(?:\.\d{1,3})*[.)]\s+|^\d{1,3}(?:\.\d{1,3})+\s+"
-)  # "1.2) ", "1.3 "
-_DOTTED = re.compile(r"^#{1,6}[ \t]+\d{1,3}(?:\.\d{1,3})+[ \t]")  # "### 4.2 Release"
 _SET_ASIDE = ("chatter", "greeting", "thanks")
 _TITLE_RUN = re.compile(r"[\w.+’'-]*[A-Z0-9][\w.+’'-]*(?: [\w.+’'-]*[A-Z0-9][\w.+’'-]*)*")
 _CONTENT = re.compile(r"[a-z][a-z’'-]{3,}")
@@ -353,45 +357,3 @@ def _routine(u: Unit) -> bool:
     """'Attended the weekly sync', 'Lots of meetings this week': routine with nothing in it."""
     cats = {s.category for s in u.spans}
     return bool(cats & _ROUTINE) and cats <= _ROUTINE | {"activity"} and not u.signals
-
-
-def _heading_text(raw: str, refs: dict[str, str]) -> str:
-    return re.sub(r"[:\s]+$", "", plain(clean_unit(raw, refs)))
-
-
-def _heading_shown(raw: str, refs: dict[str, str], version: bool = False) -> str:
-    """A heading as the reader sees it in the rewrite: markup cleaned, links kept with their
-    targets ("(tracked in [#117](https://...))"), list numbering and end punctuation off; a
-    `version` ("### 4.2 Release", no outline around it) is its title, not numbering."""
-    text = clean_unit(raw, refs).strip()
-    return (text if version else _NUMBERING.sub("", text)).strip(" *_#:.;,")
-
-
-def _versions(source: str, segs: list[Segment]) -> set[int]:
-    """Starts of "#" headings opening on a dotted number that coach.reader_text does not read
-    as outline numbering (a lone "4.2" is a version: its facts stay in the heading)."""
-    outline = {source.count("\n", 0, s) for s, _ in section_numbers(source)}
-    return {
-        s.start
-        for s in segs
-        if _DOTTED.match(s.text) and source.count("\n", 0, s.start) not in outline
-    }
-
-
-def headings_with_facts(source: str, kept_text: str) -> list[str]:
-    """Headings that carry a fact the kept units do not ("## Update October 2025")."""
-    refs = link_definitions(source)
-    # What the reader sees: a number inside a link target ("v1.0" in a URL) is not said.
-    visible = re.sub(r"https?://\S+", " ", re.sub(r"\]\([^)]*\)", "]", kept_text))
-    hay = " ".join(visible.lower().split())
-    out = []
-    for seg in parse(source):
-        if seg.kind != "heading":
-            continue
-        text = _heading_text(seg.text, refs)
-        text = re.sub(r"^\d{1,3}[.)]\s+", "", text)  # list numbering is layout, not a fact
-        facts = [f for f in extract_facts(text) if f.kind != "number" or len(f.text) > 1]
-        if facts and any(" ".join(f.text.lower().split()) not in hay for f in facts):
-            version = seg.start in _versions(source, [seg])
-            out.append(_heading_shown(seg.text, refs, version))  # links kept, as written
-    return out
