@@ -63,6 +63,17 @@ def coach(indexed_home: Path) -> Iterator[object]:
 
 
 @pytest.fixture
+def lead_cap() -> Iterator[None]:
+    """The lead's lean test on, with a 40-word block (a fold line), whatever ships
+    (coach.engines.lead.use_cap); off again after the test."""
+    from coach.engines import lead
+
+    lead.use_cap(40)
+    yield
+    lead.use_cap(None, active=False)
+
+
+@pytest.fixture
 def fake_llm() -> Iterator[object]:
     """A real OpenAI-compatible server on loopback (tests/fake_openai.py): `.base_url`,
     `.script(...)`, `.requests`, `.settings()` for Coach kwargs, `.env()` for subprocesses."""

@@ -6,8 +6,6 @@ fails on the ninth round's main."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 
@@ -45,13 +43,6 @@ to my mentor antarus, robbat2, and the rest of the infra team for helping out.
 We hit a few snags, but managed to ease them out in the end. Also, apologies for
 making a stupid mistake of committing my mysql password to git (:P).
 """
-
-
-@pytest.fixture
-def cap() -> Iterator[None]:
-    lead.use_cap(40)
-    yield
-    lead.use_cap(None, active=False)
 
 
 def draft(text: str) -> str:
@@ -96,7 +87,7 @@ def test_also_with_a_result_of_its_own_still_leads() -> None:
     assert draft(GENTOO).startswith("What changed: We've also managed to get the"), draft(GENTOO)
 
 
-def test_the_result_and_what_it_does_open_as_one_sentence(cap: None) -> None:
+def test_the_result_and_what_it_does_open_as_one_sentence(lead_cap: None) -> None:
     found = items(RUSTLS, analyze(RUSTLS).units)
     (milestone,) = [it for it in found if it.text.startswith("We accomplished")]
     assert 0 < completed_block_words(milestone) <= 40

@@ -6,7 +6,6 @@ where only a pointer as the FIRST word leaned."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from importlib import resources
 
 import pytest
@@ -52,14 +51,6 @@ NRW = """\
 """
 
 
-@pytest.fixture
-def cap() -> Iterator[None]:
-    """The lean test on, with a 40-word block (a fold line), whatever ships."""
-    lead.use_cap(40)
-    yield
-    lead.use_cap(None, active=False)
-
-
 def draft(text: str) -> str:
     return OfflineEngine().rewrite(Request(text, analyze(text), ())).text
 
@@ -91,7 +82,7 @@ def test_a_paragraph_keeps_the_sentence_a_result_points_back_at() -> None:
     assert it.role == "outcome"
 
 
-def test_the_result_leads_with_the_sentence_it_points_at(cap: None) -> None:
+def test_the_result_leads_with_the_sentence_it_points_at(lead_cap: None) -> None:
     text = draft(FEDORA)
     assert text.startswith("What changed: By planning, limiting, and focusing our work"), text
     # one sentence: the reader meets the result in the opening sentence, with what it points at
@@ -112,7 +103,7 @@ def test_the_shipped_cap_is_a_fold_line_chosen_held_out() -> None:
     assert data["lean_logo"]["plain"][0] >= data["lean_logo"]["plain_no_cap"][0]
 
 
-def test_a_lead_pointing_at_another_paragraph_is_weak(cap: None) -> None:
+def test_a_lead_pointing_at_another_paragraph_is_weak(lead_cap: None) -> None:
     found = items(CRATES, analyze(CRATES).units)
     (it,) = [it for it in found if it.text.startswith("We achieved this by")]
     assert leans_as_lead(it) and weak_lead(it)
@@ -123,7 +114,7 @@ def test_a_lead_pointing_at_another_paragraph_is_weak(cap: None) -> None:
 
 
 def test_a_result_leaning_on_a_long_block_gives_way_to_one_that_opens_on_its_result(
-    cap: None,
+    lead_cap: None,
 ) -> None:
     found = items(NRW, analyze(NRW).units)
     first, second = found[0], found[1]
