@@ -76,6 +76,9 @@ _ANCHOR = re.compile(
     r"<a\s[^<>]*?\bhref\s*=\s*([\"']?)(https?://[^\"'\s<>]+)\1[^<>]*>(.*?)</a\s*>", re.I | re.S
 )
 _BLOCK = re.compile(rf"<br\s*/?>|</?(?:{BLOCK_TAGS}|hr)\b[^<>]*>", re.I)
+# Where a block, a line break or a table cell ends: strip_html puts a space there (one
+# tag list with the reader view and the segmenter, BLOCK_TAGS).
+BLOCK_END = re.compile(rf"<br\s*/?>|</(?:{BLOCK_TAGS}|t[dh])\s*>", re.I)
 # Between two table cells: the readers put a separator there (a cell ends a word).
 CELL = re.compile(r"</t[dh]\s*>\s*(?=<t[dh]\b)", re.I)
 TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
@@ -168,7 +171,7 @@ def _layout(m: re.Match[str], kept: re.Pattern[str]) -> str:
 
 def links_as_markdown(s: str) -> str:
     """`<a href="url">text</a>` as the Markdown link `[text](url)`: the address is a fact, and
-    both readers (this one and coach.markup.strip_html) keep it the same way.
+    both readers (this one and strip_html, coach.markup's pass) keep it the same way.
 
     >>> links_as_markdown('<a class="x" href="https://x.org/106"><b>Const</b> traits</a>')
     '[Const traits](https://x.org/106)'
@@ -183,7 +186,33 @@ def _visible(s: str) -> str:
     return decode_entities(s)
 
 
+# An autolink ("<https://github.com/Homebrew/brew/pull/17049>") is a link the reader sees as
+# its address: the brackets are markup, the address is a fact and stays.
+AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>", re.I)
+
+
+def strip_html(s: str) -> str:
+    """Tags go (a block's end, a line break or a cell becomes a space: BLOCK_END); the words
+    between them stay (coach.markup's pass; `reader_view` is the fact check's reading). A link keeps its
+    target as a Markdown link, like any other: the URL is a fact. An autolink
+    becomes its bare address.
+
+    >>> strip_html("<p>Stable support <strong>landed</strong> on nightly.</p>")
+    'Stable support landed on nightly. '
+    >>> strip_html("<a href='https://x.org/106'><strong>Const traits</strong></a>")
+    '[Const traits](https://x.org/106)'
+    >>> strip_html("followed by all users: <https://x.org/pull/1>.")
+    'followed by all users: https://x.org/pull/1.'
+    >>> strip_html("<tr><td>Date</td><td>Topic</td></tr> <picture><img alt='logo'></picture>")
+    'Date – Topic   '
+    """
+    s = links_as_markdown(drop_media(s))  # between two cells: a dash, as "| a | b |" reads
+    return TAG.sub("", BLOCK_END.sub(" ", CELL.sub(" – ", AUTOLINK.sub(r"\1", s))))
+
+
 __all__ = [
+    "AUTOLINK",
+    "BLOCK_END",
     "BLOCK_TAGS",
     "CELL",
     "MEDIA_TAGS",
@@ -194,4 +223,5 @@ __all__ = [
     "layout_view",
     "links_as_markdown",
     "reader_view",
+    "strip_html",
 ]

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
-from coach.htmltext import CELL, TAG, code_spans, decode_entities, drop_media, links_as_markdown
+from coach.htmltext import code_spans, decode_entities, strip_html
 
 # The placeholders coach.redact writes for personal data ("[email 1]"): bracketed like a
 # shortcut reference link, but never one, so the cleaner leaves them for redact to restore.
@@ -88,30 +88,6 @@ MD_BULLET = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+")
 
 
 # -- passes ---------------------------------------------------------------------------------
-_BR = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr|td|th)>", re.I)  # a cell ends a word too
-# An autolink ("<https://github.com/Homebrew/brew/pull/17049>") is a link the reader sees as
-# its address: the brackets are markup, the address is a fact and stays.
-AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>", re.I)
-
-
-def strip_html(s: str) -> str:
-    """Tags go (a line break becomes a space); the words between them stay. A link keeps its
-    target as a Markdown link, like any other: the URL is a fact. An autolink
-    becomes its bare address.
-
-    >>> strip_html("<p>Stable support <strong>landed</strong> on nightly.</p>")
-    'Stable support landed on nightly. '
-    >>> strip_html("<a href='https://x.org/106'><strong>Const traits</strong></a>")
-    '[Const traits](https://x.org/106)'
-    >>> strip_html("followed by all users: <https://x.org/pull/1>.")
-    'followed by all users: https://x.org/pull/1.'
-    >>> strip_html("<tr><td>Date</td><td>Topic</td></tr> <picture><img alt='logo'></picture>")
-    'Date – Topic   '
-    """
-    s = links_as_markdown(drop_media(s))  # between two cells: a dash, as "| a | b |" reads
-    return TAG.sub("", _BR.sub(" ", CELL.sub(" – ", AUTOLINK.sub(r"\1", s))))
-
-
 def unescape_entities(s: str) -> str:
     """HTML entities become the characters they stand for (only those closed by ";", as the
     fact check reads them: coach.htmltext); non-breaking spaces become spaces.
@@ -386,7 +362,6 @@ def plain(text: str) -> str:
 
 
 __all__ = [
-    "AUTOLINK",
     "MD_BULLET",
     "PASSES",
     "clean_unit",

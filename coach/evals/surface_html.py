@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import re
 
-from coach.markup import AUTOLINK, is_fence, is_link_definition, is_table_row, is_table_rule
+from coach.htmltext import AUTOLINK
+from coach.markup import is_fence, is_link_definition, is_table_row, is_table_rule
 from coach.markup import link_definitions as _defs
 
 # A list item's marker and indent (group 1 the indent, group 2 the marker).
