@@ -37,7 +37,7 @@ DEFAULTS: dict[str, Any] = {
 
 # Which of the rules' patterns fire, alternative by alternative (coach/rules/default.yaml).
 PATTERN_FEATURES = (
-    ("outcome", 5),
+    ("outcome", 6),
     ("benefit", 4),
     ("ongoing", 3),
     ("result_link", 0),
