@@ -125,6 +125,26 @@ def test_verb_cut_from_the_source_is_a_fragment() -> None:
     )
 
 
+def test_a_bare_address_from_an_html_link_is_no_verb_cut() -> None:
+    # a CMS page links an address with itself as the text; read as '[address](address)', the
+    # rewrite's bare address looked like the source with 'update' (in the address) cut off
+    source = (
+        "<p>Once the owners replied, I posted the final spring roadmap update:</p>"
+        '<p><a href="https://news.example.org/2025/05/spring-roadmap-update/">'
+        "https://news.example.org/2025/05/spring-roadmap-update/</a></p>"
+        "<p>After that, we closed the old tracking tickets.</p>"
+    )
+    rewrite = (
+        "- https://news.example.org/2025/05/spring-roadmap-update/. After that, we closed"
+        " the old tracking tickets."
+    )
+    assert find_garbles(rewrite, source) == []
+    # a sentence cut from its verb next to an address is still one
+    cut = "- the final spring roadmap update at https://news.example.org/2025/05/x/."
+    src = "- Posted the final spring roadmap update at https://news.example.org/2025/05/x/"
+    assert [g.rule for g in find_garbles(cut, src)] == ["cut_from_verb"]
+
+
 def test_fragment_the_author_wrote_is_not_the_rewrites() -> None:
     source = "Here's what we've been up to:\n- shipped the form"
     assert garble_counts("Here's what we've been up to.", source)["fragments"] == 0

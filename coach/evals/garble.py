@@ -278,13 +278,15 @@ _VERBISH = re.compile(
 def cut_from_verb(sentence: str, source_units: Iterable[str]) -> str:
     """A sentence that is a source unit with its verb (and subject) cut off, e.g. the rewrite
     says 'a couple of bugs in PR #575' where the author wrote 'Fixed a couple of bugs in PR
-    #575'. Returns the words that were cut, or ''."""
+    #575'. Returns the words that were cut, or ''. An address is one word, never a verb: a
+    bare 'https://.../goals-update/' is no 'update' cut off the source's '[address](address)'."""
+    sentence = _strip_urls(sentence)
     whole = _norm(sentence)
     body = _norm(re.sub(r"^[A-Z][\w ]{0,30}:\s+", "", sentence))
     if len(body.split()) < 3:
         return ""
     for unit in source_units:
-        src = _norm(MD_BULLET.sub("", unit))
+        src = _norm(_strip_urls(MD_BULLET.sub("", unit)))
         if (
             src in (body, whole)
             or not src.endswith(body)
