@@ -86,3 +86,23 @@ def test_what_is_no_bare_title() -> None:
         assert bare_titles(text, segment(text)) == {}, why
     text = "Team news\n\nAll went well today.\n\n- Ward 3 reopened\n\nMarch 2021\n\n- Opened."
     assert [t for t, _ in bare_titles(text, segment(text)).values()] == ["Team news", "March 2021"]
+
+
+# a paraphrase of a donation report seen out of sample (a title over a labelled figure)
+LABELLED = """The Lighthouse Project Round 5 Report
+
+Total funds received from the grant pool so far: 41.25 ETH.
+
+We used them to keep the relays online for another quarter.
+"""
+
+
+def test_a_title_over_a_labelled_item_does_not_make_two_labels_in_a_row() -> None:
+    """The title led its item in ("... Report: Total funds received ... so far: 41.25 ETH."),
+    two labels in a row, which the garble detector counts as a fragment."""
+    from coach.evals.garble import find_garbles
+
+    text, missing = _rewrite(LABELLED)
+    assert not find_garbles(text, LABELLED), text
+    assert "Report: Total funds" not in text, text
+    assert not missing, (missing, text)

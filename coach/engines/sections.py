@@ -151,6 +151,9 @@ def pending(text: str) -> bool:
 # A lead-in whose list did not come with it ("Over the last six months, we..."): with no fact
 # of its own it says nothing, and in a fold it would read as a dangling clause.
 _LEAD_IN_END = re.compile(r"(?:\.\.\.|…|:)\s*$")
+# an item that opens on its own label ("Total funds received so far: 80.9 ETH"): a heading led
+# in before it would read "Title: Label: value", two labels in a row (a garble)
+_OWN_LABEL = re.compile(r"^[^.:;!?\n]{1,60}:\s")
 
 
 def _is_chatter(text: str) -> bool:
@@ -250,7 +253,7 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
             if at in titles:  # a bare title leads work in, with a fact said nowhere else; over
                 # a result it is context (offline._unplaced), so the lead stays the result's own
                 lead_in = shown[at] if role != "outcome" and (titles[at][1] or lead_in) else ""
-            if lead_in:
+            if lead_in and not _OWN_LABEL.match(parts[0]):
                 parts = (f"{lead_in}: {parts[0]}", *parts[1:])
                 text = f"{lead_in}: {text}"
                 count = len(extract_facts(" ".join((text, *members))))
