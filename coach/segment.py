@@ -271,6 +271,12 @@ def _runs_on(tail: str, line: str) -> bool:
     return start[:1].islower() or bool(_OPEN_END.search(end))  # "Hi all," / "This week" ends
 
 
+def indent(source: str, pos: int) -> int:
+    """How far in the line holding `pos` starts (a tab is four columns): a bullet's depth."""
+    line = source[source.rfind("\n", 0, pos) + 1 : pos].expandtabs(4)
+    return len(line) - len(line.lstrip())
+
+
 def _has_words(line: str) -> bool:
     """False for lines that are only images, tags or punctuation (HTML wrappers, dividers)."""
     rest = _TAG.sub("", drop_images(line))

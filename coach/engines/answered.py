@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from coach.markup import plain
+from coach.segment import indent as _indent
 from coach.types import Unit
 
 # Words that turn a question to the reader: such a question asks, whatever follows it.
@@ -71,11 +72,6 @@ def answered(source: str, units: Sequence[Unit]) -> set[int]:
 
 def _same_line(source: str, a: Unit, b: Unit) -> bool:
     return "\n" not in source[a.end : b.start]
-
-
-def _indent(source: str, pos: int) -> int:
-    line = source[source.rfind("\n", 0, pos) + 1 : pos]
-    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
 
 
 def _question(text: str) -> bool:

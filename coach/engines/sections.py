@@ -29,6 +29,7 @@ from coach.engines.vocab import template_text as template_text
 from coach.engines.vocab import words as _words
 from coach.facts import extract_facts
 from coach.markup import clean_unit, link_definitions, plain
+from coach.segment import indent as _indent
 from coach.segment import parse
 from coach.types import Unit
 
@@ -276,12 +277,6 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
             )
         )
     return _greetings_with_known_facts(out)
-
-
-def _indent(source: str, pos: int) -> int:
-    """How far in the line holding `pos` starts (a tab is four columns): a bullet's depth."""
-    line = source[source.rfind("\n", 0, pos) + 1 : pos].expandtabs(4)
-    return len(line) - len(line.lstrip())
 
 
 _SUBJECT = ("we", "i", "our", "they")
