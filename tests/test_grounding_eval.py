@@ -307,3 +307,30 @@ def test_the_ninth_rounds_variants_score_as_the_folds_do(tmp_path: Path, models_
     for decide in variants(found, owner).values():
         assert set(evaluate(by_fold, decide)) == {"bakery", "harbour"}
     assert len(split_unrelated(by_fold, {"bakery", "harbour"})) == 2
+
+
+def test_the_tenth_rounds_variants_score_as_the_folds_do(tmp_path: Path, models_dir: Path) -> None:
+    """eval/grounding_round10.py: the logistic decision on the score alone is a monotone
+    transform of the shipped one, so it gives the folds' own figures; a term the generic text
+    never has counts in the overlap, one it has does not; every variant runs on the schema."""
+    import numpy as np
+
+    from coach.evals.grounding import run
+    from eval.grounding_round9 import evaluate, folds, shipped
+    from eval.grounding_round10 import Lexical, classifier, logistic, passages, variants
+
+    x = np.array([[0.1], [0.2], [0.8], [0.9]])
+    model = logistic(x, np.array([0.0, 0.0, 1.0, 1.0]))
+    assert model([0.9]) > model([0.1])
+    data, sample, home = _tiny_dataset(tmp_path, models_dir)
+    raw = run(data, sample, home)
+    by_fold = folds(raw)
+    p = passages(data, sample)
+    some = next(org for org in p if "ids" in p[org] and org != "sample")
+    passage = p[some]["ids"][0]
+    lex = Lexical(p, {"a": {"zzqxunseenterm"}, "b": {"week"}})
+    lex.terms[passage] = {"zzqxunseenterm", "week"}
+    assert lex("a", passage, "unseen") > 0.0 == lex("b", passage, "unseen")
+    assert evaluate(by_fold, classifier(lex, (0,))) == evaluate(by_fold, shipped)
+    for decide in variants(raw, p, lex).values():
+        assert set(evaluate(by_fold, decide)) == {"bakery", "harbour"}
