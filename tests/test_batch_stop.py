@@ -70,8 +70,8 @@ def test_stop_on_the_page_keeps_the_rows_done_downloadable(coach: Coach, tmp_pat
         if words.startswith("1 of"):  # Stop pressed once the page shows the first row done
             said.append(tabs.stop_batch(session))
 
-    tabs.batch_armed(session)
-    status, files, html = tabs.batch_page(coach, session, str(src), report=report)
+    _, ticket = tabs.batch_armed(session)
+    status, files, html = tabs.batch_page(coach, session, str(src), report=report, ticket=ticket)
     assert any("Stop pressed: the run ends after the update in progress" in w for w in said)
     # the rows of the block in progress were done when Stop was seen: they are kept, no more
     assert f"Stopped after {BLOCK} of {3 * BLOCK} updates" in status, status
@@ -88,25 +88,41 @@ def test_stop_on_the_page_keeps_the_rows_done_downloadable(coach: Coach, tmp_pat
 def test_stop_while_queued_says_so_and_the_run_never_starts(coach: Coach, tmp_path: Path) -> None:
     src = _csv(tmp_path / "q.csv", 2)
     assert "Nothing is running" in tabs.stop_batch("s-queued")
-    tabs.batch_armed("s-queued")  # Run batch clicked; the run waits behind another job
+    _, ticket = tabs.batch_armed("s-queued")  # Run batch clicked; the run waits behind another job
     assert "waiting for its turn and will not start" in tabs.stop_batch("s-queued")
-    status, files, _ = tabs.batch_page(coach, "s-queued", str(src), report=lambda *_: None)
+    status, files, _ = tabs.batch_page(coach, "s-queued", str(src), report=lambda *_: None, ticket=ticket)  # fmt: skip
     assert "Stopped before it started" in status and files is None
     assert "Nothing is running" in tabs.stop_batch("s-queued")  # that run is over
-    # the run arriving before its "armed" request (either order is possible) is not queued
-    status, files, _ = tabs.batch_page(coach, "s-queued", str(src), report=lambda *_: None)
-    tabs.batch_armed("s-queued")
-    assert status == "" and files and "Nothing is running" in tabs.stop_batch("s-queued")
+
+
+def test_a_lost_run_request_never_holds_back_the_next_run(coach: Coach, tmp_path: Path) -> None:
+    """Until 2 December a click whose run request never reached the handler (Gradio drops a
+    request whose input fails to load) left the session "queued" for good: every later Stop
+    while idle said "waiting for its turn" and set the flag, and the next run never started."""
+    src = _csv(tmp_path / "lost.csv", 2)
+    tabs.batch_armed("s-lost")  # the click's run request is lost on its way
+    assert "waiting for its turn" in tabs.stop_batch(
+        "s-lost"
+    )  # it cannot be told from a queued one
+    assert "Nothing is running" in tabs.stop_batch("s-lost")  # but only once
+    _, ticket = tabs.batch_armed("s-lost")
+    status, files, _ = tabs.batch_page(coach, "s-lost", str(src), report=lambda *_: None, ticket=ticket)  # fmt: skip
+    assert status == "" and files  # the next run runs
+    tabs.batch_armed("s-lost")  # lost again; then a later click's run starts first
+    _, ticket = tabs.batch_armed("s-lost")
+    status, files, _ = tabs.batch_page(coach, "s-lost", str(src), report=lambda *_: None, ticket=ticket)  # fmt: skip
+    assert status == "" and files
+    assert "Nothing is running" in tabs.stop_batch("s-lost")  # the lost one was dropped
 
 
 def test_stop_of_one_session_never_stops_another(coach: Coach, tmp_path: Path) -> None:
     src = _csv(tmp_path / "two.csv", 2)
-    tabs.batch_armed("s-a")
-    tabs.batch_armed("s-b")
+    _, a = tabs.batch_armed("s-a")
+    _, b = tabs.batch_armed("s-b")
     tabs.stop_batch("s-a")
-    status, files, _ = tabs.batch_page(coach, "s-b", str(src), report=lambda *_: None)
+    status, files, _ = tabs.batch_page(coach, "s-b", str(src), report=lambda *_: None, ticket=b)
     assert status == "" and files
-    assert "Stopped before it started" in tabs.batch_page(coach, "s-a", str(src), report=lambda *_: None)[0]  # fmt: skip
+    assert "Stopped before it started" in tabs.batch_page(coach, "s-a", str(src), report=lambda *_: None, ticket=a)[0]  # fmt: skip
 
 
 class _NoSession:

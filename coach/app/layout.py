@@ -252,21 +252,23 @@ def create_app(coach: Coach | None = None) -> gr.Blocks:
                 b_sum = gr.HTML(elem_id="batch-summary")
                 b_in = [b_file, b_aud, b_len, b_coll, b_col]
 
-                def do_batch_page(path: str, aud: str, ln: str, coll: str, column: str, request: gr.Request, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008  # fmt: skip
+                def do_batch_page(ticket: int | None, path: str, aud: str, ln: str, coll: str, column: str, request: gr.Request, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008  # fmt: skip
                     report = lambda f, d: progress(f, desc=d)  # noqa: E731
-                    return tabs.batch_page(coach, _session(request), path, aud, ln, coll, column, report=report)  # fmt: skip
+                    return tabs.batch_page(coach, _session(request), path, aud, ln, coll, column, report=report, ticket=ticket)  # fmt: skip
 
                 def do_stop(request: gr.Request) -> str:
                     return tabs.stop_batch(_session(request))
 
-                def do_arm(request: gr.Request) -> str:
+                def do_arm(request: gr.Request) -> tuple[str, int]:
                     return tabs.batch_armed(_session(request))
 
-                # "armed" is wired first: listed after the run, it was sent after the run ended
-                # (so Stop could not see a queued run, and it blanked Stop's answer)
-                private(b_go.click, do_arm, [], [b_note], queue=False, show_progress="hidden")
+                # "armed" runs first, outside the queue, and hands the run its ticket: Stop can
+                # cancel a run still queued, and a run request lost in between holds back none
+                # after it (coach/app/stops.py)
+                b_ticket = gr.State(None)
+                armed = private(b_go.click, do_arm, [], [b_note, b_ticket], queue=False, show_progress="hidden")  # fmt: skip
                 outs = [b_status, b_out, b_sum]
-                private(b_go.click, do_batch_page, b_in, outs, concurrency_id="coach",
+                private(armed.then, do_batch_page, [b_ticket, *b_in], outs, concurrency_id="coach",
                         show_progress_on=[b_sum])  # fmt: skip
                 private(b_stop.click, do_stop, [], [b_note], queue=False, show_progress="hidden")
                 # The named endpoint as it was, (file, summary) and an exception for bad input,

@@ -1,17 +1,24 @@
-"""The Batch tab's Stop button: one flag per browser session, honest about a run still queued.
+"""The Batch tab's Stop button: one flag per run, honest about a run still queued.
 
-A click on Run batch sends two requests: `armed` (outside the queue, at once) and the run itself
-(queued while the page runs its other jobs: two at a time, coach/app/server.py CONCURRENCY). Counting both, per session, tells the
-three states apart in whatever order they arrive: running (the run has started and not ended),
-queued (armed more often than started) and idle. Stop sets the flag only while a run is
-running or queued, and says which; the run reads it between rows (coach.batch.runner `stop`).
-A flag is new for every run, so a Stop of one run never stops the next.
+A click on Run batch first sends `armed` (outside the queue, at once), which hands the click a
+ticket, and then the run itself with that ticket (queued while the page runs its other jobs: two
+at a time, coach/app/server.py CONCURRENCY). Per session, tickets tell the three states apart:
+running (a run has started and not ended), queued (a ticket handed out and not yet started) and
+idle. Stop sets the flag of every running run of the session, or cancels its queued tickets, and
+says which; a run reads its flag between rows (coach.batch.runner `stop`). Each run has a flag
+of its own, so a Stop of one run never stops the next.
+
+A run request can be lost after its ticket was handed out (Gradio drops a request whose input
+fails to load, a browser drops it): its ticket is cancelled by a Stop or dropped as soon as a
+later ticket of the session starts (the queue serves a session's clicks in order), and it never
+holds back a later run.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,47 +29,57 @@ IDLE = "Nothing is running: Stop ends a batch run in progress."
 
 @dataclass
 class Stops:
-    """Per session: the Stop flag of its next or current run, and where that run is."""
+    """Per session: the tickets of its queued runs, and the Stop flags of its running ones."""
 
-    _flags: dict[str, threading.Event] = field(default_factory=dict)
-    _armed: Counter[str] = field(default_factory=Counter)
-    _started: Counter[str] = field(default_factory=Counter)
-    _running: set[str] = field(default_factory=set)
+    _next: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _queued: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    _cancelled: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    _running: defaultdict[str, dict[int, threading.Event]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def armed(self, session: str) -> None:
-        """Run batch was clicked: a run of this session is on its way to the queue."""
+    def armed(self, session: str) -> int:
+        """Run batch was clicked: the ticket its run brings when it starts."""
         with self._lock:
-            self._armed[session] += 1
+            ticket = next(self._next)
+            self._queued[session].append(ticket)
+            return ticket
 
-    def start(self, session: str) -> Callable[[], bool] | None:
-        """The run begins: its flag's reader, or None when Stop was pressed while it queued."""
+    def start(
+        self, session: str, ticket: int | None = None
+    ) -> tuple[int, Callable[[], bool]] | None:
+        """The run begins: (its ticket, its flag's reader), or None when Stop cancelled it while
+        it queued. A run with no ticket (a caller that did not arm) gets one now."""
         with self._lock:
-            flag = self._flags.setdefault(session, threading.Event())
-            self._started[session] += 1
-            if flag.is_set():  # pressed while queued: this run never starts
-                self._flags[session] = threading.Event()
+            if ticket is not None and ticket in self._cancelled[session]:
+                self._cancelled[session].discard(ticket)
                 return None
-            self._running.add(session)
-            return flag.is_set
+            if ticket is None:
+                ticket = next(self._next)
+            # earlier tickets still queued were lost: the queue would have started them first
+            self._queued[session] = [t for t in self._queued[session] if t > ticket]
+            self._cancelled[session] = {t for t in self._cancelled[session] if t > ticket}
+            flag = self._running[session][ticket] = threading.Event()
+            return ticket, flag.is_set
 
-    def end(self, session: str) -> None:
-        """The run is over: the next run of the session gets a flag of its own."""
+    def end(self, session: str, ticket: int) -> None:
+        """The run is over: its flag goes with it."""
         with self._lock:
-            self._running.discard(session)
-            self._flags[session] = threading.Event()
+            self._running[session].pop(ticket, None)
 
     def stop(self, session: str) -> str:
-        """Set the session's flag if it has a run running or queued; the sentence that says so."""
+        """Stop the session's running runs, or cancel its queued ones; the sentence that says so."""
         with self._lock:
-            if session in self._running:
-                state = RUNNING
-            elif self._armed[session] > self._started[session]:
-                state = QUEUED
-            else:
-                return IDLE
-            self._flags.setdefault(session, threading.Event()).set()
-            return state
+            if self._running[session]:
+                for flag in self._running[session].values():
+                    flag.set()
+                return RUNNING
+            if self._queued[session]:
+                self._cancelled[session].update(self._queued[session])
+                self._queued[session] = []
+                return QUEUED
+            return IDLE
 
 
 __all__ = ["IDLE", "QUEUED", "RUNNING", "Stops"]

@@ -57,14 +57,21 @@ STOPS = stops.Stops()  # the Stop button's flags, per browser session
 
 
 def batch_page(
-    coach: Coach, session: str, path: str | None, *form: str | None, report: Report
+    coach: Coach,
+    session: str,
+    path: str | None,
+    *form: str | None,
+    report: Report,
+    ticket: int | None = None,
 ) -> tuple[str, list[str] | None, str]:
     """Run the Batch tab (form: audience, length, collection, column): (status, files, results).
     Stop (`stop_batch`) is read before each update; a stopped run still writes its file, with
-    the updates done rewritten and the rest as they were (batchview.page_batch says which)."""
-    stop = STOPS.start(session)
-    if stop is None:
+    the updates done rewritten and the rest as they were (batchview.page_batch says which).
+    `ticket` is the one `batch_armed` gave the click (none for a caller that did not arm)."""
+    begun = STOPS.start(session, ticket)
+    if begun is None:
         return render.status("Stopped before it started: nothing was rewritten."), None, ""
+    ticket, stop = begun
 
     def tick(done: int, total: int) -> None:
         if stop():
@@ -80,14 +87,13 @@ def batch_page(
             coach, path, aud, ln, coll, column=column, progress=tick, stop=stop
         )
     finally:
-        STOPS.end(session)
+        STOPS.end(session, ticket)
 
 
-def batch_armed(session: str) -> str:
+def batch_armed(session: str) -> tuple[str, int]:
     """Run batch was clicked (outside the queue): Stop can now reach the run while it waits.
-    Clears Stop's panel of an earlier run's answer."""
-    STOPS.armed(session)
-    return ""
+    Clears Stop's panel of an earlier run's answer; the ticket goes to the run."""
+    return "", STOPS.armed(session)
 
 
 def stop_batch(session: str) -> str:
