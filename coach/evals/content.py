@@ -26,8 +26,40 @@ def _char_ngrams(text: str, n: int) -> Counter[str]:
 def chrf(hypothesis: str, reference: str, order: int = 6, beta: float = 2.0) -> float:
     """chrF (Popović 2015, as sacrebleu computes it): char n-gram F-beta, averaged over n=1..6.
 
-    Returns a value in [0, 1] (sacrebleu reports it times 100).
+    Returns a value in [0, 1] (sacrebleu reports it times 100). Each n-gram is counted as an
+    integer code (the characters renumbered densely, so six fit an int64) with numpy: the same
+    integer counts as `chrf_counter`, so the same float, in about a seventh of the CPU (a
+    batch row's metrics call it on the whole update: docs/benchmarks.md, eleventh round).
     """
+    s, r = "".join(hypothesis.split()), "".join(reference.split())
+    chars = np.frombuffer((s + r).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    alphabet, ids = np.unique(chars, return_inverse=True)
+    base = len(alphabet) + 1
+    if base**order >= 2**62:  # too many distinct characters for one int64 code
+        return chrf_counter(hypothesis, reference, order, beta)
+    ids = ids.reshape(-1).astype(np.int64) + 1
+    hyp_ids, ref_ids = ids[: len(s)], ids[len(s) :]
+    hyp, ref = hyp_ids.copy(), ref_ids.copy()  # codes of the n-grams, n = 1 first
+    precisions: list[float] = []
+    recalls: list[float] = []
+    for n in range(1, order + 1):
+        if n > 1:
+            hyp = hyp[:-1] * base + hyp_ids[n - 1 :]
+            ref = ref[:-1] * base + ref_ids[n - 1 :]
+        if not len(hyp) or not len(ref):
+            continue  # sacrebleu skips orders a text is too short for
+        hyp_codes, hyp_counts = np.unique(hyp, return_counts=True)
+        ref_codes, ref_counts = np.unique(ref, return_counts=True)
+        _, a, b = np.intersect1d(hyp_codes, ref_codes, assume_unique=True, return_indices=True)
+        match = int(np.minimum(hyp_counts[a], ref_counts[b]).sum())
+        precisions.append(match / len(hyp))
+        recalls.append(match / len(ref))
+    return _f_beta(precisions, recalls, beta)
+
+
+def chrf_counter(hypothesis: str, reference: str, order: int = 6, beta: float = 2.0) -> float:
+    """chrF with a Counter per n-gram order: the reference `chrf` is checked against, and
+    what it falls back to on text of very many distinct characters."""
     precisions: list[float] = []
     recalls: list[float] = []
     for n in range(1, order + 1):
@@ -37,6 +69,10 @@ def chrf(hypothesis: str, reference: str, order: int = 6, beta: float = 2.0) -> 
         match = sum((hyp & ref).values())
         precisions.append(match / sum(hyp.values()))
         recalls.append(match / sum(ref.values()))
+    return _f_beta(precisions, recalls, beta)
+
+
+def _f_beta(precisions: list[float], recalls: list[float], beta: float) -> float:
     if not precisions:
         return 0.0
     p, r = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
