@@ -133,3 +133,25 @@ def _workers_of(pid: int) -> list[int]:
             if ppid == str(pid):
                 found.append(int(d.name))
     return found
+
+
+def test_stop_with_two_workers_keeps_every_row_done_and_starts_no_block(
+    indexed_home: Path, tmp_path: Path
+) -> None:
+    """Stop pressed once the first block is written: that block's 8 rows are all kept, the
+    block in flight in the other worker stops before its next row, and no block starts after.
+    Before (2 December), the run kept the first row and dropped the other 7 it had done, and
+    the helper's block ran to its end for nothing."""
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    texts = [f"{UPDATES[i % len(UPDATES)]} {UPDATES[(i + 2) % len(UPDATES)]} (week {i})" for i in range(40)]  # fmt: skip
+    _write(src, texts)
+    seen: list[int] = []
+    s = run_batch(
+        Coach(home=indexed_home, engine="offline"), src, out, options=Options(metrics=False),
+        workers=2, progress=lambda done, total, status: seen.append(done), stop=lambda: bool(seen),
+    )  # fmt: skip
+    assert s.stopped and s.failed == 0, s.line()
+    assert 8 <= s.ok < 16 and s.ok + s.left == 40, s.line()
+    with out.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 40 and sum(1 for r in rows if r["coach_rewrite"]) == s.ok

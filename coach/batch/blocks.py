@@ -4,8 +4,9 @@ A block of BLOCK rows is pre-embedded in one large embedding call (every unit of
 and each row's source text when per-row metrics need it), which fills the vector cache, so the
 rewrites that follow embed nothing but their own new text. With `workers` > 1 the blocks run in
 this process and in `workers` - 1 spawned worker processes: the blocks are the same whatever
-the worker count, so every vector and every row's output is the same as with one worker. Only the parent writes the journal,
-which keeps it exact and kill -9 safe.
+the worker count, so every vector and every row's output is the same as with one worker. Only
+the parent writes the journal, which keeps it exact and kill -9 safe. Stop reaches the workers
+through one shared event, so they too see it between rows, not blocks.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from coach.errors import CoachError
 BLOCK = 8  # rows per embedding call: enough texts (~130) to fill buckets; small enough that two
 # workers share a 96-row batch in 12 blocks, not 6, so the last one waited on is short
 T = TypeVar("T")
+Stop = Callable[[], bool]
+# work(coach, texts, stop): one result per text; `stop` (None when nothing can stop the run)
+# is asked between rows, in this process or in a worker
+Work = Callable[[Any, list[str], "Stop | None"], list[Any]]
 
 
 def prefetch(coach: Any, texts: Sequence[str], collection: str | None) -> None:
@@ -65,6 +70,7 @@ def blocks(items: Iterable[T], size: int = BLOCK) -> Iterator[list[T]]:
 # --------------------------------------------------------------------------- worker processes
 
 _COACH: Any = None
+_STOP: Any = None  # the run's Stop event, shared with this worker (None when nothing can stop it)
 
 
 def _die_with(parent: int) -> None:
@@ -89,10 +95,11 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, name="coach-worker-watchdog", daemon=True).start()
 
 
-def _start(settings: Any, rules: Any, threads: int, parent: int) -> None:
+def _start(settings: Any, rules: Any, threads: int, parent: int, stop: Any = None) -> None:
     """Each worker: its own Coach on the same settings and rules, and its share of the cores."""
-    global _COACH
+    global _COACH, _STOP
     _die_with(parent)
+    _STOP = stop
     os.environ["COACH_EMBED_THREADS"] = str(threads)
     from coach.core import Coach
 
@@ -100,8 +107,8 @@ def _start(settings: Any, rules: Any, threads: int, parent: int) -> None:
     _COACH.rules = rules
 
 
-def _run(work: Callable[[Any, list[str]], list[Any]], texts: list[str]) -> list[Any]:
-    return work(_COACH, texts)
+def _run(work: Work, texts: list[str]) -> list[Any]:
+    return work(_COACH, texts, None if _STOP is None else _STOP.is_set)
 
 
 def _ready() -> list[Any]:
@@ -116,12 +123,14 @@ def _ready() -> list[Any]:
 
 def run_blocks(
     coach: Any,
-    work: Callable[[Any, list[str]], list[Any]],
+    work: Work,
     jobs: Iterable[list[tuple[T, str]]],
     workers: int = 1,
+    stop: Stop | None = None,
 ) -> Iterator[tuple[T, Any]]:
-    """(tag, result) for every job, block by block; `work(coach, texts)` returns one result per
-    text. This process is always one of the workers (its models are loaded already); the others
+    """(tag, result) for every job, block by block; `work(coach, texts, stop)` returns one
+    result per text. Once `stop()` is true no new block is given out, and the blocks in flight
+    see it before their next row (with helpers, through an event this process sets). This process is always one of the workers (its models are loaded already); the others
     are spawned processes (never forked: the ONNX session's threads and SQLite handles do not
     survive a fork), so a spawned worker's start-up (about 0.7 s of CPU: docs/benchmarks.md) is
     paid workers - 1 times, not `workers` times.
@@ -134,7 +143,7 @@ def run_blocks(
     ahead = list(itertools.islice(it, 2 if workers > 1 else 0))
     if len(ahead) < 2:  # one worker, or a single block: no helper to start
         for block in itertools.chain(ahead, it):
-            yield from _here(coach, work, block)
+            yield from _here(coach, work, block, stop)
         return
     it = itertools.chain(ahead, it)
     import multiprocessing
@@ -144,12 +153,14 @@ def run_blocks(
 
     helpers = workers - 1
     threads = max(1, cores() // workers)
+    context = multiprocessing.get_context("spawn")
+    event = context.Event() if stop else None  # handed to each helper as it is spawned
     with (
         ProcessPoolExecutor(
             max_workers=helpers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=_start,
-            initargs=(coach.settings, coach.rules, threads, os.getpid()),
+            initargs=(coach.settings, coach.rules, threads, os.getpid(), event),
         ) as pool,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-block") as local,
     ):
@@ -157,17 +168,27 @@ def run_blocks(
         for _ in range(helpers):  # each helper starts; it is given a block once it is ready
             pending[pool.submit(_ready)] = ([], False)
 
+        def stopped() -> bool:
+            if event is not None and not event.is_set() and stop and stop():
+                event.set()  # the helpers read it before each row
+            return event is not None and event.is_set()
+
         def give(here: bool) -> None:
-            block = next(it, None)
+            block = None if stopped() else next(it, None)
             if block is None:
                 return
             texts = [t for _, t in block]
-            fut = local.submit(work, coach, texts) if here else pool.submit(_run, work, texts)
+            if here:
+                fut = local.submit(work, coach, texts, stopped if event else None)
+            else:
+                fut = pool.submit(_run, work, texts)
             pending[fut] = (block, here)
 
         give(True)
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            # with a Stop to watch, wake now and then to pass it on to the helpers
+            done, _ = wait(pending, timeout=0.2 if event else None, return_when=FIRST_COMPLETED)
+            stopped()
             for fut in done:
                 block, here = pending.pop(fut)
                 give(here)  # the worker that is free takes the next block before we write
@@ -176,7 +197,7 @@ def run_blocks(
 
 
 def _here(
-    coach: Any, work: Callable[[Any, list[str]], list[Any]], block: list[tuple[T, str]]
+    coach: Any, work: Work, block: list[tuple[T, str]], stop: Stop | None = None
 ) -> Iterator[tuple[T, Any]]:
-    for (tag, _), result in zip(block, work(coach, [t for _, t in block]), strict=True):
+    for (tag, _), result in zip(block, work(coach, [t for _, t in block], stop), strict=True):
         yield tag, result

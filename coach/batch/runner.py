@@ -89,7 +89,7 @@ def _rewrite(coach: Any, text: str, opts: Options) -> Any:
 
 
 def block_payloads(
-    coach: Any, texts: list[str], opts: Options, stop: Stop | None = None
+    coach: Any, texts: list[str], stop: Stop | None, opts: Options
 ) -> list[tuple[dict[str, Any], bool]]:
     """A block of offline rows: their units embedded in one call, then each row rewritten and
     scored (its rewrite's new sentences are the only new texts it embeds). Once `stop` says
@@ -197,9 +197,9 @@ def run_batch(
 
     An engine without a model runs its rows in blocks (coach.batch.blocks), in `workers`
     processes; a model engine runs `concurrency` rows at a time in threads, paced. Once
-    `stop()` is true the run takes no new row (in one process it is asked before each row; with
-    helper processes or model rows in flight, those finish first) and writes the output with
-    the rows done: the rest are as they were, not rewritten (`Summary.left`)."""
+    `stop()` is true the run takes no new row (offline, it is asked before each row, in worker
+    processes too; model rows in flight finish first) and writes the output with the rows
+    done: the rest are as they were, not rewritten (`Summary.left`)."""
     started = time.perf_counter()
     opts = options or Options()
     out = Path(output_path)
@@ -259,19 +259,20 @@ def run_batch(
     def work(text: str) -> tuple[dict[str, Any], bool]:
         return row_payload(coach, text, opts)
 
-    rows_read_stop = False  # whether each row reads `stop` itself (blocks in this process)
+    rows_read_stop = False  # whether each row reads `stop` itself (offline blocks)
     if limiter is None and concurrency <= 1:
-        # a helper process cannot read this process's flag: with helpers, Stop waits for a block
-        rows_read_stop = stop is not None and workers <= 1
-        work_block = partial(block_payloads, opts=opts, stop=stop if rows_read_stop else None)
-        results = run_blocks(coach, work_block, blocks(jobs()), workers)
+        rows_read_stop = stop is not None
+        work_block = partial(block_payloads, opts=opts)
+        results = run_blocks(coach, work_block, blocks(jobs()), workers, stop)
     else:
         results = execute(work, jobs(), concurrency, limiter)
     try:
         for (rec, key), (payload, final) in results:
-            if payload is NOT_STARTED[0]:
+            if payload == NOT_STARTED[0]:  # a copy when it comes from a helper process
                 s.stopped = True
-                break
+                if workers <= 1:
+                    break  # nothing else is in flight
+                continue  # the other workers' rows done are kept; no new block is given out
             journal.record(rec.index, key, payload, final=final)
             s.calls += 1
             tick(payload["status"])
@@ -334,7 +335,7 @@ def rewrite_many(
         status = "fallback" if r.fell_back else "ok"
         return {"status": status, "result": r, "error": ""}
 
-    def block_work(c: Any, block: list[str]) -> list[dict[str, Any]]:
+    def block_work(c: Any, block: list[str], _stop: Stop | None) -> list[dict[str, Any]]:
         prefetch(c, block, opts.collection)
         return [work(t) for t in block]
 
