@@ -25,6 +25,11 @@ PLACEHOLDER = re.compile(r"\[(email|phone|card) (\d+)\]")
 _REF_DEF = re.compile(r"^\s{0,3}\[([^\]^][^\]]*)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*[\"')])?\s*$", re.M)
 # A mail's numbered notes ("[ 3] https://..." at its end, "[3]" in its text): labels with no colon.
 _NOTE_DEF = re.compile(r"^\s{0,3}\[[ \t]*(\d{1,3})[ \t]*\][ \t]+<?(https?://\S+?)>?[ \t]*$", re.M)
+# The same notes run together on one line, as a mail archive's web page flattens them
+# ("[1] https://a.org/x [2] https://b.org/y"): each "[n] url" pair is one definition.
+_NOTE_PAIR = r"\[[ \t]*(\d{1,3})[ \t]*\][ \t]+<?(https?://[^\s<>]+)>?"
+_NOTE_RUN = re.compile(rf"^[ \t]{{0,3}}(?:{_NOTE_PAIR}[ \t]*){{2,}}$", re.M)
+_NOTE_IN_RUN = re.compile(_NOTE_PAIR)
 
 
 def link_definitions(text: str) -> dict[str, str]:
@@ -34,6 +39,8 @@ def link_definitions(text: str) -> dict[str, str]:
     {'p-high': 'https://x.org/issues'}
     """
     notes = {m.group(1): m.group(2) for m in _NOTE_DEF.finditer(text)}
+    for run in _NOTE_RUN.finditer(text):
+        notes |= {m.group(1): m.group(2) for m in _NOTE_IN_RUN.finditer(run.group(0))}
     return notes | {m.group(1).strip().lower(): m.group(2) for m in _REF_DEF.finditer(text)}
 
 
@@ -43,7 +50,11 @@ def is_link_definition(line: str) -> bool:
     >>> is_link_definition("[jan-28-mtg]: https://github.com/rust-lang/compiler-team/issues/479")
     True
     """
-    return bool(_REF_DEF.fullmatch(line.strip()) or _NOTE_DEF.fullmatch(line.rstrip()))
+    return bool(
+        _REF_DEF.fullmatch(line.strip())
+        or _NOTE_DEF.fullmatch(line.rstrip())
+        or _NOTE_RUN.fullmatch(line.rstrip())
+    )
 
 
 # -- block syntax: lines that are not prose (segment, batch Markdown, chunking, garble) --------
@@ -173,9 +184,12 @@ def resolve_reference_links(s: str, refs: Mapping[str, str]) -> str:
     def shortcut(m: re.Match[str]) -> str:
         note = re.fullmatch(r"[ \t]*\d{1,3}[ \t]*", m.group(1))  # "[3]": a note's number
         glued = m.string[m.end() : m.end() + 1].isalnum() or m.string[m.end() : m.end() + 1] == "-"
-        if glued or (note and m.start() and m.string[m.start() - 1].isalnum()):
-            return m.group(0)  # "items[0]", "[SIG]-governance.md": a name as written
         url = refs.get(m.group(1).strip().lower())
+        after_word = bool(m.start()) and m.string[m.start() - 1].isalnum()
+        if note and url and after_word and not glued and url.startswith(("http://", "https://")):
+            return f" [{m.group(1).strip()}]({url})"  # "posted online[1]": a note, defined
+        if glued or (note and after_word):
+            return m.group(0)  # "items[0]", "[SIG]-governance.md": a name as written
         if url:
             return f"[{m.group(1).strip()}]({url})"
         if re.fullmatch(r"[ xX]", m.group(1)) or PLACEHOLDER.fullmatch(m.group(0)):

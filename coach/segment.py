@@ -138,7 +138,11 @@ def parse(text: str) -> list[Segment]:
         tail = _CLOSERS.sub("", text[last : item[1]].rstrip()) if item else ""
         mid = item is not None and not after_block and not re.search(r"[.!?:;)\]*_]$", tail)
         label = not mid and not (nxt and _BULLET.match(nxt[0]) is None and _no_room(body, nxt[0]))
-        if _is_heading(body, label) or _titled(text, line_start, body, item, nxt):
+        titled = _titled(text, line_start, body, item, nxt)
+        inner_title = (
+            item is not None and kind == "sentence" and _mid_title(text[last : item[1]], body, nxt)
+        )
+        if _is_heading(body, label) or titled or inner_title:
             flush()
             # The top "Subject:" line's title is the heading; the header word is no text of it.
             head = MAIL_SUBJECT.match(body) if not text[:line_start].strip() else None
@@ -251,6 +255,25 @@ def _title_line(previous: str, line: str) -> bool:
         and prev.count("[") == prev.count("]")  # "held by the [FreeBSD" / "Foundation](...)"
         and not re.search(r"[.!?:;,)\]]$", last)
         and bool(re.match(r"[A-Z0-9\[*\"“]", line.lstrip()))
+    )
+
+
+def _mid_title(previous: str, line: str, nxt: list[str]) -> bool:
+    """A short line with no stop between two sentences of a paragraph whose lines are its
+    author's breaks ("... is on track." / "Discussions" / "The Board discussed ..."): a title,
+    not a wrapped sentence. Wrapped prose would have put the next line's first word on it."""
+    body = line.strip()
+    return (
+        bool(nxt)
+        and bool(re.search(r"[.!?][\"'’”)]*$", previous.rstrip()))
+        and 0 < len(body) < 50
+        and len(body.split()) <= 8
+        and re.match(r"[A-Z0-9]", body) is not None
+        and not re.search(r"[.!?:;,]$", body)
+        and _BULLET.match(line) is None
+        and not line[:1].isspace()
+        and re.match(r"[A-Z0-9\"“]", nxt[0]) is not None
+        and not _no_room(body, nxt[0])
     )
 
 

@@ -152,6 +152,7 @@ def pending(text: str) -> bool:
 # A lead-in whose list did not come with it ("Over the last six months, we..."): with no fact
 # of its own it says nothing, and in a fold it would read as a dangling clause.
 _LEAD_IN_END = re.compile(r"(?:\.\.\.|…|:)\s*$")
+_TRAILING_DOTS = re.compile(r"\s*(?:\.\.\.|…)\s*$")
 # an item that opens on its own label ("Total funds received so far: 80.9 ETH"): a heading led
 # in before it would read "Title: Label: value", two labels in a row (a garble)
 _OWN_LABEL = re.compile(r"^[^.:;!?\n]{1,60}:\s")
@@ -204,6 +205,19 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
         # reports:") owns the bullets indented under it, whatever their marker ("  1) 1646638",
         # "  - ...", "  * ..."), and none of its siblings.
         depth = -1 if u.kind == "sentence" else _indent(source, u.start)
+        trailed = _TRAILING_DOTS.search(text)
+        if (
+            trailed
+            and parts
+            and i + 1 < len(chunks)
+            and chunks[i + 1][0].kind == "bullet"
+            and _pattern("shortfall_end", "closes").search(text[: trailed.start()].lower())
+        ):
+            # "This week I didn't…" over its bullets is their lead-in as much as a colon is:
+            # alone, "Manage to agree the policy" would say the opposite of what was meant.
+            # ("This week I…" over what was done can leave its bullets to say it themselves.)
+            text = text[: trailed.start()] + ":"
+            parts = (*parts[:-1], _TRAILING_DOTS.sub(":", parts[-1]))
         if text.endswith(":") and u.kind in ("sentence", "bullet", "checkbox"):
             while (
                 j < len(chunks)
@@ -234,6 +248,8 @@ def items(source: str, units: tuple[Unit, ...]) -> list[Item]:
             role = "outcome" if role != "plan" or roles.count("outcome") > len(roles) / 2 else role
         elif role in ("greeting", "chatter") and len(group) > 1:
             role = "activity"
+        if members and _pattern("shortfall_end", "closes").search(text[:-1].rstrip().lower()):
+            role = "risk"  # "This week I didn't: ..." lists what did not happen
         # a result the eye reads that the author says is still to come ("waiting for ... to be
         # approved"): the item states no result, so it never leads (coach/engines/lead.py)
         awaited = any(
