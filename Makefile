@@ -39,6 +39,7 @@ lint: setup
 	$(VENV)/bin/ruff check coach tests eval bench
 	$(VENV)/bin/ruff format --check coach tests eval bench
 	$(VENV)/bin/mypy coach
+	$(VENV)/bin/mypy --explicit-package-bases eval bench
 
 format: setup
 	$(VENV)/bin/ruff format coach tests eval bench

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from bench.common import SYNTHETIC_UPDATE as UPDATE
 from bench.common import cpu_rate
-from bench.rewrite import UPDATE
 
 REWRITE = (
     "Patients booking online should no longer hit the confirmation timeout. "

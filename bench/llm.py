@@ -33,6 +33,7 @@ def run(sequential: int = 16, parallel: int = 64) -> list[dict]:
     sys.path.insert(0, str(ROOT))
     from langchain_core.prompts import ChatPromptTemplate
     from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
 
     from coach import Coach
     from tests.fake_openai import fake_openai
@@ -49,7 +50,7 @@ def run(sequential: int = 16, parallel: int = 64) -> list[dict]:
             [("system", "Rewrite this status update as outcomes."), ("user", "{update}")]
         )
         chain = prompt | ChatOpenAI(
-            model="fake-model", base_url=fake.base_url, api_key="x", max_retries=0
+            model="fake-model", base_url=fake.base_url, api_key=SecretStr("x"), max_retries=0
         )
         texts = _updates(sequential, "ref")
         t = time.perf_counter()

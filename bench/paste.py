@@ -25,7 +25,8 @@ def run(repeats: int = 3) -> list[dict]:
     coach.rewrite("Held 4 standups.")  # opens store and model: start-up is not paste work
     cache = coach.retriever.embedder.vectors
     use = multilingual._cache()  # the injection classifier's vectors (under COACH_HOME)
-    api, page = [], []
+    api: list[float] = []
+    page: list[float] = []
     for _ in range(repeats):
         for fn, out in ((coach.rewrite, api), (lambda t: handlers.handle_rewrite(coach, t), page)):
             if cache is not None:

@@ -84,12 +84,13 @@ def over_windows(p: dict[str, dict[str, Any]], raw: dict[str, Any], how: str, a:
     }
     at = {org: {i: k for k, i in enumerate(got["ids"])} for org, got in cols.items()}
     norms: dict[str, Normaliser] = {}
-    pick = {
-        "max": np.max,
-        "second": lambda v: np.sort(v)[-2] if len(v) > 1 else v.max(),
-        "min": np.min,
-        "mean": np.mean,
-    }[how]
+    picks: dict[str, Callable[[np.ndarray], float]] = {
+        "max": lambda v: float(np.max(v)),
+        "second": lambda v: float(np.sort(v)[-2] if len(v) > 1 else v.max()),
+        "min": lambda v: float(np.min(v)),
+        "mean": lambda v: float(np.mean(v)),
+    }
+    pick = picks[how]
 
     def f(rows: list[Row], r: Row, x: str) -> list[float]:
         windows = p["windows"].get(r["update"])
@@ -271,7 +272,11 @@ def variants(
     raw: dict[str, Any], p: dict[str, dict[str, Any]], lex: Lexical
 ) -> dict[str, Decision]:
     out: dict[str, Decision] = {"shipped": shipped}
-    stats = {"sd": np.std, "q90": lambda a: float(np.quantile(a, 0.9)), "max": np.max}
+    stats: dict[str, Callable[[np.ndarray], float]] = {
+        "sd": lambda a: float(np.std(a)),
+        "q90": lambda a: float(np.quantile(a, 0.9)),
+        "max": lambda a: float(np.max(a)),
+    }
     for name, stat in stats.items():
         for lam in (0.5, 1.0, 2.0):
             out[f"score - {lam} x background spread ({name})"] = background_spread(

@@ -125,7 +125,9 @@ def auc(pos: Sequence[float], neg: Sequence[float]) -> float:
 def separation(d: Dump, key: str, query: str) -> dict[str, float]:
     """Per organisation: AUC of the gold passage's decision score against the best of the top 3
     for every other organisation's update (does the score itself tell a link from no link)."""
-    norm, out, allp, alln = Normaliser(d, key), {}, [], []
+    norm, out = Normaliser(d, key), {}
+    allp: list[float] = []
+    alln: list[float] = []
     for org in sorted({u["org"] for u in d["updates"] if u["has_gold"]}):
         ids, pos, neg = d["passages"][org]["ids"], [], []
         for u in d["updates"]:
@@ -248,10 +250,10 @@ def length_effect(d: Dump) -> None:
         kind = "own with gold" if own else "unrelated"
         print(f"  {kind}: corr(best score, log windows) {np.corrcoef(x, y)[0, 1]:.3f}")
     for b in (0.01, 0.02, 0.04):
-        scorer: Scorer = lambda u, org, b=b: (  # noqa: E731
-            mini.cos(u["query"], org),
-            mini.score(u["query"], org) - b * size[u["id"]],
-        )
+
+        def scorer(u: dict[str, Any], org: str, b: float = b) -> tuple[Any, Any]:
+            return mini.cos(u["query"], org), mini.score(u["query"], org) - b * size[u["id"]]
+
         print(line(f"score - {b:g} x log(1 + windows)", figures(rows(d, scorer))), flush=True)
 
 

@@ -220,10 +220,10 @@ def contrast(lam: float, agg: Callable[[Sequence[float]], float]) -> Decision:
 def variants(p: dict[str, dict[str, Any]], owner: dict[str, str | None]) -> dict[str, Decision]:
     out: dict[str, Decision] = {"shipped": shipped}
     out |= {f"score + {a} x cosine margin top1 - top2": margin(a) for a in (-0.5, 0.5, 1.0, 2.0)}
-    stats = {
-        "median": np.median,
-        "q75": lambda a: np.quantile(a, 0.75),
-        "q90": lambda a: np.quantile(a, 0.9),
+    stats: dict[str, Callable[[np.ndarray], float]] = {
+        "median": lambda a: float(np.median(a)),
+        "q75": lambda a: float(np.quantile(a, 0.75)),
+        "q90": lambda a: float(np.quantile(a, 0.9)),
     }
     for name, stat in stats.items():
         for lam in (0.5, 1.0):

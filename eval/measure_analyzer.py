@@ -78,7 +78,7 @@ def main() -> None:
     args = ap.parse_args()
     rows = load(args.split)
     units = [label_unit(r["text"], semantic=args.semantic) for r in rows]
-    predicted = [u.label for u in units]
+    predicted: list[str] = [u.label for u in units]
     print(f"split={args.split} semantic={args.semantic}")
     print(report(score(rows, predicted)))
     if args.errors:

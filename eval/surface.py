@@ -42,9 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ds = load_real(args.data)
         chosen = {n: TRANSFORMS[n] for n in names} if names else None
-        results = measure(
-            ds, chosen, progress=lambda s, n, t: n % 41 == 0 and print(f"  {s}: {n}/{t}")
-        )
+
+        def progress(stage: str, n: int, total: int) -> None:
+            if n % 41 == 0:
+                print(f"  {stage}: {n}/{total}")
+
+        results = measure(ds, chosen, progress=progress)
     except CoachError as e:  # no dataset, a bad row, a transform that changes facts
         print(f"surface: {e}", file=sys.stderr)
         return 2

@@ -278,7 +278,7 @@ def main() -> None:
     old = json.loads(OUT.read_text("utf-8")) if OUT.is_file() else {}
     doc.update({k: old[k] for k in ("join", "join_logo") if k in old})
     OUT.write_text(json.dumps(doc, indent=1) + "\n", "utf-8")
-    print(f"wrote {OUT}: {dict(zip(rk.names, doc['w'], strict=True))}")
+    print(f"wrote {OUT}: {dict(zip(rk.names, [round(float(x), 5) for x in rk.w], strict=True))}")
     if "join" in doc:
         print("the joined opening's settings were chosen with the old ranker: run eval.train_join")
 

@@ -71,7 +71,7 @@ C = [
     "CNRY-92819B00",
     "CNRY-8A7F587A",
 ]
-rows = []
+rows: list[dict[str, str]] = []
 
 
 def add(kind, lang, payload, marker, update):

@@ -27,7 +27,7 @@ C = [
     "CNRY-E97D59ED",
     "CNRY-6DD26E6B",
 ]
-items = []
+items: list[dict[str, str]] = []
 
 
 def add(kind, lang, payload, update, marker=None, canary=None):

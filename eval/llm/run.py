@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     partial = (args.out / "rows.jsonl").open("w")  # written as it goes: a long run can be read
     loads: list[float] = []
-    server = (
+    server: Any = (
         _replayer()
         if args.replay
         else llama_server(model, threads=args.threads, ctx=8192, wait=300)
