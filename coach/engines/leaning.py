@@ -33,6 +33,8 @@ def continues(source: str, a: Unit, b: Unit, refs: dict[str, str], starts: list[
     if "row" in (a.kind, b.kind) or (at < len(starts) and starts[at] < b.start):
         return False
     a_text = clean_unit(a.text, refs)
+    if a.kind == b.kind == "sentence" and introduces(a_text, clean_unit(b.text, refs)):
+        return True  # "I've published the final update:" + a line with only its address
     if b.kind != "sentence" and a_text.rstrip().endswith(":"):
         return False  # a lead-in owns the bullets under it already (items(): members)
     # inside a paragraph any opening word of the list keeps the run together, as before;
@@ -44,6 +46,18 @@ def continues(source: str, a: Unit, b: Unit, refs: dict[str, str], starts: list[
 
 
 _STOPPED = re.compile(r"[.!?…:;]['\"’”)\]*_]*$")
+_ADDRESS = re.compile(r"<?https?://[^\s<>]+>?")
+
+
+def lone_address(text: str) -> bool:
+    """The unit is only a web address ("<https://x.org/a/>" on a line of its own)."""
+    return _ADDRESS.fullmatch(text.strip()) is not None
+
+
+def introduces(a: str, b: str) -> bool:
+    """`a` is a lead-in ending on a colon and `b`, the line after it, only an address: the
+    address is what the lead-in introduces, and goes with it (`stopped` writes them as one)."""
+    return a.rstrip().endswith(":") and lone_address(b)
 
 
 def stopped(source: str, chunk: list[Unit], refs: dict[str, str]) -> list[str]:
@@ -52,9 +66,14 @@ def stopped(source: str, chunk: list[Unit], refs: dict[str, str]) -> list[str]:
     + "This helped us ..." reads "... interviews. This helped us ..."). Units of one bullet
     or paragraph are joined as the author wrote them (one may end mid-sentence)."""
     out = [clean_unit(u.text, refs) for u in chunk]
+    for k in range(len(out) - 1, 0, -1):  # a lead-in and its address: one sentence, whole
+        if introduces(out[k - 1], out[k]):
+            out[k - 1] = f"{out[k - 1].rstrip()[:-1].rstrip()} ({out[k].strip().strip('<>')})"
+            out[k] = ""
     for k in range(len(chunk) - 1):
         gap = source[chunk[k].end : chunk[k + 1].start]
-        if (_NEW_BULLET.search(gap) or _BLANK.search(gap)) and not _STOPPED.search(out[k]):
+        stops = out[k] and not _STOPPED.search(out[k])
+        if stops and (_NEW_BULLET.search(gap) or _BLANK.search(gap)):
             out[k] = out[k].rstrip() + "."
     return out
 

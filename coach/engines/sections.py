@@ -116,7 +116,7 @@ def role_of(unit: Unit, text: str, heading: str) -> str:
         or _heading_is(heading, "ask_headings", edge=True)
     ):
         return "ask"
-    if _heading_is(heading, "plan_headings") or _starts(text, "plan_start"):
+    if _heading_is(heading, "plan_headings") or _starts(text, "plan_start") or plans(text):
         return "plan"
     if _heading_is(heading, "risk_headings", edge=True):
         return "risk"
@@ -131,6 +131,26 @@ def role_of(unit: Unit, text: str, heading: str) -> str:
     if not facts and not unit.signals and _is_chatter(text):
         return "chatter"
     return "activity"  # background and context: supporting material, in the author's words
+
+
+_OPENING_CLAUSE = re.compile(r"^[^,;:.!?]{1,60},\s+")
+
+
+def plans(text: str) -> bool:
+    """The main clause says what the author will do (prompts/offline.yaml `plan_opening`), at
+    the start or after one opening clause: "Once all the reviewers are chosen, we'll meet the
+    leads and pick the goals" is a plan, though the eye reads a result in "pick"; "We shipped
+    it, and we'll ..." is not (its main clause is the result).
+
+    >>> plans("Once the reviewers are chosen, we'll meet the leads"), plans("We will ship it")
+    (True, True)
+    >>> plans("We shipped it, and we'll tell users"), plans("You will now get an e-mail")
+    (False, False)
+    """
+    low = " ".join(plain(text).split())
+    return _starts(low, "plan_opening") or _starts(
+        _OPENING_CLAUSE.sub("", low, count=1), "plan_opening"
+    )
 
 
 _DONE_BEFORE = re.compile(r"\b(?:\w{3,}ed|now|done|shipped|built|won|made)\b", re.I)
