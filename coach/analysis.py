@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import cast
 
+from coach.htmltext import TAG
 from coach.markup import plain
 from coach.rules import Rules, load_rules, word_offsets, words
 from coach.segment import segment
@@ -255,14 +256,28 @@ def _label(
     return "other", score
 
 
+def untagged(piece: str) -> str:
+    """The piece with its HTML tags blanked (same length, so spans keep their offsets): a
+    tag's name is no word the eye reads ("of the</p>\n<p>Business plan" reads as the Markdown
+    "of the\n\nBusiness plan" does, not with two words "p").
+
+    >>> untagged("Done.</p><p>Next")
+    'Done.       Next'
+    """
+    if "<" not in piece:
+        return piece
+    return TAG.sub(lambda m: " " * len(m.group(0)), piece)
+
+
 def _unit(text: str, start: int, end: int, kind: str, rules: Rules) -> Unit:
     piece = text[start:end]
     # A hard-wrapped unit reads as its one line: the outcome finder's phrases ("have been
     # accepted") hold single spaces, and a line end must not hide them (eval.surface).
-    flat = _SPACE_RUN.sub(" ", piece)
-    ws = words(piece)
+    read = untagged(piece)
+    flat = _SPACE_RUN.sub(" ", read)
+    ws = words(read)
     low = flat.lower()
-    spans = _spans(piece, start, rules, ws)
+    spans = _spans(read, start, rules, ws)
     signals, link = _signals(low, rules, ws, flat, spans)
     label, score = _label(flat, low, spans, signals, link, rules)
     question = _question(spans, rules) if label == "process" else ""

@@ -62,9 +62,17 @@ def bare_titles(source: str, units: Sequence[Unit]) -> dict[int, tuple[str, bool
     return out
 
 
+_HTML_OPEN = re.compile(r"<(p|div)\b[^<>]{0,200}>[ \t]*$", re.I)
+_HTML_CLOSE = re.compile(r"[ \t]*</(p|div)\s*>", re.I)
+
+
 def _alone(source: str, start: int, end: int) -> bool:
     """The line holds the unit alone, with a blank line (or the text's start) above and a blank
-    line or a list item below."""
+    line or a list item below; or, as a CMS writes it, the unit is a whole HTML paragraph
+    ("<p>Legal entity</p>", on a line of its own or inside one line of HTML)."""
+    if (o := _HTML_OPEN.search(source, max(0, start - 220), start)) and o.end() == start:
+        c = _HTML_CLOSE.match(source, end)
+        return c is not None and c.group(1).lower() == o.group(1).lower()
     line_start = source.rfind("\n", 0, start) + 1
     line_end = source.find("\n", end)
     if source[line_start:start].strip() or (line_end >= 0 and source[end:line_end].strip()):

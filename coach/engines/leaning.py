@@ -13,11 +13,14 @@ from bisect import bisect_left
 from functools import cache
 
 from coach.engines.vocab import starts, template, words
+from coach.htmltext import BLOCK_TAGS
 from coach.markup import clean_unit, plain
 from coach.types import Unit
 
 _NEW_BULLET = re.compile(r"\n[ \t]*(?:[-*+•▪◦‣]|\d{1,3}[.)]|[a-z][.)])[ \t]|<li|\n[ \t]*\n|\|")
-_BLANK = re.compile(r"\n[ \t]*\n")
+# A paragraph break: a blank line, or the end of an HTML block (a CMS writes "</p>\n<p>", or
+# "</p><p>" on one line, where Markdown leaves a blank line between paragraphs)
+_BLANK = re.compile(rf"\n[ \t]*\n|</(?:{BLOCK_TAGS})\s*>", re.I)
 
 
 def continues(source: str, a: Unit, b: Unit, refs: dict[str, str], starts: list[int]) -> bool:
