@@ -24,7 +24,7 @@ from typing import cast
 
 from coach.engines import lead, lead_join
 from coach.engines.lead_block import VERB_FORM as _VERB_FORM
-from coach.engines.lead_block import lean_block, leans_as_lead, lowered
+from coach.engines.lead_block import join_clauses, lean_block, leans_as_lead, lowered
 from coach.engines.lead_form import as_lead as as_lead
 from coach.engines.leaning import additive_opening, refers_back
 from coach.engines.render import (
@@ -75,7 +75,7 @@ def fold(items: list[Item], lower_ok: set[str], budget: int | None = None) -> st
             p = p[0].lower() + p[1:]
         lines[-1].append(p)
         size = budget if p.endswith("?") else size + n  # a question ends its line ("?;" never)
-    return " ".join(sentence("; ".join(line)) for line in lines if line)
+    return " ".join(sentence(join_clauses(line, lower_ok)) for line in lines if line)
 
 
 def _foldable(it: Item) -> bool:
@@ -324,7 +324,7 @@ def _joined(
     the items that gave a piece). Only the stops between the pieces change (as in `fold`)."""
     # a piece of more than one sentence ends the line with its own stop ("... Congrats, Ryan!")
     texts = [p.text.strip() if p.closes else bare(p.text) for p in pieces]
-    line = "; ".join(texts[:1] + [lowered(t, lower_ok) for t in texts[1:]])
+    line = join_clauses(texts[:1] + [lowered(t, lower_ok) for t in texts[1:]], lower_ok)
     line = sentence(line)
     view: list[Item | None] = list(items)
     took = {p.item for p in pieces}

@@ -35,6 +35,37 @@ def lowered(text: str, lower_ok: set[str]) -> str:
     return text
 
 
+# A sentence's opening after a semicolon: a capitalised word, then a lower-case word (or "I")
+_OPENING = re.compile(r"([A-Z][a-z’']*)(?:,\s+|\s+)(?:[a-z]|I\b)")
+# what follows a name that opens a sentence ("Heledd spent ...", "Marty's been ...")
+NAME_VERB = re.compile(
+    r"(?:['’]s\s|\s+(?:has|have|had|is|was|been|and [A-Z][a-z]+|continues|[a-z]{2,}ed|ran|held|"
+    r"met|led|made|wrote|took|gave|spent|began)\b)"
+)
+
+
+def join_clauses(texts: list[str], lower_ok: set[str]) -> str:
+    """Pieces joined after semicolons as prose: a piece that opens as a sentence does (a
+    capitalised word, then a lower-case word: "Sometimes I feel ...", "Attendance at programs
+    rose ...", "Overall, ...") loses its capital, as `lowered` does for common words; "...;
+    Sometimes I feel" reads as a cut. A name keeps it: a word the update never writes in lower
+    case followed by a verb ("Heledd spent ..."), as do "I", a title ("Project Director Ryan")
+    and a word with a capital inside ("GitHub"). No word changes but that one letter.
+
+    >>> join_clauses(["We met twice", "Sometimes I feel lost", "Priya wrote notes"], set())
+    'We met twice; sometimes I feel lost; Priya wrote notes'
+    """
+    out = texts[0] if texts else ""
+    for t in texts[1:]:
+        m = _OPENING.match(t)
+        word = m.group(1) if m else "I"
+        name = word.lower() not in lower_ok and NAME_VERB.match(t, len(word))
+        if not (word == "I" or word.startswith(("I'", "I’")) or name):
+            t = t[0].lower() + t[1:]
+        out = f"{out}; {t}"
+    return out
+
+
 def leans_as_lead(it: Item) -> bool:
     """The lead would point at a sentence the reader does not see: its first sentence as it
     leads has a pointer in its first words ("We achieved this by analyzing ...": the sorting

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from coach.engines.lead_block import NAME_VERB
 from coach.htmltext import reader_view
 from coach.markup import MD_BULLET
 
@@ -310,6 +311,30 @@ def _in_source(sentence: str, hit: str, source_norm: str, relaxed: bool = False)
     return bool(bare) and re.search(bare + r"\s*[.!?:;]", source_norm) is not None
 
 
+_CAPITAL_CLAUSE = re.compile(r";\s+([A-Z][a-z’']*)(,?\s+(?:[a-z][\w’'-]*|I\b))")
+
+
+def capital_clause(s: str, source: str) -> str:
+    """An author's sentence folded in after a semicolon with its capital kept: "... reaching
+    out; Sometimes I feel ..." reads as a cut. It counts only when the update has those words
+    right after a sentence's end ("... this time. Sometimes I feel"): a title ("; Blog sites"),
+    a list item, "; I ..." and a name (a word the update never writes in lower case, then a
+    verb: "; Heledd spent ...", as coach/engines/lead_block.py keeps it) are not one.
+    Returns "; Word next", or ""."""
+    for m in _CAPITAL_CLAUSE.finditer(s):
+        word, nxt = m.group(1), re.escape(m.group(2).strip(", ").split()[0])
+        lower = re.search(rf"(?<![\w.'’/-]){re.escape(word.lower())}\b", source)
+        if (
+            word == "I"
+            or word.startswith(("I'", "I’"))
+            or (not lower and NAME_VERB.match(s, m.end(1)))
+        ):
+            continue
+        if re.search(rf"[.!?][\"'”’)]*\s+{re.escape(word)},?\s+{nxt}", source):
+            return m.group(0)
+    return ""
+
+
 # --------------------------------------------------------------------------- the detector
 
 
@@ -334,6 +359,8 @@ def find_garbles(text: str, source: str | None = None) -> list[Garble]:
                 found.append(Garble("fragment", name, s, hit))
         if src_units and (hit := cut_from_verb(s, src_units)):
             found.append(Garble("fragment", "cut_from_verb", s, hit))
+        if source and (hit := capital_clause(s, source)) and hit not in source:
+            found.append(Garble("fragment", "capital_clause", s, hit))
     for s in section_openings(text):
         if hit := opens_on_invitation(s):
             found.append(Garble("fragment", "opens_on_invitation", s, hit))
