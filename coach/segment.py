@@ -23,6 +23,7 @@ from coach.markup import (
     is_table_rule,
 )
 from coach.resources import word_list
+from coach.wording import ends_open
 
 _BULLET = re.compile(r"^(\s*)(?:[-*+•▪◦‣]|\d{1,3}[.)]|[a-z][.)])[ \t]+(\[[ xX]\][ \t]+)?")
 # An autolink ("<https://...>") is no tag: a line of them is links the reader sees, not layout.
@@ -277,8 +278,6 @@ def _mid_title(previous: str, line: str, nxt: list[str]) -> bool:
     )
 
 
-# A line that ends on one of these has not ended its sentence ("... a litterpick in" / "Malvern").
-_OPEN_END = re.compile(r"\b(?:a|an|the|of|to|in|on|at|for|with|from|by|and|or|but|as|that)$", re.I)
 _TAGS_END = re.compile(r"(?:\s*<[^<>\n]{1,200}>)+\s*$")
 _TAGS_START = re.compile(r"^\s*(?:<[^<>\n]{1,200}>\s*)+")
 
@@ -291,7 +290,9 @@ def _runs_on(tail: str, line: str) -> bool:
     start = _TAGS_START.sub("", line).lstrip("‘'\"“(")
     if not end or not (end[-1].isalnum() or end[-1] == ","):
         return False
-    return start[:1].islower() or bool(_OPEN_END.search(end))  # "Hi all," / "This week" ends
+    # a line that stops on a word no line ends on has not ended its sentence ("... a
+    # litterpick in" / "Malvern"); "Hi all," / "This week" end one
+    return start[:1].islower() or ends_open(end, line=True)
 
 
 def indent(source: str, pos: int) -> int:

@@ -20,7 +20,6 @@ def test_vocab_is_the_templates_list(key: str) -> None:
 
 def test_every_key_the_code_asks_for_is_a_list() -> None:
     for key in (
-        "trails_off_after",
         "runs_on_after",
         "not_names",
         "about_itself",

@@ -23,13 +23,13 @@ from coach.markup import MD_BULLET, clean_unit, link_definitions, plain
 from coach.reader_text import section_numbers
 from coach.segment import Segment, parse
 from coach.types import Unit
+from coach.wording import title_case
 
 NUMBERING = re.compile(
     r"^\d{1,3}(?:\.\d{1,3})*[.)]\s+|^\d{1,3}(?:\.\d{1,3})+\s+"
 )  # "1.2) ", "1.3 "
 _DOTTED = re.compile(r"^#{1,6}[ \t]+\d{1,3}(?:\.\d{1,3})+[ \t]")  # "### 4.2 Release"
 MAX_WORDS = 8  # longer is a sentence without its stop, not a title
-_SMALL = {"a", "an", "the", "and", "or", "of", "in", "on", "for", "to", "at", "by", "with", "&"}
 _END = re.compile(r"[.!?:;,)\]\"”*_`]$")  # a closed sentence, a label, markup: not a bare title
 
 
@@ -53,8 +53,7 @@ def bare_titles(source: str, units: Sequence[Unit]) -> dict[int, tuple[str, bool
         words = title.split()
         if not words or len(words) > MAX_WORDS or _END.search(title) or "<" in title:
             continue
-        titled = all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _SMALL for w in words)
-        if not (titled or len(words) <= 3) or starts(title, "greeting_start"):
+        if not (title_case(title) or len(words) <= 3) or starts(title, "greeting_start"):
             continue
         rest = " ".join((source[: u.start] + " " + source[u.end :]).lower().split())
         new = any(" ".join(f.text.lower().split()) not in rest for f in extract_facts(title))

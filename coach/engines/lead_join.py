@@ -40,6 +40,7 @@ from coach.engines.sections import Item
 from coach.engines.vocab import starts
 from coach.facts import extract_facts
 from coach.types import Unit
+from coach.wording import title_case
 
 Where = tuple[str, int]  # ("heading", 0) | ("part", k) | ("member", m)
 
@@ -140,12 +141,6 @@ def _sound(text: str, is_weak: Callable[[Item], bool], it: Item) -> bool:
     )
 
 
-def _title_case(text: str) -> bool:
-    """Most of its words of three letters or more open on a capital."""
-    words = [w for w in re.findall(r"[A-Za-z]+", text) if len(w) >= 3]
-    return bool(words) and sum(w[0].isupper() for w in words) * 2 > len(words)
-
-
 def pieces_of(
     it: Item, i: int, is_weak: Callable[[Item], bool], strict: bool = False
 ) -> list[Piece]:
@@ -161,7 +156,7 @@ def pieces_of(
         head = parts[0].split(": ", 1)[0]
         if it.kind == "bullet":  # "The following items have been approved:" leads in a list
             return []
-        if _title_case(head):  # "Audit Preparation Completed": a title, not a sentence
+        if title_case(head, most=True):  # "Audit Preparation Completed": a title, not a sentence
             return []
         return [Piece(i, ("heading", 0), head)] if states_result(head) else []
     n_lead = len(it.units) - sum(len(us) for us in it.member_units)

@@ -39,6 +39,8 @@ def _version() -> str:
         here / "questions.py",
         here.parent / "markup.py",
         here.parent / "segment.py",
+        here.parent / "wording.py",
+        here.parent / "data" / "open_ends.txt",
     ):
         parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
     return "offline-" + hashlib.sha256("".join(parts).encode()).hexdigest()[:10]

@@ -11,6 +11,7 @@ import re
 from functools import cache
 
 from coach.engines.sections import Item, template
+from coach.wording import open_word
 
 _END = re.compile(r"[.!?…:;]['\"’”)\]*_]*$")
 _STOP = re.compile(r"\s*(?:\.{3}|…|[.!;:,])+$")
@@ -34,7 +35,7 @@ def sentence(text: str) -> str:
     if BARE_URL_END.search(text):  # an address ending in "/a" does not trail off
         return text + "."
     last = re.findall(r"[A-Za-z]+", text[-12:])
-    return text + ("..." if last and last[-1].lower() in vocab("trails_off_after") else ".")
+    return text + ("..." if last and open_word(last[-1]) else ".")
 
 
 @cache

@@ -32,6 +32,7 @@ from coach.markup import clean_unit, link_definitions, plain
 from coach.segment import indent as _indent
 from coach.segment import parse
 from coach.types import Unit
+from coach.wording import title_case
 
 ROLES = ("outcome", "activity", "plan", "risk", "ask", "greeting", "thanks", "chatter")
 
@@ -319,8 +320,6 @@ _SUBJECT = ("we", "i", "our", "they")
 _SET_ASIDE = ("chatter", "greeting", "thanks")
 _TITLE_RUN = re.compile(r"[\w.+’'-]*[A-Z0-9][\w.+’'-]*(?: [\w.+’'-]*[A-Z0-9][\w.+’'-]*)*")
 _CONTENT = re.compile(r"[a-z][a-z’'-]{3,}")
-_TITLE_WORDS = re.compile(r"[A-Za-z][A-Za-z’'-]+")
-_SMALL = {"a", "an", "the", "and", "or", "of", "in", "on", "for", "to", "at", "by", "with", "via"}
 _STRONG = re.compile(
     r"\b[A-Z]{2,}\b|\b[a-z]+[A-Z]\w*|\b[A-Z][a-z]+[A-Z]\w*|\d"
 )  # MFA, iOS, GitHub, 1.0
@@ -356,7 +355,7 @@ def heading_lead_in(heading: str, said: str) -> str:
     # Fastly" over "The crates.io index ... served by the Fastly CDN") adds nothing.
     # In a Title Case heading every word looks like a name ("Team Updates", "Security
     # Enhancements"): there only a figure, an id or an acronym/CamelCase word is a fact.
-    titled = all(w[:1].isupper() for w in _TITLE_WORDS.findall(text) if w.lower() not in _SMALL)
+    titled = title_case(text)
     for f in extract_facts(text):
         if f.kind == "number" and len(f.text) < 2:
             continue

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from coach.engines.lead_block import NAME_VERB
 from coach.htmltext import reader_view
 from coach.markup import MD_BULLET
+from coach.wording import open_ends
 
 
 @dataclass(frozen=True)
@@ -69,14 +70,10 @@ def doubled_punctuation(s: str) -> str:
     return _found(_DOUBLED, _strip_urls(s))
 
 
-# Words a sentence cannot end on: subject pronouns, articles, conjunctions and prepositions
-# that need an object. Object forms ("it", "them", "for whom") and particles ("log in") can.
-_DANGLE_WORDS = (
-    "i we they he she the a an our my their your its and or but nor because although while "
-    "than whose of to with from into onto including via"
-)
+# Words a sentence cannot end on (coach/wording.py: the list the rewrite and the segmenter read)
 _DANGLING = re.compile(
-    rf"(?:^|\s)((?:{'|'.join(_DANGLE_WORDS.split())}))\s*(?:[.!?]$|;(?=\s))", re.I
+    rf"(?:^|\s)((?:{'|'.join(sorted(open_ends(), key=lambda w: (-len(w), w)))}))\s*(?:[.!?]$|;(?=\s))",
+    re.I,
 )
 
 
