@@ -247,3 +247,17 @@ def test_brief_keeps_an_item_that_opens_on_a_persons_name() -> None:
     assert "Lucinda" in out and "Sophie" in out, out
     assert "Development is underway" not in out, out  # no name: brief still drops it
     assert find_garbles(out, text) == [], out
+
+
+def test_a_long_heading_that_ends_on_a_section_word_files_no_section() -> None:
+    """rust-infra-2025-q4 (paraphrased): a heading that says what was done and happens to end on
+    "requests" filed a finished migration under "Risks and asks". A short heading that closes
+    on the word ("Pull requests", "Known issues") still names its section."""
+    done = "We have now switched every merge to the new bot, completing the migration."
+    long_heading = f"## The new bot is now used to merge the compiler's pull requests\n\n{done}\n"
+    text = draft(long_heading).text
+    first = text.split("\n\n")[0]
+    assert first.startswith("What changed:") and "switched every merge" in first, text
+    assert "asks" not in text.lower(), text
+    short = draft("## Pull requests\n\n- Could someone review the migration plan by Friday?\n").text
+    assert "asks" in short.lower(), short

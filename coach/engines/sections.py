@@ -81,16 +81,24 @@ def _has(text: str, key: str) -> bool:
     return _pattern(key, "has").search(low) is not None
 
 
+_LABEL_WORDS = 6  # the most words of a heading that closes on its section word ("Known issues")
+
+
 def _heading_is(heading: str, key: str, edge: bool = False) -> bool:
     """The heading names that section. With `edge`, a word of the list must open or close it
     ("Risks and blockers", "Known issues", "Questions/Issues for the TAC"), so a project whose
     name has it inside is not one ("Ecosystem Risk Audit", "Flood Risk Management Plan");
-    plan words mark a plan anywhere ("Goals for next week")."""
+    plan words mark a plan anywhere ("Goals for next week"). Only a short heading closes on its
+    section word: a long one that ends on it is a title that says what was done ("The new
+    service is used to merge the compiler's pull requests")."""
     low = re.sub(r"^[\d.)\s]+", "", heading.lower())
     if not edge:
         return _pattern(key, "word").search(low) is not None
     low = re.sub(r"[/&+,]", " ", low).strip(" :*_#")
-    return bool(_pattern(key, "opens").match(low) or _pattern(key, "closes").search(low))
+    short = len(low.split()) <= _LABEL_WORDS
+    return bool(
+        _pattern(key, "opens").match(low) or (short and _pattern(key, "closes").search(low))
+    )
 
 
 def invitation(text: str) -> bool:
