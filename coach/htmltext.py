@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 # Only entities closed by ";" are entities: html.unescape also decodes some without one
@@ -210,6 +211,36 @@ def strip_html(s: str) -> str:
     return TAG.sub("", BLOCK_END.sub(" ", CELL.sub(" – ", AUTOLINK.sub(r"\1", s))))
 
 
+_LIST_TAG = re.compile(r"<(/?)(?:ul|ol)\b[^<>]{0,2000}>", re.I)
+
+
+def list_depth(source: str, pos: int) -> int:
+    """How many HTML lists are open at `pos` (0 outside any): a nested list item's depth.
+
+    >>> html = "<ul><li>Posts:<ul><li>One</li></ul></li></ul>"
+    >>> list_depth(html, html.index("Posts")), list_depth(html, html.index("One")), list_depth(html, len(html))
+    (1, 2, 0)
+    """
+    if "<" not in source:
+        return 0
+    at, depth = _list_depths(source)
+    k = bisect_right(at, pos)
+    return depth[k - 1] if k else 0
+
+
+@lru_cache(maxsize=8)
+def _list_depths(source: str) -> tuple[list[int], list[int]]:
+    """Where each HTML list opens or closes, and how many lists are open after it."""
+    at: list[int] = []
+    depth: list[int] = []
+    n = 0
+    for m in _LIST_TAG.finditer(source):
+        n = max(0, n - 1) if m.group(1) else n + 1
+        at.append(m.end())
+        depth.append(n)
+    return at, depth
+
+
 __all__ = [
     "AUTOLINK",
     "BLOCK_END",
@@ -222,6 +253,7 @@ __all__ = [
     "drop_media",
     "layout_view",
     "links_as_markdown",
+    "list_depth",
     "reader_view",
     "strip_html",
 ]

@@ -13,7 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from coach.htmltext import BLOCK_TAGS, MEDIA_TAGS
+from coach.htmltext import BLOCK_TAGS, MEDIA_TAGS, list_depth
 from coach.markup import (
     MAIL_SUBJECT,
     drop_images,
@@ -296,9 +296,16 @@ def _runs_on(tail: str, line: str) -> bool:
 
 
 def indent(source: str, pos: int) -> int:
-    """How far in the line holding `pos` starts (a tab is four columns): a bullet's depth."""
+    """How far in the line holding `pos` starts (a tab is four columns): a bullet's depth. In
+    HTML a list nested in a list item is four columns deeper per level, as Markdown indents it.
+
+    >>> html = "<ul><li>Posts:<ul><li>One</li></ul></li></ul>"
+    >>> indent(html, html.index("Posts")), indent(html, html.index("One"))
+    (0, 4)
+    """
     line = source[source.rfind("\n", 0, pos) + 1 : pos].expandtabs(4)
-    return len(line) - len(line.lstrip())
+    cols = len(line) - len(line.lstrip())
+    return cols + 4 * max(0, list_depth(source, pos) - 1)
 
 
 def _has_words(line: str) -> bool:

@@ -86,3 +86,30 @@ def test_the_eye_reads_no_tag_names() -> None:
     (b,) = analyze(html).units
     assert (a.label, a.signals) == (b.label, b.signals)
     assert untagged("Done.</p><p>Next") == "Done.       Next"
+
+
+# ao-eclipse-2025-10 (paraphrased): a bullet lead-in over a nested list, as Markdown indents it
+# and as a CMS nests it (<ul> inside the <li>); the HTML's bullets read as its members too
+NESTED_MD = """## Communication
+
+* Published several blog posts:
+  * [Security update for the registry](https://x.org/a)
+  * [Project-led SBOM work](https://x.org/b)
+* Ran a webinar on supply-chain security for 40 projects.
+"""
+NESTED_HTML = (
+    "<h2>Communication</h2>\n<ul>\n<li>Published several blog posts:\n<ul>\n"
+    '<li><a href="https://x.org/a">Security update for the registry</a></li>\n'
+    '<li><a href="https://x.org/b">Project-led SBOM work</a></li>\n</ul>\n</li>\n'
+    "<li>Ran a webinar on supply-chain security for 40 projects.</li>\n</ul>"
+)
+
+
+@pytest.mark.parametrize(
+    "html", [NESTED_HTML, NESTED_HTML.replace("\n", "")], ids=["lines", "one-line"]
+)
+def test_a_nested_html_list_belongs_to_its_lead_in(html: str) -> None:
+    md = [it.members for it in items(NESTED_MD, analyze(NESTED_MD).units)]
+    assert [it.members for it in items(html, analyze(html).units)] == md
+    assert md[0] and len(md[0]) == 2
+    assert _rewrite(html).split("\n\n")[0] == _rewrite(NESTED_MD).split("\n\n")[0]

@@ -39,6 +39,7 @@ def _version() -> str:
         here / "questions.py",
         here.parent / "markup.py",
         here.parent / "segment.py",
+        here.parent / "htmltext.py",
         here.parent / "wording.py",
         here.parent / "data" / "open_ends.txt",
     ):
