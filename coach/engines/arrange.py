@@ -38,6 +38,7 @@ from coach.engines.render import (
 )
 from coach.engines.render import render_item as render_item
 from coach.engines.sections import Item, invitation, template
+from coach.engines.vocab import starts
 from coach.facts import extract_facts
 from coach.types import Citation, UnitChange
 
@@ -352,8 +353,8 @@ def weak_lead(it: Item) -> bool:
     head = " " + " ".join(it.text.lower().split()[:8]) + " "
     if any(f" {w} " in head or f" {w}" + "," in head for w in vocab("about_itself")):
         return True  # about the post itself ("This is the fourth post ..."): it frames, not states
-    if refers_back(it.text):
-        return True  # "As part of that, ...", "Because of this, ...": a pointer, not a result
+    if refers_back(it.text) or starts(it.text, "if_start"):
+        return True  # "Because of this, ...", "If you own a crate, you can ...": not a result
     first = re.match(r"[A-Za-z’']+", it.text)
     if first and first.group(0).lower() in vocab("leans_on_previous"):
         return True

@@ -22,6 +22,7 @@ from coach.engines.leaning import continues as _continues
 from coach.engines.leaning import leans_on_previous as leans_on_previous
 from coach.engines.leaning import no_antecedent as no_antecedent
 from coach.engines.leaning import stopped
+from coach.engines.vocab import no_ask
 from coach.engines.vocab import starts as _starts
 from coach.engines.vocab import template as template
 from coach.engines.vocab import template_digest as template_digest
@@ -76,7 +77,8 @@ def _pattern(key: str, form: str) -> re.Pattern[str]:
 
 
 def _has(text: str, key: str) -> bool:
-    """A word of the list, written in lower case (so "Flood Risk Team" is not a risk)."""
+    """A word of the list, in lower case, outside addresses ("Flood Risk Team": no risk)."""
+    text = re.sub(r"(?<=\])\(<?https?://[^\s)]*>?\)|<?https?://[^\s>]+>?", " ", text)  # addresses
     low = " " + text[:1].lower() + text[1:] + " "
     return _pattern(key, "has").search(low) is not None
 
@@ -89,8 +91,7 @@ def _heading_is(heading: str, key: str, edge: bool = False) -> bool:
     ("Risks and blockers", "Known issues", "Questions/Issues for the TAC"), so a project whose
     name has it inside is not one ("Ecosystem Risk Audit", "Flood Risk Management Plan");
     plan words mark a plan anywhere ("Goals for next week"). Only a short heading closes on its
-    section word: a long one that ends on it is a title that says what was done ("The new
-    service is used to merge the compiler's pull requests")."""
+    section word: a long one is a title ("The new service is used to merge pull requests")."""
     low = re.sub(r"^[\d.)\s]+", "", heading.lower())
     if not edge:
         return _pattern(key, "word").search(low) is not None
@@ -103,8 +104,7 @@ def _heading_is(heading: str, key: str, edge: bool = False) -> bool:
 
 def invitation(text: str) -> bool:
     """An open invitation to get in touch ("If you have any questions, please let us know on
-    #edition"). With a fact (the channel) it stays, as the rewrite's closing line: it is no
-    news and no ask, so no section opens on it."""
+    #edition"). With a fact it stays, as the closing line: no news, no ask, opens no section."""
     return _has(text, "invite_any")
 
 
@@ -120,7 +120,7 @@ def role_of(unit: Unit, text: str, heading: str) -> str:
     if not facts and _has(text, "invite_any") and unit.label not in ("outcome", "mixed"):
         return "chatter"  # "If you have any feedback, please let us know!": no ask, no news
     if (
-        _starts(text, "ask_start")
+        (_starts(text, "ask_start") and not no_ask(text))
         or text.rstrip().endswith("?")
         or _heading_is(heading, "ask_headings", edge=True)
     ):

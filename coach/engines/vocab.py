@@ -7,6 +7,7 @@ read the same file without importing each other.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache, lru_cache
 from typing import Any
 
@@ -42,3 +43,16 @@ def starts(text: str, key: str) -> bool:
 
 def boundary(low: str, n: int) -> bool:
     return n >= len(low) or not low[n].isalnum() or low[n - 1] in " :"
+
+
+def courtesy(text: str) -> bool:
+    """A "please" of courtesy that asks for nothing ("Please bear with us then."), no lead-in."""
+    return starts(text, "courtesy_start") and not text.rstrip().endswith(":")
+
+
+def no_ask(text: str) -> bool:
+    """Opens as an ask does ("Please ...", "If you ...") and asks nothing: a courtesy, or a
+    condition with no request after it ("If you create a token, you will now receive ...")."""
+    low = " " + text.lower() + " "
+    asks = any(re.search(rf"\W{re.escape(w)}\W", low) for w in words("request_any"))
+    return courtesy(text) or (starts(text, "if_start") and not asks)
