@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_WAIT_POLICY", "passive")
     data = Path(args.data)
+    if not (data / "updates.jsonl").is_file():  # one sentence, as the CLI says it
+        print(f"offline_real: no updates.jsonl in {data}; pass --data DIR.", file=sys.stderr)
+        return 2
     rows = [json.loads(x) for x in (data / "updates.jsonl").read_text().splitlines() if x.strip()]
     if args.limit:
         rows = rows[: args.limit]

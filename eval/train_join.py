@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import sys
 from dataclasses import dataclass
 from itertools import product
 from typing import Any
@@ -30,6 +31,7 @@ from coach.engines import lead, lead_join
 from coach.engines.arrange import compose, weak_lead, weak_opening
 from coach.engines.lead_form import as_lead
 from coach.engines.sections import headings_with_facts
+from coach.errors import CoachError
 from coach.evals.real import RealDataset, assign_folds, load_real
 from coach.evals.rewrites import content_sentences, leads_with
 from eval.train_lead import OUT, _cached_replay, groups, prepare, recipe
@@ -184,7 +186,11 @@ def main() -> None:
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--show", type=int, default=0, help="print this many joined openings")
     args = ap.parse_args()
-    ds = load_real(args.data)
+    try:
+        ds = load_real(args.data)
+    except CoachError as e:  # no dataset, a bad row: one sentence, as the CLI says it
+        print(f"train_join: {e}", file=sys.stderr)
+        raise SystemExit(2) from None
     judge, out = nested_choice(ds, args.cache)
     plain = out.pop("plain")
     total, base_total = 0, 0

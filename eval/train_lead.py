@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from coach.embeddings import get_embedder
 from coach.engines import lead
 from coach.engines.arrange import compose, weak_opening
 from coach.engines.sections import Item, headings_with_facts, items
+from coach.errors import CoachError
 from coach.evals.real import RealDataset, assign_folds, load_real
 from coach.evals.rewrites import content_sentences, leads_with
 from coach.injection import quarantine
@@ -232,7 +234,11 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="write coach/data/lead_ranker.json")
     ap.add_argument("--cache", default=None, help="keep the replay in this pickle file")
     args = ap.parse_args()
-    ds = load_real(args.data)
+    try:
+        ds = load_real(args.data)
+    except CoachError as e:  # no dataset, a bad row: one sentence, as the CLI says it
+        print(f"train_lead: {e}", file=sys.stderr)
+        raise SystemExit(2) from None
     rows = _cached_replay(ds, args.cache)
     n = len(rows)
     oracle_all = sum(any(r["ok"].values()) for r in rows)

@@ -4,6 +4,9 @@ dataset of the same schema written here (so no text of unknown licence enters th
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,8 @@ from coach.evals.eye import binary, naive_label
 from coach.evals.real import assign_folds, load_real, unit_hash
 from coach.evals.rewrites import content_sentences, facts_kept, lead_block, leads_with
 from tests.conftest import EvalReal
+
+ROOT = Path(__file__).resolve().parent.parent
 
 UPDATES = [
     (
@@ -126,6 +131,26 @@ def test_missing_dataset_is_one_clear_sentence(tmp_path: Path, eval_real: EvalRe
     proc = eval_real(tmp_path / "nowhere", timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "No real-updates dataset" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("module", "said"),
+    [
+        ("eval.train_lead", "No real-updates dataset"),
+        ("eval.train_join", "No real-updates dataset"),
+        ("eval.lead_logo", "No real-updates dataset"),
+        ("eval.offline_real", "no updates.jsonl"),
+    ],
+)
+def test_the_eval_scripts_say_a_missing_dataset_in_one_sentence(
+    tmp_path: Path, module: str, said: str
+) -> None:
+    """Each printed a traceback before (2 December), but lead_logo."""
+    env = {**os.environ, "COACH_REAL_DATA": str(tmp_path / "nowhere")}
+    cmd = [sys.executable, "-m", module, "--data", str(tmp_path / "nowhere")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert said in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
 
 
 def test_binary_scores_count_other_predictions_as_not_outcome() -> None:
