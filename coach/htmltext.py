@@ -221,9 +221,7 @@ def list_depth(source: str, pos: int) -> int:
     >>> list_depth(html, html.index("Posts")), list_depth(html, html.index("One")), list_depth(html, len(html))
     (1, 2, 0)
     """
-    if "<" not in source:
-        return 0
-    at, depth = _list_depths(source)
+    at, depth = _list_depths(source)  # cached: one scan of a source, however many units ask
     k = bisect_right(at, pos)
     return depth[k - 1] if k else 0
 
@@ -233,6 +231,8 @@ def _list_depths(source: str) -> tuple[list[int], list[int]]:
     """Where each HTML list opens or closes, and how many lists are open after it."""
     at: list[int] = []
     depth: list[int] = []
+    if "<" not in source:
+        return at, depth
     n = 0
     for m in _LIST_TAG.finditer(source):
         n = max(0, n - 1) if m.group(1) else n + 1

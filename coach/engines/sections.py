@@ -78,12 +78,14 @@ def _pattern(key: str, form: str) -> re.Pattern[str]:
 
 def _has(text: str, key: str) -> bool:
     """A word of the list, in lower case, outside addresses ("Flood Risk Team": no risk)."""
-    text = re.sub(r"(?<=\])\(<?https?://[^\s)]*>?\)|<?https?://[^\s>]+>?", " ", text)  # addresses
+    if "://" in text:  # addresses: "risk" in a webinar's link is no risk
+        text = _ADDRESS.sub(" ", text)
     low = " " + text[:1].lower() + text[1:] + " "
     return _pattern(key, "has").search(low) is not None
 
 
 _LABEL_WORDS = 6  # the most words of a heading that closes on its section word ("Known issues")
+_ADDRESS = re.compile(r"(?<=\])\(<?https?://[^\s)]*>?\)|<?https?://[^\s>]+>?")  # see _has
 
 
 def _heading_is(heading: str, key: str, edge: bool = False) -> bool:
@@ -96,10 +98,8 @@ def _heading_is(heading: str, key: str, edge: bool = False) -> bool:
     if not edge:
         return _pattern(key, "word").search(low) is not None
     low = re.sub(r"[/&+,]", " ", low).strip(" :*_#")
-    short = len(low.split()) <= _LABEL_WORDS
-    return bool(
-        _pattern(key, "opens").match(low) or (short and _pattern(key, "closes").search(low))
-    )
+    closes = len(low.split()) <= _LABEL_WORDS and _pattern(key, "closes").search(low)
+    return bool(_pattern(key, "opens").match(low) or closes)
 
 
 def invitation(text: str) -> bool:
